@@ -1,0 +1,3 @@
+from handoffs.cli import main
+
+main()

@@ -1,0 +1,164 @@
+"""Configuration: a TOML file found by --config, $HANDOFFS_CONFIG or ./handoffs.toml (DESIGN §5)."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from handoffs.errors import ConfigError
+
+DEFAULT_WORKBOOK = "handoffs.xlsx"
+CONFIG_ENV = "HANDOFFS_CONFIG"
+LOCAL_CONFIG = "handoffs.toml"
+
+
+@dataclass(frozen=True)
+class SheetConfig:
+    backend: str = "xlsx"
+    path: Path = Path(DEFAULT_WORKBOOK)
+    spreadsheet: str = ""
+    credentials: str = ""
+    retry_seconds: float = 60.0
+
+
+@dataclass(frozen=True)
+class ReviewConfig:
+    every_days: int = 91
+    trial_days: int = 14
+
+
+@dataclass(frozen=True)
+class ScoringConfig:
+    rework_hours: float = 2.0
+    delay_hours: float = 4.0
+
+
+@dataclass(frozen=True)
+class CompressionConfig:
+    min_hours: float = 4.0
+
+
+@dataclass(frozen=True)
+class TemplatesConfig:
+    notes_folder: Path | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    sheet: SheetConfig = field(default_factory=SheetConfig)
+    review: ReviewConfig = field(default_factory=ReviewConfig)
+    scoring: ScoringConfig = field(default_factory=ScoringConfig)
+    compression: CompressionConfig = field(default_factory=CompressionConfig)
+    templates: TemplatesConfig = field(default_factory=TemplatesConfig)
+    source: Path | None = None  # the file it came from, None for built-in defaults
+
+
+_SECTIONS: dict[str, type] = {
+    "sheet": SheetConfig,
+    "review": ReviewConfig,
+    "scoring": ScoringConfig,
+    "compression": CompressionConfig,
+    "templates": TemplatesConfig,
+}
+_BACKENDS = ("xlsx", "gsheets")
+
+
+def find_config_file(explicit: str | None, cwd: Path | None = None) -> Path | None:
+    """The config file in DESIGN §5 order, or None to use the local workbook."""
+    if explicit:
+        path = Path(explicit).expanduser()
+        if not path.is_file():
+            raise ConfigError(f"Config file {path} does not exist; check the --config path.")
+        return path
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        path = Path(env).expanduser()
+        if not path.is_file():
+            raise ConfigError(f"${CONFIG_ENV} points at {path}, which does not exist.")
+        return path
+    local = (cwd or Path.cwd()) / LOCAL_CONFIG
+    return local if local.is_file() else None
+
+
+def load_config(explicit: str | None = None, cwd: Path | None = None) -> Config:
+    """Read and check the configuration; relative paths are taken from the config's folder."""
+    base = cwd or Path.cwd()
+    path = find_config_file(explicit, base)
+    if path is None:
+        return Config(sheet=SheetConfig(path=base / DEFAULT_WORKBOOK))
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Cannot read config file {path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Config file {path} is not valid TOML: {exc}") from exc
+    return parse_config(data, path)
+
+
+def parse_config(data: dict[str, Any], path: Path) -> Config:
+    """Build a Config from parsed TOML, naming the exact key on any mistake."""
+    unknown = sorted(set(data) - set(_SECTIONS))
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown section [{unknown[0]}]; the sections are "
+            + ", ".join(f"[{name}]" for name in _SECTIONS)
+            + " (see config.example.toml)."
+        )
+    sections: dict[str, Any] = {}
+    for name, cls in _SECTIONS.items():
+        table = data.get(name, {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [{name}] must be a table of keys.")
+        sections[name] = _build_section(cls, name, table, path)
+    sheet: SheetConfig = sections["sheet"]
+    if sheet.backend not in _BACKENDS:
+        raise ConfigError(
+            f'{path}: [sheet] backend = "{sheet.backend}" is not known; use "xlsx" or "gsheets".'
+        )
+    if sheet.backend == "gsheets" and not sheet.spreadsheet:
+        raise ConfigError(
+            f'{path}: [sheet] backend = "gsheets" needs spreadsheet = "<URL or key of the sheet>".'
+        )
+    folder = path.parent
+    sections["sheet"] = replace(sheet, path=folder / sheet.path)
+    notes = sections["templates"].notes_folder
+    if notes is not None:
+        sections["templates"] = replace(sections["templates"], notes_folder=folder / notes)
+    return Config(**sections, source=path)
+
+
+def _build_section(cls: type, name: str, table: dict[str, Any], path: Path) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        spec = known.get(key)
+        if spec is None:
+            raise ConfigError(
+                f"{path}: unknown key [{name}] {key}; the keys are {', '.join(known)}."
+            )
+        values[key] = _coerce(value, spec.type, f"[{name}] {key}", path)
+    return cls(**values)
+
+
+def _coerce(value: Any, type_name: Any, label: str, path: Path) -> Any:
+    expected = str(type_name)
+    if "Path" in expected:
+        if not isinstance(value, str):
+            raise ConfigError(f'{path}: {label} must be a path in quotes, e.g. "handoffs.xlsx".')
+        return Path(value).expanduser()
+    if expected == "str":
+        if not isinstance(value, str):
+            raise ConfigError(f"{path}: {label} must be text in quotes.")
+        return value
+    if expected in ("int", "float"):
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ConfigError(f"{path}: {label} must be a number ≥ 0, e.g. 4.0; got {value!r}.")
+        if expected == "int":
+            if not float(value).is_integer():
+                raise ConfigError(f"{path}: {label} must be a whole number; got {value!r}.")
+            return int(value)
+        return float(value)
+    raise AssertionError(f"unhandled config type {expected}")

@@ -1,0 +1,27 @@
+"""One exception tree; the CLI maps it to the exit codes of DESIGN §4 in one place."""
+
+from __future__ import annotations
+
+
+class HandoffsError(Exception):
+    """Something the user can act on. `exit_code` follows DESIGN §4."""
+
+    exit_code = 2
+
+
+class ConfigError(HandoffsError):
+    """Bad or missing configuration, or a command used the wrong way (exit 2)."""
+
+    exit_code = 2
+
+
+class BackendError(HandoffsError):
+    """The spreadsheet could not be read or written; nothing was written (exit 3)."""
+
+    exit_code = 3
+
+
+class LockedError(HandoffsError):
+    """Another run holds the lock (exit 4)."""
+
+    exit_code = 4

@@ -1,0 +1,371 @@
+"""DESIGN §2.1–2.2: raw tabs -> typed frames of the rows every figure may use, and problems.
+
+One function per rule family, all vectorised over whole columns. The rules themselves are
+data in sheet_schema/; this module interprets them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from handoffs.cells import Cells, display, inspect, parse, suggestions
+from handoffs.problems import ERROR, WARNING, ProblemLog, Report, column_letter
+from handoffs.schema import Field, TabSchema, input_schemas, normalise_header
+from handoffs.sheet import RawTab
+
+ROW = "row"  # the sheet row number each typed row came from
+
+
+@dataclass
+class CheckedTab:
+    """One input tab after validation."""
+
+    schema: TabSchema
+    present: bool
+    frame: pd.DataFrame  # every non-blank row, typed, with ROW
+    columns: dict[str, int] = field(default_factory=dict)  # field name -> 1-based column
+    header: list[str] = field(default_factory=list)  # the header text as found
+
+
+@dataclass
+class Dataset:
+    """The validated spreadsheet: rows fit for figures, plus the problems found."""
+
+    frames: dict[str, pd.DataFrame]  # tab name -> rows without errors
+    report: Report
+    today: dt.date
+    headers: dict[str, list[str]]
+    present: dict[str, bool]
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.frames[name]
+
+
+def validate(raw_tabs: Mapping[str, RawTab], today: dt.date) -> Dataset:
+    """Check every input tab; a missing tab or column is one problem and the rest goes on."""
+    schemas = input_schemas()
+    log = ProblemLog()
+    checked = {
+        name: _check_tab(raw_tabs.get(schema.title), schema, today, log)
+        for name, schema in schemas.items()
+    }
+    for tab in checked.values():
+        _check_foreign_keys(tab, checked, log)
+        _check_unique_unless(tab, log)
+    report = Report(log.frame([s.title for s in schemas.values()]))
+    frames = {}
+    for name, tab in checked.items():
+        bad = report.error_rows(tab.schema.title)
+        frames[name] = tab.frame[~tab.frame[ROW].isin(bad)].reset_index(drop=True)
+    return Dataset(
+        frames=frames,
+        report=report,
+        today=today,
+        headers={name: tab.header for name, tab in checked.items()},
+        present={name: tab.present for name, tab in checked.items()},
+    )
+
+
+def empty_frame(schema: TabSchema) -> pd.DataFrame:
+    return pd.DataFrame({ROW: pd.Series(dtype="int64"), **{f.name: [] for f in schema.fields}})
+
+
+def _field_lookup(schema: TabSchema) -> dict[str, Field]:
+    lookup: dict[str, Field] = {}
+    for spec in schema.fields:
+        for text in (spec.name, spec.title, *spec.aliases):
+            lookup[normalise_header(text)] = spec
+    return lookup
+
+
+def _map_header(
+    raw: RawTab, schema: TabSchema, log: ProblemLog
+) -> tuple[dict[str, int], list[str]]:
+    """Field name -> 0-based column, by header text; duplicates and gaps reported once."""
+    lookup = _field_lookup(schema)
+    header = ["" if cell is None else str(cell).strip() for cell in raw.header]
+    columns: dict[str, int] = {}
+    for index, text in enumerate(header):
+        spec = lookup.get(normalise_header(text)) if text else None
+        if spec is None:
+            continue
+        if spec.name in columns:
+            first = column_letter(columns[spec.name] + 1)
+            log.add(
+                WARNING,
+                schema.title,
+                f"The {spec.title} column appears twice ({first}1 and "
+                f"{column_letter(index + 1)}1); the first is used, rename or delete this one.",
+                row=1,
+                col=index + 1,
+                column=spec.title,
+                value=text,
+            )
+            continue
+        columns[spec.name] = index
+    unmatched = [text for i, text in enumerate(header) if text and i not in columns.values()]
+    for spec in schema.fields:
+        if spec.name in columns or not (spec.required or spec.required_when):
+            continue
+        guess = suggestions(pd.Series([spec.title]), unmatched).iloc[0] if unmatched else ""
+        log.add(
+            ERROR,
+            schema.title,
+            f"The {schema.title} tab has no {spec.title} column{guess.replace('did you mean', 'is it')}; "
+            f"add the header '{spec.title}' in row 1.",
+            column=spec.title,
+            cell=f"{column_letter(len(header) + 1)}1",
+        )
+    return columns, header
+
+
+def _check_tab(
+    raw: RawTab | None, schema: TabSchema, today: dt.date, log: ProblemLog
+) -> CheckedTab:
+    if raw is None:
+        log.add(
+            ERROR,
+            schema.title,
+            f"The {schema.title} tab is missing; run `handoffs init` to add it with its headers.",
+        )
+        return CheckedTab(schema, False, empty_frame(schema))
+    for merged in raw.merges:
+        log.add(
+            WARNING,
+            schema.title,
+            f"Cells {merged} are merged, so only the first holds a value; "
+            "unmerge them and type the value in each cell.",
+            cell=merged,
+            row=int("".join(c for c in merged.split(":")[0] if c.isdigit()) or 0),
+        )
+    columns, header = _map_header(raw, schema, log)
+    missing_required = [
+        f for f in schema.fields if f.name not in columns and (f.required or f.required_when)
+    ]
+    if missing_required or not raw.data_rows:
+        return CheckedTab(schema, True, empty_frame(schema), columns, header)
+
+    grid = pd.DataFrame(raw.data_rows, dtype=object)
+    rows = pd.Series(grid.index + 2, index=grid.index)
+    cells = {
+        spec.name: inspect(
+            grid[columns[spec.name]]
+            if spec.name in columns and columns[spec.name] in grid
+            else pd.Series(None, index=grid.index, dtype=object)
+        )
+        for spec in schema.fields
+    }
+    present = ~pd.concat([c.blank for c in cells.values()], axis=1).all(axis=1)
+    frame = pd.DataFrame({ROW: rows[present]})
+    for spec in schema.fields:
+        col = columns.get(spec.name, -1) + 1
+        frame[spec.name] = _check_field(
+            spec, cells[spec.name], present, rows, col, schema.title, today, log
+        )
+    _check_required_when(schema, frame, cells, columns, log)
+    _check_unique(schema, frame, cells, columns, log)
+    return CheckedTab(schema, True, frame.reset_index(drop=True), columns, header)
+
+
+def _check_field(
+    spec: Field,
+    cells: Cells,
+    present: pd.Series,
+    rows: pd.Series,
+    col: int,
+    tab: str,
+    today: dt.date,
+    log: ProblemLog,
+) -> pd.Series:
+    shown = cells.raw.where(present)
+
+    def report(mask: pd.Series, severity: str, message: str | pd.Series) -> None:
+        mask = mask & present
+        if mask.any():
+            log.add_cells(
+                tab, rows[mask], col, spec.title, shown[mask].map(display), severity, message
+            )
+
+    if spec.required:
+        report(cells.blank, ERROR, f"{spec.title} is required; type {spec.type_hint}.")
+    report(
+        cells.error_cell,
+        ERROR,
+        "The cell shows the spreadsheet error "
+        + cells.text
+        + f"; fix the formula or type {spec.type_hint}.",
+    )
+    report(
+        cells.no_value,
+        ERROR,
+        "The formula "
+        + cells.raw.astype(str)
+        + " has no saved result (the file was saved by a tool that does not calculate); "
+        "open and save it in Excel or LibreOffice, or type the value.",
+    )
+    parsed = parse(cells, spec)
+    for issue in parsed.issues:
+        report(issue.mask, issue.severity, issue.message)
+    values = parsed.values
+    if spec.default is not None:
+        values = values.where(~cells.blank, spec.default)
+    if spec.not_after_today:
+        _check_not_after_today(spec, values, report, today)
+    return values[present]
+
+
+def _check_not_after_today(spec: Field, values: pd.Series, report: object, today: dt.date) -> None:
+    if spec.type == "yearmonth":
+        limit = pd.Timestamp(today.year, today.month, 1)
+        late = values > limit
+        shown = f"{limit:%Y-%m}"
+        message = f"Month is after the current month ({shown}); type a month up to {shown}."
+    else:
+        limit = pd.Timestamp(today)
+        late = values > limit
+        message = f"{spec.title} is in the future (today is {today.isoformat()}); type a date up to today."
+    report(late.fillna(False), ERROR, message)  # type: ignore[operator]
+
+
+def _check_required_when(
+    schema: TabSchema,
+    frame: pd.DataFrame,
+    cells: dict[str, Cells],
+    columns: dict[str, int],
+    log: ProblemLog,
+) -> None:
+    for spec in schema.fields:
+        if not spec.required_when:
+            continue
+        other, equals = spec.required_when
+        blank = frame[spec.name].isna() & cells[spec.name].blank.reindex(frame.index)
+        mask = blank & frame[other].eq(equals)
+        log.add_cells(
+            schema.title,
+            frame.loc[mask, ROW],
+            columns.get(spec.name, -1) + 1,
+            spec.title,
+            pd.Series("", index=frame.index),
+            ERROR,
+            f"{spec.title} is required when {schema.field(other).title} is {equals}; "
+            f"type {spec.type_hint}.",
+        )
+
+
+def _duplicates(
+    frame: pd.DataFrame, keys: list[str], within: pd.Series | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """Rows whose key values repeat (every copy), and '3, 9' row lists per copy."""
+    candidates = frame[keys].notna().all(axis=1)
+    if within is not None:
+        candidates &= within
+    subset = frame.loc[candidates, [*keys, ROW]]
+    folded = subset[keys].apply(lambda col: col.astype(str).str.casefold())
+    dupes = folded.duplicated(keep=False)
+    if not dupes.any():
+        return pd.Series(False, index=frame.index), pd.Series("", index=frame.index)
+    copies = subset[dupes]
+    row_lists = (
+        copies[ROW].astype(str).groupby([folded.loc[dupes, k] for k in keys]).transform(", ".join)
+    )
+    mask = pd.Series(False, index=frame.index)
+    mask[copies.index] = True
+    return mask, row_lists.reindex(frame.index).fillna("")
+
+
+def _check_unique(
+    schema: TabSchema,
+    frame: pd.DataFrame,
+    cells: dict[str, Cells],
+    columns: dict[str, int],
+    log: ProblemLog,
+) -> None:
+    keys = {tuple(schema.primary_key)} if schema.primary_key else set()
+    keys |= {(spec.name,) for spec in schema.fields if spec.unique}
+    for key in sorted(keys):
+        mask, row_lists = _duplicates(frame, list(key))
+        if not mask.any():
+            continue
+        last = schema.field(key[-1])
+        if len(key) == 1:
+            message = (
+                f"{last.title} "
+                + frame[key[0]].astype(str)
+                + " is used more than once (rows "
+                + row_lists
+                + f"); each {last.title} must be unique, so change or delete the copies."
+            )
+        else:
+            titles = " and ".join(schema.field(k).title for k in key)
+            message = (
+                f"The same {titles} appear more than once (rows "
+                + row_lists
+                + "); none of the copies is counted, keep one row and delete the others."
+            )
+        log.add_cells(
+            schema.title,
+            frame.loc[mask, ROW],
+            columns.get(key[-1], -1) + 1,
+            last.title,
+            cells[key[-1]].raw.reindex(frame.index).map(display),
+            ERROR,
+            message,
+        )
+
+
+def _check_unique_unless(tab: CheckedTab, log: ProblemLog) -> None:
+    rule = tab.schema.unique_unless
+    if rule is None or tab.frame.empty:
+        return
+    frame = tab.frame
+    mask, row_lists = _duplicates(frame, list(rule.fields), frame[rule.field].ne(rule.equals))
+    key = tab.schema.field(rule.fields[-1])
+    log.add_cells(
+        tab.schema.title,
+        frame.loc[mask, ROW],
+        tab.columns.get(key.name, -1) + 1,
+        key.title,
+        frame[key.name].astype(str),
+        ERROR,
+        frame[key.name].astype(str)
+        + " has more than one contract in use (rows "
+        + row_lists
+        + f"); {rule.message}: set the old one's {tab.schema.field(rule.field).title} "
+        f"to {rule.equals}.",
+    )
+
+
+def _check_foreign_keys(
+    tab: CheckedTab, checked: Mapping[str, CheckedTab], log: ProblemLog
+) -> None:
+    for key in tab.schema.foreign_keys:
+        target = next(t for t in checked.values() if t.schema.title == key.tab)
+        if not target.present or key.ref_field not in target.columns or tab.frame.empty:
+            continue  # the missing tab or column is already reported once
+        known = target.frame[key.ref_field].dropna().astype(str)
+        values = tab.frame[key.field]
+        unknown = values.notna() & ~values.astype(str).isin(set(known))
+        if not unknown.any():
+            continue
+        spec = tab.schema.field(key.field)
+        hint = suggestions(values[unknown].astype(str), list(known.unique()))
+        consequence = (
+            "it is kept, but counts for no handoff"
+            if key.severity == WARNING
+            else "the row is left out"
+        )
+        log.add_cells(
+            tab.schema.title,
+            tab.frame.loc[unknown, ROW],
+            tab.columns.get(key.field, -1) + 1,
+            spec.title,
+            values[unknown].astype(str),
+            key.severity,
+            f"Not a {spec.title} in the {key.tab} tab"
+            + hint
+            + f" ({consequence}); type an id from the {key.tab} tab, or add the handoff there first.",
+        )
