@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,7 +20,20 @@ from handoffs.sheet import FormulaWithoutValue
 
 SERIAL_EPOCH = pd.Timestamp("1899-12-30")  # Sheets and Excel day 0
 _MAX_SERIAL = 2958465  # 9999-12-31
-ERROR_CELL = r"#(?:REF!|N/A|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|ERROR!|SPILL!|CALC!)"
+ERROR_VALUES = frozenset(
+    (
+        "#REF!",
+        "#N/A",
+        "#VALUE!",
+        "#DIV/0!",
+        "#NAME?",
+        "#NUM!",
+        "#NULL!",
+        "#ERROR!",
+        "#SPILL!",
+        "#CALC!",
+    )
+)
 _ISO = (
     r"\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
     r"(?:Z|[+-]\d{2}:?\d{2})?"
@@ -47,6 +60,7 @@ class Cells:
 
     raw: pd.Series
     text: pd.Series  # stripped text where the cell holds a str, else NaN
+    number: pd.Series  # finite float where the cell holds a number, else NaN
     is_str: pd.Series
     is_num: pd.Series
     is_bool: pd.Series
@@ -67,24 +81,53 @@ class Parsed:
     issues: list[Issue] = field(default_factory=list)
 
 
+def _kind_masks(raw: pd.Series) -> dict[str, np.ndarray]:
+    """Which cells hold text, numbers, booleans, dates or formulas without a value.
+
+    The Python type of each cell is looked up once and factorised, so each mask is an
+    integer comparison rather than another pass over a million objects."""
+    codes, kinds = pd.factorize(raw.map(type))
+
+    def of(predicate: Callable[[type], bool]) -> np.ndarray:
+        return np.isin(codes, [i for i, kind in enumerate(kinds) if predicate(kind)])
+
+    return {
+        "str": of(lambda k: k in (str, FormulaWithoutValue)),
+        "num": of(
+            lambda k: issubclass(k, int | float | np.number) and not issubclass(k, bool | np.bool_)
+        ),
+        "bool": of(lambda k: issubclass(k, bool | np.bool_)),
+        "date": of(lambda k: issubclass(k, _DATE_TYPES)),
+        "no_value": of(lambda k: k is FormulaWithoutValue),
+    }
+
+
 def inspect(raw: pd.Series) -> Cells:
-    kind = raw.map(type)
-    is_str = kind.isin([str, FormulaWithoutValue])
-    text = raw.where(is_str).str.strip()
-    is_num = kind.isin([int, float, np.int64, np.float64])
-    number = pd.to_numeric(raw.where(is_num), errors="coerce")
-    blank = raw.isna() | (is_str & text.eq("")) | (is_num & number.isna())
+    masks = {name: pd.Series(mask, index=raw.index) for name, mask in _kind_masks(raw).items()}
+    is_str, is_num = masks["str"], masks["num"]
+    # string methods loop in Python: run them on the text cells only (numeric columns skip them)
+    text = raw[is_str].astype(object).str.strip().reindex(raw.index)
+    number = pd.Series(np.nan, index=raw.index, dtype="float64")
+    if is_num.any():
+        number[is_num] = pd.to_numeric(raw[is_num], errors="coerce").astype("float64")
+    number = number.where(np.isfinite(number))
+    blank = raw.isna() | text.eq("") | (is_num & number.isna())
     return Cells(
         raw=raw,
         text=text,
+        number=number,
         is_str=is_str & ~blank,
         is_num=is_num & ~blank,
-        is_bool=kind.eq(bool),
-        is_date=kind.isin(_DATE_TYPES),
+        is_bool=masks["bool"],
+        is_date=masks["date"],
         blank=blank,
-        error_cell=is_str & text.str.fullmatch(ERROR_CELL).fillna(False).astype(bool),
-        no_value=kind.eq(FormulaWithoutValue),
+        error_cell=text.isin(ERROR_VALUES),
+        no_value=masks["no_value"],
     )
+
+
+def _whole(values: pd.Series) -> pd.Series:
+    return values.notna() & (values == np.floor(values))
 
 
 def parse(cells: Cells, spec: Field) -> Parsed:
@@ -97,8 +140,7 @@ def _bad_type(mask: pd.Series, spec: Field, what: str) -> Issue:
 
 
 def _numbers(cells: Cells) -> pd.Series:
-    values = pd.Series(np.nan, index=cells.raw.index, dtype="float64")
-    values[cells.is_num] = pd.to_numeric(cells.raw[cells.is_num], errors="coerce")
+    values = cells.number.copy()
     from_text = cells.is_str & ~cells.error_cell
     values[from_text] = pd.to_numeric(cells.text[from_text], errors="coerce")
     return values.where(np.isfinite(values))
@@ -113,7 +155,7 @@ def _with_minimum(values: pd.Series, ok: pd.Series, spec: Field, issues: list[Is
 
 def parse_integer(cells: Cells, spec: Field) -> Parsed:
     values = _numbers(cells)
-    whole = values.notna() & (values % 1 == 0)
+    whole = _whole(values)
     issues = [_bad_type(cells.filled & ~whole, spec, "a whole number")]
     _with_minimum(values, cells.filled & whole, spec, issues)
     return Parsed(values.where(whole).astype("Int64"), issues)
@@ -132,7 +174,7 @@ def parse_boolean(cells: Cells, spec: Field) -> Parsed:
     folded = cells.text.str.casefold()
     values = pd.Series(pd.NA, index=cells.raw.index, dtype="boolean")
     values[cells.is_bool] = cells.raw[cells.is_bool].astype(bool)
-    numbers = pd.to_numeric(cells.raw.where(cells.is_num), errors="coerce")
+    numbers = cells.number
     values[numbers.eq(1)] = True
     values[numbers.eq(0)] = False
     values[folded.isin(truthy)] = True
@@ -142,8 +184,8 @@ def parse_boolean(cells: Cells, spec: Field) -> Parsed:
 
 def parse_string(cells: Cells, spec: Field) -> Parsed:
     values = cells.text.where(cells.is_str)
-    numbers = pd.to_numeric(cells.raw.where(cells.is_num), errors="coerce")
-    whole = numbers.notna() & (numbers % 1 == 0)
+    numbers = cells.number
+    whole = _whole(numbers)
     values[whole] = numbers[whole].astype("int64").astype(str)
     fractional = numbers.notna() & ~whole
     values[fractional] = numbers[fractional].astype(str)
@@ -193,25 +235,26 @@ def _moments(cells: Cells, spec: Field, day_first_ambiguous: bool) -> Parsed:
     native = cells.is_date & cells.filled
     if native.any():
         values[native] = pd.to_datetime(cells.raw[native].map(pd.Timestamp))
-    serial = pd.to_numeric(cells.raw.where(cells.is_num), errors="coerce")
+    serial = cells.number.where(cells.is_num)
     epoch_seconds = spec.type == "datetime"
     in_range = serial.between(1, _MAX_SERIAL)
     values[in_range] = SERIAL_EPOCH + pd.to_timedelta(serial[in_range], unit="D")
     if epoch_seconds:
         unix = serial.between(1e9, 1e11)
         values[unix] = pd.to_datetime(serial[unix], unit="s")
-    text = cells.text.where(cells.is_str & ~cells.error_cell)
-    iso = text.str.fullmatch(_ISO).fillna(False).astype(bool)
+    # text rules run on the text cells only: string methods loop in Python
+    text = cells.text[cells.is_str & ~cells.error_cell]
+    iso = text.str.fullmatch(_ISO).astype(bool)
     if iso.any():
         parsed = pd.to_datetime(text[iso], errors="coerce", format="ISO8601", utc=True)
-        values[iso] = parsed.dt.tz_convert(None)
-    parts = text.str.extract(_SLASHED).astype("float64")
-    slashed = parts[0].notna()
-    if slashed.any():
+        values[parsed.index] = parsed.dt.tz_convert(None)
+    refused = pd.Series(False, index=index)  # ambiguous dates, reported on their own
+    parts = text[~iso].str.extract(_SLASHED).astype("float64").dropna(subset=[0])
+    if not parts.empty:
         first, second = parts[0], parts[1]
-        ambiguous = slashed & (first <= 12) & (second <= 12) & (first != second)
-        day_first = slashed & ((first > 12) | ambiguous | (first == second))
-        month_first = slashed & ~day_first & (second > 12)
+        ambiguous = (first <= 12) & (second <= 12) & (first != second)
+        day_first = (first > 12) | ambiguous | (first == second)
+        month_first = ~day_first & (second > 12)
         stamp = pd.DataFrame(
             {
                 "year": parts[2],
@@ -222,46 +265,46 @@ def _moments(cells: Cells, spec: Field, day_first_ambiguous: bool) -> Parsed:
                 "second": parts[5].fillna(0),
             }
         )[day_first | month_first]
-        values[day_first | month_first] = pd.to_datetime(stamp, errors="coerce")
-        readable = values.dt.strftime("%Y-%m-%d")
+        values[stamp.index] = pd.to_datetime(stamp, errors="coerce")
+        readable = values[parts.index].dt.strftime("%Y-%m-%d")
         if day_first_ambiguous:
             issues.append(
                 Issue(
-                    ambiguous,
+                    _everywhere(ambiguous, index),
                     "warning",
                     "Day and month could be either way round; read day first as "
-                    + readable
+                    + readable[ambiguous]
                     + f"; to be sure, type {spec.type_hint}.",
                 )
             )
         else:
-            values[ambiguous] = pd.NaT
+            refused = _everywhere(ambiguous, index)
             swapped = pd.to_datetime(
                 stamp.rename(columns={"month": "day", "day": "month"})[["year", "month", "day"]],
                 errors="coerce",
             ).dt.strftime("%Y-%m-%d")
             issues.append(
                 Issue(
-                    ambiguous,
+                    refused,
                     "error",
                     "Ambiguous date: it could be "
-                    + swapped.reindex(index).fillna("")
+                    + swapped[ambiguous[ambiguous].index]
                     + " or "
-                    + readable.where(ambiguous, "")
+                    + readable[ambiguous]
                     + f"; type {spec.type_hint}.",
                 )
             )
-            values[ambiguous] = pd.NaT
-        clear = (day_first | month_first) & ~ambiguous & values.notna()
+            values[refused] = pd.NaT
+        clear = (day_first | month_first) & ~ambiguous & values[parts.index].notna()
         issues.append(
             Issue(
-                clear,
+                _everywhere(clear, index),
                 "warning",
-                "Read as " + readable + f"; to be sure, type {spec.type_hint}.",
+                "Read as " + readable[clear] + f"; to be sure, type {spec.type_hint}.",
             )
         )
     what = "a date and time" if spec.type == "datetime" else "a date"
-    unparsed = cells.filled & values.isna() & ~(slashed & ~day_first_ambiguous)
+    unparsed = cells.filled & values.isna() & ~refused
     issues.insert(0, _bad_type(unparsed, spec, what))
     return Parsed(values, issues)
 
@@ -277,19 +320,20 @@ def parse_datetime(cells: Cells, spec: Field) -> Parsed:
 
 def parse_yearmonth(cells: Cells, spec: Field) -> Parsed:
     """A month: a date cell or serial (Sheets turns `2026-11` into the 1st), or text."""
-    text = cells.text.where(cells.is_str & ~cells.error_cell)
-    parts = text.str.fullmatch(_MONTH_TEXT)
-    month_text = parts.fillna(False).astype(bool)
-    named = pd.Series(pd.NaT, index=cells.raw.index, dtype="datetime64[ns]")
+    index = cells.raw.index
+    text = cells.text[cells.is_str & ~cells.error_cell]
+    month_text = text.str.fullmatch(_MONTH_TEXT).astype(bool)
+    named = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     for fmt in _MONTH_NAMES:
-        attempt = pd.to_datetime(text, format=fmt, errors="coerce")
-        named = named.fillna(attempt)
-    as_date = cells.filled & ~month_text & named.isna()
-    moments = _moments(_subset(cells, as_date), spec, day_first_ambiguous=False)
+        named = named.fillna(pd.to_datetime(text, format=fmt, errors="coerce"))
+    as_text = _everywhere(month_text | named.notna(), index)
+    moments = _moments(_subset(cells, cells.filled & ~as_text), spec, day_first_ambiguous=False)
     values = moments.values.copy()
     if month_text.any():
-        values[month_text] = pd.to_datetime(text[month_text] + "-01", errors="coerce")
-    values = values.fillna(named)
+        values[month_text[month_text].index] = pd.to_datetime(
+            text[month_text] + "-01", errors="coerce"
+        )
+    values = values.fillna(named.reindex(index))
     values = values.dt.to_period("M").dt.to_timestamp()
     ambiguous = [i for i in moments.issues[1:] if i.severity == "error"]
     covered = pd.concat([i.mask for i in ambiguous], axis=1).any(axis=1) if ambiguous else False
@@ -297,11 +341,17 @@ def parse_yearmonth(cells: Cells, spec: Field) -> Parsed:
     return Parsed(values, [_bad_type(unparsed, spec, "a month"), *ambiguous])
 
 
+def _everywhere(mask: pd.Series, index: pd.Index) -> pd.Series:
+    """A mask over some cells, widened to the whole column (False elsewhere)."""
+    return mask.reindex(index, fill_value=False).astype(bool)
+
+
 def _subset(cells: Cells, keep: pd.Series) -> Cells:
     """The same column with every cell outside `keep` treated as blank."""
     return Cells(
         raw=cells.raw,
         text=cells.text,
+        number=cells.number,
         is_str=cells.is_str & keep,
         is_num=cells.is_num & keep,
         is_bool=cells.is_bool & keep,

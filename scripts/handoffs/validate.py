@@ -70,8 +70,21 @@ def validate(raw_tabs: Mapping[str, RawTab], today: dt.date) -> Dataset:
     )
 
 
+_DTYPES = {
+    "string": "object",
+    "integer": "Int64",
+    "number": "float64",
+    "boolean": "boolean",
+    "date": "datetime64[ns]",
+    "datetime": "datetime64[ns]",
+    "yearmonth": "datetime64[ns]",
+}
+
+
 def empty_frame(schema: TabSchema) -> pd.DataFrame:
-    return pd.DataFrame({ROW: pd.Series(dtype="int64"), **{f.name: [] for f in schema.fields}})
+    """A tab with no usable rows, typed like a full one so figures need no special case."""
+    columns = {f.name: pd.Series(dtype=_DTYPES[f.type]) for f in schema.fields}
+    return pd.DataFrame({ROW: pd.Series(dtype="int64"), **columns})
 
 
 def _field_lookup(schema: TabSchema) -> dict[str, Field]:
@@ -196,14 +209,14 @@ def _check_field(
         cells.error_cell,
         ERROR,
         "The cell shows the spreadsheet error "
-        + cells.text
+        + cells.text[cells.error_cell]
         + f"; fix the formula or type {spec.type_hint}.",
     )
     report(
         cells.no_value,
         ERROR,
         "The formula "
-        + cells.raw.astype(str)
+        + cells.raw[cells.no_value].astype(str)
         + " has no saved result (the file was saved by a tool that does not calculate); "
         "open and save it in Excel or LibreOffice, or type the value.",
     )
@@ -264,7 +277,9 @@ def _duplicates(
     if within is not None:
         candidates &= within
     subset = frame.loc[candidates, [*keys, ROW]]
-    folded = subset[keys].apply(lambda col: col.astype(str).str.casefold())
+    folded = pd.DataFrame(
+        {k: subset[k].str.casefold() if subset[k].dtype == object else subset[k] for k in keys}
+    )
     dupes = folded.duplicated(keep=False)
     if not dupes.any():
         return pd.Series(False, index=frame.index), pd.Series("", index=frame.index)
@@ -294,7 +309,7 @@ def _check_unique(
         if len(key) == 1:
             message = (
                 f"{last.title} "
-                + frame[key[0]].astype(str)
+                + frame.loc[mask, key[0]].astype(str)
                 + " is used more than once (rows "
                 + row_lists
                 + f"); each {last.title} must be unique, so change or delete the copies."
@@ -329,9 +344,9 @@ def _check_unique_unless(tab: CheckedTab, log: ProblemLog) -> None:
         frame.loc[mask, ROW],
         tab.columns.get(key.name, -1) + 1,
         key.title,
-        frame[key.name].astype(str),
+        frame.loc[mask, key.name].astype(str),
         ERROR,
-        frame[key.name].astype(str)
+        frame.loc[mask, key.name].astype(str)
         + " has more than one contract in use (rows "
         + row_lists
         + f"); {rule.message}: set the old one's {tab.schema.field(rule.field).title} "
@@ -348,7 +363,7 @@ def _check_foreign_keys(
             continue  # the missing tab or column is already reported once
         known = target.frame[key.ref_field].dropna().astype(str)
         values = tab.frame[key.field]
-        unknown = values.notna() & ~values.astype(str).isin(set(known))
+        unknown = values.notna() & ~values.isin(known.unique())
         if not unknown.any():
             continue
         spec = tab.schema.field(key.field)
