@@ -51,8 +51,8 @@ def problems_text(report: Report) -> str:
 def _line(problem: Problem) -> str:
     where = problem.cell or "(tab)"
     seen = f" [{problem.value}]" if problem.value else ""
-    column = f" {problem.column}" if problem.column else ""
-    return f"{problem.severity:<7} {where:<6}{column}{seen}: {problem.message}"
+    subject = f"{problem.column}{seen}: " if problem.column else ""
+    return f"{problem.severity:<7} {where:<6} {subject}{problem.message}"
 
 
 def refresh_text(outcome: RefreshOutcome) -> str:
