@@ -24,6 +24,7 @@ TODAY = dt.date(2026, 11, 25)
 def make_tabs(handoffs: int, months: int) -> dict:
     """Raw tabs as a backend hands them over: Sheets serial months, plain ints and floats."""
     import numpy as np
+
     from handoffs.schema import input_schemas
     from handoffs.sheet import RawTab
 
@@ -86,6 +87,7 @@ def run_once(handoffs: int, months: int) -> dict:
 def frictionless_rate(rows: int) -> dict:
     """Validate `rows` Health rows with frictionless against sheet_schema/health.json."""
     import frictionless
+
     from handoffs.schema import descriptors
 
     descriptor = dict(descriptors()["health"])

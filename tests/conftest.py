@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+
 from handoffs.cli import cli
 
 TODAY = dt.date(2026, 11, 25)

@@ -169,6 +169,7 @@ def test_refresh_month_must_be_a_month(run, demo_workbook: Path) -> None:
 
 def test_bad_today_is_a_usage_error(run) -> None:
     from click.testing import CliRunner
+
     from handoffs.cli import cli
 
     result = CliRunner().invoke(cli, ["--today", "25/11/2026", "validate"])
