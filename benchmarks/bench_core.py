@@ -145,6 +145,19 @@ def main() -> None:
           f"= {ref['rows_per_s']:,} rows/s")  # fmt: skip
     print(f"handoffs at {ours['health_rows']:,} rows: {ours['rows_per_s']:,} rows/s = "
           f"{ours['rows_per_s'] / ref['rows_per_s']:.0f}x frictionless")  # fmt: skip
+    print(f"handoffs --help: {help_seconds():.2f} s (median of 10 fresh starts)")
+
+
+def help_seconds(runs: int = 10) -> float:
+    """Median wall time of `handoffs --help` in a fresh interpreter (start-up cost)."""
+    import statistics
+
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "handoffs", "--help"], capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 def frictionless_version() -> str:

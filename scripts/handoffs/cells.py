@@ -81,18 +81,38 @@ class Parsed:
     issues: list[Issue] = field(default_factory=list)
 
 
-def _kind_masks(raw: pd.Series) -> dict[str, np.ndarray]:
+_KINDS = ("str", "num", "bool", "date", "no_value")
+# what pandas' C-level type inference says about a column whose cells are all of one kind
+_UNIFORM = {
+    "string": "str",
+    "integer": "num",
+    "floating": "num",
+    "mixed-integer-float": "num",
+    "boolean": "bool",
+    "datetime": "date",
+    "date": "date",
+}
+
+
+def _kind_masks(raw: pd.Series, present: np.ndarray) -> dict[str, np.ndarray]:
     """Which cells hold text, numbers, booleans, dates or formulas without a value.
 
-    The Python type of each cell is looked up once and factorised, so each mask is an
+    Most columns hold one kind of value, which pandas infers in C; a mixed column has
+    the Python type of each cell looked up once and factorised, so each mask is an
     integer comparison rather than another pass over a million objects."""
+    inferred = pd.api.types.infer_dtype(raw, skipna=True)
+    if inferred in _UNIFORM or inferred == "empty":
+        masks = {kind: np.zeros(len(raw), dtype=bool) for kind in _KINDS}
+        if inferred in _UNIFORM:
+            masks[_UNIFORM[inferred]] = present
+        return masks
     codes, kinds = pd.factorize(raw.map(type))
 
     def of(predicate: Callable[[type], bool]) -> np.ndarray:
         return np.isin(codes, [i for i, kind in enumerate(kinds) if predicate(kind)])
 
     return {
-        "str": of(lambda k: k in (str, FormulaWithoutValue)),
+        "str": of(lambda k: issubclass(k, str)),
         "num": of(
             lambda k: issubclass(k, int | float | np.number) and not issubclass(k, bool | np.bool_)
         ),
@@ -102,16 +122,29 @@ def _kind_masks(raw: pd.Series) -> dict[str, np.ndarray]:
     }
 
 
+def _only(
+    raw: pd.Series, mask: np.ndarray, dtype: str, convert: Callable[[pd.Series], pd.Series]
+) -> pd.Series:
+    """`convert` applied to the cells in `mask`, missing elsewhere; whole columns skip masking."""
+    if mask.all():
+        return convert(raw)
+    if not mask.any():
+        return pd.Series(np.nan, index=raw.index, dtype=dtype)
+    return convert(raw.where(mask))
+
+
 def inspect(raw: pd.Series) -> Cells:
-    masks = {name: pd.Series(mask, index=raw.index) for name, mask in _kind_masks(raw).items()}
+    missing = raw.isna()
+    kinds = _kind_masks(raw, ~missing.to_numpy())
+    masks = {name: pd.Series(mask, index=raw.index) for name, mask in kinds.items()}
     is_str, is_num = masks["str"], masks["num"]
-    # string methods loop in Python: run them on the text cells only (numeric columns skip them)
-    text = raw[is_str].astype(object).str.strip().reindex(raw.index)
-    number = pd.Series(np.nan, index=raw.index, dtype="float64")
-    if is_num.any():
-        number[is_num] = pd.to_numeric(raw[is_num], errors="coerce").astype("float64")
+    # pandas' str dtype (Arrow-backed where pyarrow is installed) strips in C, not per cell
+    text = _only(raw, kinds["str"], "str", lambda cells: cells.astype("str").str.strip())
+    number = _only(
+        raw, kinds["num"], "float64", lambda cells: pd.to_numeric(cells, errors="coerce")
+    ).astype("float64")
     number = number.where(np.isfinite(number))
-    blank = raw.isna() | text.eq("") | (is_num & number.isna())
+    blank = missing | text.eq("") | (is_num & number.isna())
     return Cells(
         raw=raw,
         text=text,
@@ -121,7 +154,7 @@ def inspect(raw: pd.Series) -> Cells:
         is_bool=masks["bool"],
         is_date=masks["date"],
         blank=blank,
-        error_cell=text.isin(ERROR_VALUES),
+        error_cell=text.isin(list(ERROR_VALUES)),
         no_value=masks["no_value"],
     )
 
@@ -208,7 +241,7 @@ def parse_string(cells: Cells, spec: Field) -> Parsed:
         unknown = cells.filled & matched.isna()
         issues.append(Issue(unknown, "error", _enum_message(values, unknown, spec)))
         values = matched
-    return Parsed(values.astype("object"), issues)
+    return Parsed(values, issues)
 
 
 def _enum_message(values: pd.Series, unknown: pd.Series, spec: Field) -> pd.Series:

@@ -12,8 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 
-class FormulaWithoutValue(str):
+@dataclass(frozen=True)
+class FormulaWithoutValue:
     """A formula cell whose last calculated value was not saved with the file."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,9 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+from pandas.api.types import is_string_dtype
 
 from handoffs.cells import Cells, display, inspect, parse, suggestions
 from handoffs.problems import ERROR, WARNING, ProblemLog, Report, column_letter
@@ -71,7 +73,7 @@ def validate(raw_tabs: Mapping[str, RawTab], today: dt.date) -> Dataset:
 
 
 _DTYPES = {
-    "string": "object",
+    "string": "str",
     "integer": "Int64",
     "number": "float64",
     "boolean": "boolean",
@@ -172,13 +174,24 @@ def _check_tab(
         )
         for spec in schema.fields
     }
-    present = ~pd.concat([c.blank for c in cells.values()], axis=1).all(axis=1)
-    frame = pd.DataFrame({ROW: rows[present]})
-    for spec in schema.fields:
-        col = columns.get(spec.name, -1) + 1
-        frame[spec.name] = _check_field(
-            spec, cells[spec.name], present, rows, col, schema.title, today, log
+    blank = np.logical_and.reduce([c.blank.to_numpy() for c in cells.values()])
+    present = pd.Series(~blank, index=grid.index)
+    typed = {
+        spec.name: _check_field(
+            spec,
+            cells[spec.name],
+            present,
+            rows,
+            columns.get(spec.name, -1) + 1,
+            schema.title,
+            today,
+            log,
         )
+        for spec in schema.fields
+    }
+    frame = pd.DataFrame({ROW: rows, **typed})
+    if blank.any():
+        frame = frame[present]
     _check_required_when(schema, frame, cells, columns, log)
     _check_unique(schema, frame, cells, columns, log)
     return CheckedTab(schema, True, frame.reset_index(drop=True), columns, header)
@@ -228,7 +241,7 @@ def _check_field(
         values = values.where(~cells.blank, spec.default)
     if spec.not_after_today:
         _check_not_after_today(spec, values, report, today)
-    return values[present]
+    return values
 
 
 def _check_not_after_today(spec: Field, values: pd.Series, report: object, today: dt.date) -> None:
@@ -278,7 +291,7 @@ def _duplicates(
         candidates &= within
     subset = frame.loc[candidates, [*keys, ROW]]
     folded = pd.DataFrame(
-        {k: subset[k].str.casefold() if subset[k].dtype == object else subset[k] for k in keys}
+        {k: subset[k].str.lower() if is_string_dtype(subset[k]) else subset[k] for k in keys}
     )
     dupes = folded.duplicated(keep=False)
     if not dupes.any():
