@@ -20,6 +20,10 @@ from handoffs.sheet import FormulaWithoutValue
 
 SERIAL_EPOCH = pd.Timestamp("1899-12-30")  # Sheets and Excel day 0
 _MAX_SERIAL = 2958465  # 9999-12-31
+# dates are held to the nanosecond, which pandas can do from 1677-09-22 to 2262-04-11 only;
+# a date outside these whole years is a typo (0202 for 2026) and is reported as not a date
+_EARLIEST, _LATEST = pd.Timestamp("1678-01-01"), pd.Timestamp("2261-12-31 23:59:59")
+_MAX_EXACT = 2**53  # floats hold every whole number up to here, and no further
 ERROR_VALUES = frozenset(
     (
         "#REF!",
@@ -160,7 +164,16 @@ def inspect(raw: pd.Series) -> Cells:
 
 
 def _whole(values: pd.Series) -> pd.Series:
-    return values.notna() & (values == np.floor(values))
+    """Whole numbers a float holds exactly (1e30 is not a count of anything)."""
+    return values.notna() & (values == np.floor(values)) & (values.abs() <= _MAX_EXACT)
+
+
+def _bounded(moments: pd.Series) -> pd.Series:
+    """Moments at nanosecond precision; those outside the years pandas can hold become NaT."""
+    if isinstance(moments.dtype, pd.DatetimeTZDtype):
+        moments = moments.dt.tz_convert(None)
+    inside = moments.notna() & (moments >= _EARLIEST) & (moments <= _LATEST)
+    return moments.where(inside).astype("datetime64[ns]")
 
 
 def parse(cells: Cells, spec: Field) -> Parsed:
@@ -267,20 +280,20 @@ def _moments(cells: Cells, spec: Field, day_first_ambiguous: bool) -> Parsed:
     issues: list[Issue] = []
     native = cells.is_date & cells.filled
     if native.any():
-        values[native] = pd.to_datetime(cells.raw[native].map(pd.Timestamp))
+        values[native] = _bounded(pd.to_datetime(cells.raw[native].map(pd.Timestamp)))
     serial = cells.number.where(cells.is_num)
     epoch_seconds = spec.type == "datetime"
     in_range = serial.between(1, _MAX_SERIAL)
-    values[in_range] = SERIAL_EPOCH + pd.to_timedelta(serial[in_range], unit="D")
+    values[in_range] = _bounded(SERIAL_EPOCH + pd.to_timedelta(serial[in_range], unit="D"))
     if epoch_seconds:
-        unix = serial.between(1e9, 1e11)
+        unix = serial.between(1e9, (_LATEST - pd.Timestamp(0)).total_seconds())
         values[unix] = pd.to_datetime(serial[unix], unit="s")
     # text rules run on the text cells only: string methods loop in Python
     text = cells.text[cells.is_str & ~cells.error_cell]
     iso = text.str.fullmatch(_ISO).astype(bool)
     if iso.any():
         parsed = pd.to_datetime(text[iso], errors="coerce", format="ISO8601", utc=True)
-        values[parsed.index] = parsed.dt.tz_convert(None)
+        values[parsed.index] = _bounded(parsed)
     refused = pd.Series(False, index=index)  # ambiguous dates, reported on their own
     parts = text[~iso].str.extract(_SLASHED).astype("float64").dropna(subset=[0])
     if not parts.empty:
@@ -298,7 +311,7 @@ def _moments(cells: Cells, spec: Field, day_first_ambiguous: bool) -> Parsed:
                 "second": parts[5].fillna(0),
             }
         )[day_first | month_first]
-        values[stamp.index] = pd.to_datetime(stamp, errors="coerce")
+        values[stamp.index] = _bounded(pd.to_datetime(stamp, errors="coerce"))
         readable = values[parts.index].dt.strftime("%Y-%m-%d")
         if day_first_ambiguous:
             issues.append(
@@ -358,13 +371,13 @@ def parse_yearmonth(cells: Cells, spec: Field) -> Parsed:
     month_text = text.str.fullmatch(_MONTH_TEXT).astype(bool)
     named = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     for fmt in _MONTH_NAMES:
-        named = named.fillna(pd.to_datetime(text, format=fmt, errors="coerce"))
+        named = named.fillna(_bounded(pd.to_datetime(text, format=fmt, errors="coerce")))
     as_text = _everywhere(month_text | named.notna(), index)
     moments = _moments(_subset(cells, cells.filled & ~as_text), spec, day_first_ambiguous=False)
     values = moments.values.copy()
     if month_text.any():
-        values[month_text[month_text].index] = pd.to_datetime(
-            text[month_text] + "-01", errors="coerce"
+        values[month_text[month_text].index] = _bounded(
+            pd.to_datetime(text[month_text] + "-01", errors="coerce")
         )
     values = values.fillna(named.reindex(index))
     values = values.dt.to_period("M").dt.to_timestamp()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ class CommandError(click.ClickException):
 
     def __init__(self, error: HandoffsError) -> None:
         super().__init__(str(error))
-        self.exit_code = error.exit_code
+        self.exit_code = error.exit_code  # type: ignore[misc]
 
 
 class HandoffsGroup(click.Group):
@@ -39,9 +40,15 @@ class HandoffsGroup(click.Group):
 class Settings:
     config_file: str | None
     today: dt.date
+    pinned: bool = False  # --today given: stamps use that date
 
     def config(self) -> Config:
         return load_config(self.config_file)
+
+    def now(self) -> dt.datetime:
+        """The current time, on the pinned date when --today is given."""
+        now = dt.datetime.now().replace(microsecond=0)
+        return dt.datetime.combine(self.today, now.time()) if self.pinned else now
 
 
 def _progress(enabled: bool) -> Any:
@@ -73,7 +80,7 @@ def cli(ctx: click.Context, config_file: str | None, today: dt.datetime | None) 
       handoffs demo                 # the one-command tour, no account needed
       handoffs --config team.toml refresh --quiet
     """
-    ctx.obj = Settings(config_file, today.date() if today else dt.date.today())
+    ctx.obj = Settings(config_file, today.date() if today else dt.date.today(), today is not None)
 
 
 @cli.command()
@@ -103,7 +110,9 @@ def init(settings: Settings, demo: bool) -> None:
 @cli.command()
 @click.pass_obj
 def demo(settings: Settings) -> None:
-    """Build a sample workbook here, refresh it and print a short tour.
+    """Build a sample workbook here, refresh it and print a tour ending with the quarterly review.
+
+    Writes handoffs-demo.xlsx, handoffs-demo.toml and a handoffs-demo-notes folder here.
 
     \b
     Example:
@@ -114,7 +123,7 @@ def demo(settings: Settings) -> None:
     from handoffs.service import demo as run_demo
 
     outcome = run_demo(Path.cwd(), settings.today)
-    click.echo(demo_text(outcome))
+    click.echo(demo_text(outcome), nl=False)
 
 
 @cli.command()
@@ -175,6 +184,177 @@ def refresh(
             err=True,
         )
     if strict and errors:
+        sys.exit(1)
+
+
+def _emit(text: str, output: str | None) -> None:
+    """Print `text`, or write it to `output` (UTF-8) and say so on stderr."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.FileError(output, str(exc)) from exc
+    click.echo(f"Wrote {output}.", err=True)
+
+
+def output_option(what: str) -> Any:
+    return click.option(
+        "--output",
+        type=click.Path(dir_okay=False),
+        metavar="FILE",
+        help=f"Write {what} to FILE instead of printing it.",
+    )
+
+
+@cli.command("review-prep")
+@click.option(
+    "--quarterly", is_flag=True, help="The quarterly handoff review instead of the monthly check."
+)
+@click.option(
+    "--month",
+    metavar="YYYY-MM",
+    help="The month to prepare (default: the latest with Health data).",
+)
+@click.option(
+    "--quarter",
+    metavar="YYYY-Qn",
+    help="The quarter to review (implies --quarterly; default: the latest ended quarter).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="Markdown for people, JSON for other tools (shape in the README).",
+)
+@output_option("the agenda")
+@click.option("--no-write", is_flag=True, help="Do not write the Review Prep tab.")
+@click.pass_obj
+def review_prep(
+    settings: Settings,
+    quarterly: bool,
+    month: str | None,
+    quarter: str | None,
+    fmt: str,
+    output: str | None,
+    no_write: bool,
+) -> None:
+    """Prepare the monthly alignment check or the quarterly handoff review.
+
+    Prints the agenda and writes it to the Review Prep tab.
+
+    \b
+    Example:
+      handoffs review-prep
+      handoffs review-prep --quarterly --output q3-review.md
+      handoffs review-prep --month 2026-10 --format json --no-write
+    """
+    from handoffs.service import review_prep as run_review_prep
+
+    outcome = run_review_prep(
+        settings.config(),
+        settings.today,
+        quarterly=quarterly,
+        month=month,
+        quarter=quarter,
+        write=not no_write,
+    )
+    if fmt == "json":
+        text = json.dumps(outcome.agenda, ensure_ascii=False, indent=2) + "\n"
+    else:
+        from handoffs.document import to_markdown
+
+        text = to_markdown(outcome.document)
+    _emit(text, output)
+    if outcome.written:
+        click.echo(f"Review Prep tab written to {outcome.location}.", err=True)
+
+
+@cli.command()
+@click.option("--handoff", "handoff", required=True, metavar="ID", help="The handoff's id.")
+@click.option("--what", required=True, metavar="TEXT", help="What went wrong, in one sentence.")
+@click.option("--fix", metavar="TEXT", help="A suggested fix.")
+@click.option("--by", metavar="NAME", help="Who is flagging (as in the Team tab).")
+@click.pass_obj
+def flag(settings: Settings, handoff: str, what: str, fix: str | None, by: str | None) -> None:
+    """Flag a friction point at a handoff: appends one row to the Flags tab.
+
+    Nothing else is touched; the flag comes up at the next monthly alignment check.
+
+    \b
+    Example:
+      handoffs flag --handoff RPT-02 --what "Summary had no assumptions" \\
+          --fix "Add an assumptions section" --by "Lena Vogel"
+    """
+    from handoffs.service import add_flag
+
+    outcome = add_flag(
+        settings.config(), settings.now(), handoff=handoff, what=what, fix=fix, by=by
+    )
+    click.echo(
+        f"Flagged {outcome.handoff_id} at {outcome.flagged_at:%Y-%m-%d %H:%M} in the Flags tab "
+        f"of {outcome.location}; it comes up at the next monthly alignment check."
+    )
+
+
+@cli.command()
+@click.argument("person", required=False)
+@click.option("--role", metavar="ROLE", help="A role from the Handoffs tab, instead of a person.")
+@output_option("the pack")
+@click.pass_obj
+def onboard(settings: Settings, person: str | None, role: str | None, output: str | None) -> None:
+    """Print the first-week pack for a new team member (or a role) in Markdown.
+
+    The workflow map around the role, its contracts, the handoff to shadow and a checklist.
+
+    \b
+    Example:
+      handoffs onboard "Tom Becker"
+      handoffs onboard --role Analyst --output analyst-pack.md
+    """
+    from handoffs.document import to_markdown
+    from handoffs.service import onboard as run_onboard
+
+    document = run_onboard(settings.config(), settings.today, person=person, role=role)
+    _emit(to_markdown(document), output)
+
+
+@cli.command()
+@click.option("--handoff", required=True, metavar="ID", help="The handoff the note is for.")
+@output_option("the template")
+@click.pass_obj
+def template(settings: Settings, handoff: str, output: str | None) -> None:
+    """Print a handoff-note template for one handoff, with its contract's format and checks.
+
+    \b
+    Example:
+      handoffs template --handoff RPT-02 --output notes/rpt-02-2026-11.md
+    """
+    from handoffs.service import note_template
+
+    _emit(note_template(settings.config(), settings.today, handoff), output)
+
+
+@cli.command("check")
+@click.argument("note", type=click.Path(exists=True, dir_okay=False))
+@click.option("--handoff", required=True, metavar="ID", help="The handoff the note is for.")
+@click.pass_obj
+def check_note(settings: Settings, note: str, handoff: str) -> None:
+    """Check a filled handoff note: exit 1 listing each missing or empty section.
+
+    \b
+    Example:
+      handoffs check notes/rpt-02-2026-11.md --handoff RPT-02
+    """
+    from handoffs.notes import check_text
+    from handoffs.service import check_note as run_check
+
+    result, handoff_id = run_check(settings.config(), settings.today, Path(note), handoff)
+    click.echo(check_text(result, handoff_id))
+    if not result.complete:
         sys.exit(1)
 
 

@@ -124,6 +124,9 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         )
     folder = path.parent
     sections["sheet"] = replace(sheet, path=folder / sheet.path)
+    if sheet.credentials not in ("", "oauth", "adc"):  # a key file, beside the config like path
+        key_file = folder / Path(sheet.credentials).expanduser()
+        sections["sheet"] = replace(sections["sheet"], credentials=str(key_file))
     notes = sections["templates"].notes_folder
     if notes is not None:
         sections["templates"] = replace(sections["templates"], notes_folder=folder / notes)

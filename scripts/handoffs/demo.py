@@ -52,12 +52,18 @@ HANDOFFS = [
 
 # base rework, format minutes, delay days per month; drift per month (positive = worsening)
 LEVELS = {
-    "RPT-01": (1.0, 20, 0.5, 0.0), "RPT-02": (6.0, 120, 2.5, 0.15),
+    "RPT-01": (1.0, 20, 0.5, 0.0), "RPT-02": (6.0, 120, 2.5, 0.0),
     "RPT-03": (2.0, 45, 1.0, -0.05), "RPT-04": (1.0, 15, 0.5, 0.0),
-    "BRF-01": (1.0, 10, 0.5, 0.0), "BRF-02": (4.0, 90, 1.5, 0.1),
+    "BRF-01": (1.0, 10, 0.5, 0.0), "BRF-02": (4.0, 90, 1.5, 0.0),
     "BRF-03": (2.0, 60, 1.0, 0.05), "FC-01": (1.0, 30, 0.5, -0.05),
-    "FC-02": (3.0, 40, 2.0, -0.2), "FC-03": (1.0, 20, 0.5, 0.0),
+    "FC-02": (3.0, 40, 2.0, 0.0), "FC-03": (1.0, 20, 0.5, 0.0),
 }  # fmt: skip
+
+# The story of the quarterly review loop, as a factor per quarter: (two quarters ago, last
+# quarter, this quarter). Two quarters ago FC-02 and BRF-02 were the two worst handoffs and got
+# review actions: FC-02's contract update worked, BRF-02's format change did not. RPT-02, with
+# AI-drafted summaries, got worse and is now the clear worst handoff.
+STORY = {"RPT-02": (0.5, 1.4, 1.6), "FC-02": (1.3, 0.55, 0.5), "BRF-02": (1.1, 1.4, 1.3)}
 
 TEAM = [
     ("Priya Shah", "Account lead", True, 900, 890),
@@ -90,17 +96,28 @@ def demo_rows(today: dt.date) -> dict[str, list[list[CellValue]]]:
     """Rows for every input tab, in the schema's column order, keyed by tab name."""
     days = lambda n: today - dt.timedelta(days=n)  # noqa: E731
     rng = np.random.default_rng(7)
+    quarters_back = {_quarter(today, n): n for n in range(4)}
+    last_of_last_quarter = _month(today, 1 + (today.month - 1) % 3)
+    notes = {
+        ("RPT-02", last_of_last_quarter): "Client escalation about unexplained numbers",
+        (
+            "BRF-02",
+            _month(today, 2 + (today.month - 1) % 3),
+        ): "Slides rebuilt in the design tool again",
+    }
     health: list[list[CellValue]] = []
     for back in range(MONTHS, 0, -1):
         month = _month(today, back)
         age = MONTHS - back
+        quarter = min(quarters_back.get(_quarter(month), 2), 2)
         for handoff, (rework, minutes, delay, drift) in LEVELS.items():
-            factor = max(0.2, 1 + drift * age)
+            story = STORY.get(handoff, (1.0, 1.0, 1.0))[2 - quarter]
+            factor = max(0.2, (1 + drift * age) * story)
             health.append([
                 month, handoff, int(rng.poisson(rework * factor)),
                 int(round(minutes * factor * rng.uniform(0.8, 1.2), -1)),
                 float(round(delay * factor * rng.uniform(0.7, 1.3) * 2) / 2),
-                "Client escalation about unexplained numbers" if handoff == "RPT-02" and back == 1 else None,
+                notes.get((handoff, month)),
             ])  # fmt: skip
     contracts: list[list[CellValue]] = [
         ["RPT-01", "Interview notes, raw export", None, None, None, None, "draft", None, None, "Marco Bianchi"],
@@ -125,7 +142,7 @@ def demo_rows(today: dt.date) -> dict[str, list[list[CellValue]]]:
         [dt.datetime.combine(days(80), dt.time(10, 15)), "Lena Vogel", "RPT-02",
          "Summary had no assumptions; two charts could not be traced", "Add an assumptions section to the template",
          "done", days(60)],
-        [dt.datetime.combine(days(55), dt.time(16, 40)), "Kenji Watanabe", "BRF-02",
+        [dt.datetime.combine(days(60), dt.time(16, 40)), "Kenji Watanabe", "BRF-02",
          "Brief did not say which brand colours are off-limits", "Add brand constraints to the contract",
          "accepted", days(40)],
         [dt.datetime.combine(days(34), dt.time(9, 5)), "Sam Rivera", "RPT-03",
@@ -143,16 +160,22 @@ def demo_rows(today: dt.date) -> dict[str, list[list[CellValue]]]:
          "Cleaning dropped the returns rows silently", "List dropped rows in the handoff note", "new", None],
     ]  # fmt: skip
     last_q, prev_q = _quarter(today, 1), _quarter(today, 2)
+    # prev_q's review was held as last quarter began: its fixes were due during last quarter
+    last_q_start = _month(today, (today.month - 1) % 3 + 3)
+    due_last_q = lambda n: last_q_start + dt.timedelta(days=n)  # noqa: E731
     reviews: list[list[CellValue]] = [
         [prev_q, "FC-02", "Forecast sent without the AI tool's confidence caveats; finance presented a point estimate",
          "contract update", "Sender includes caveats and ranges; receiver checks inputs reconcile",
-         "Aisha Okafor", days(150), "done"],
+         "Aisha Okafor", due_last_q(30), "done"],
+        [prev_q, "BRF-02", "Designer rebuilt the slides into the design tool: 2 hours per brief",
+         "format change", "Creative brief moves to the shared brief template", "Jordan Lee",
+         due_last_q(40), "done"],
         [last_q, "RPT-02", "Analysis summary arrived without assumptions; the client escalated; 6 hours of rework",
          "contract update", "Assumptions and AI limitations sections become mandatory",
-         "Aisha Okafor", days(70), "done"],
-        [last_q, "BRF-02", "Designer rebuilt the slides into the design tool: 2 hours per brief",
-         "format change", "Creative brief moves to the shared brief template", "Jordan Lee", days(10),
-         "in progress"],
+         "Aisha Okafor", days(-10), "in progress"],
+        [last_q, "BRF-02", "The template did not stick: briefs still arrive as slides and get rebuilt",
+         "workflow redesign", "Designer joins the brief kick-off and drafts the layout with the strategist",
+         "Jordan Lee", days(5), "planned"],
     ]  # fmt: skip
     team: list[list[CellValue]] = [
         [person, role, manager, days(joined), days(onboarded) if onboarded else None]
@@ -170,3 +193,50 @@ def demo_rows(today: dt.date) -> dict[str, list[list[CellValue]]]:
         width = len(schemas[name].fields)
         assert all(len(row) == width for row in table), name
     return rows
+
+
+def demo_config(workbook: str, notes_folder: str) -> str:
+    """The config `handoffs demo` writes beside the sample workbook."""
+    return (
+        "# Written by `handoffs demo`: try `handoffs --config handoffs-demo.toml review-prep`.\n"
+        f'[sheet]\npath = "{workbook}"\n\n'
+        f'[templates]\nnotes_folder = "{notes_folder}"\n'
+    )
+
+
+# A filled handoff note, so the sample team shows the template in use (maturity evidence).
+DEMO_NOTE = (
+    "RPT-02-analysis-summary.md",
+    """# Handoff note: RPT-02 · Analysis summary (AI-drafted)
+
+## Deliverable
+
+Analysis summary for the Q3 client report, with the six charts and the data behind each
+chart (shared drive, folder Client report / Analysis).
+
+## Decisions already made
+
+Returns are excluded from revenue, as agreed with the client on the kick-off call.
+
+## Open questions
+
+Should the churn chart use the client's definition or ours? Ask the account lead.
+
+## Known limitations of the AI output
+
+The AI summarised the interviews; quotes were checked by hand, the sentiment scores were not.
+
+## AI tools used
+
+The team's chat assistant for the first draft of the summary; charts built by hand.
+
+## Format (from the contract)
+
+Doc with the shared template
+
+## Receiver checks (from the contract)
+
+- [x] Each chart traces to data
+- [x] assumptions listed
+""",
+)

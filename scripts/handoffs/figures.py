@@ -145,25 +145,37 @@ def rankings(ds: Dataset, period: Period, config: Config) -> pd.DataFrame:
         }
     )
     table["has_data"] = table["hours"].notna()
-    table = table.rename_axis("handoff_id").reset_index()
-    table = table.sort_values(
-        ["has_data", "hours", "rework_requests", "delay_days", "handoff_id"],
-        ascending=[False, False, False, False, True],
-        kind="stable",
-    ).reset_index(drop=True)
+    table = rank_order(table.rename_axis("handoff_id").reset_index())
     table["rank"] = pd.Series(np.arange(1, len(table) + 1)).where(table["has_data"]).astype("Int64")
     return table
 
 
-def trends(health: pd.DataFrame, period: Period, ids: pd.Index) -> pd.Series:
-    """Six-month sparkline ending with the period's last month, per handoff id."""
-    last = period.last_month
-    months = [last - pd.DateOffset(months=n) for n in range(TREND_MONTHS - 1, -1, -1)]
-    window = health[(health["month"] >= months[0]) & (health["month"] <= last)]
-    grid = window.pivot_table(
+def rank_order(table: pd.DataFrame) -> pd.DataFrame:
+    """DESIGN §3 order: hours lost, then rework requests, then delay days, then handoff id;
+    rows without data (`has_data` False) last."""
+    return table.sort_values(
+        ["has_data", "hours", "rework_requests", "delay_days", "handoff_id"],
+        ascending=[False, False, False, False, True],
+        kind="stable",
+    ).reset_index(drop=True)
+
+
+def months_ending(last: pd.Timestamp, count: int) -> list[pd.Timestamp]:
+    """`count` month starts, oldest first, ending with `last`."""
+    return [last - pd.DateOffset(months=n) for n in range(count - 1, -1, -1)]
+
+
+def hours_grid(health: pd.DataFrame, ids: pd.Index, months: list[pd.Timestamp]) -> pd.DataFrame:
+    """Hours lost per handoff (rows) and month (columns); NaN where there is no Health row."""
+    window = health[(health["month"] >= months[0]) & (health["month"] <= months[-1])]
+    return window.pivot_table(
         index="handoff_id", columns="month", values="hours", aggfunc="sum"
     ).reindex(index=ids, columns=months)
-    return sparkline(grid)
+
+
+def trends(health: pd.DataFrame, period: Period, ids: pd.Index) -> pd.Series:
+    """Six-month sparkline ending with the period's last month, per handoff id."""
+    return sparkline(hours_grid(health, ids, months_ending(period.last_month, TREND_MONTHS)))
 
 
 def contract_status(ds: Dataset) -> pd.Series:
@@ -243,3 +255,145 @@ def stale_reviews(ds: Dataset, review: ReviewConfig) -> pd.DataFrame:
     table["workflow"] = table["handoff_id"].map(handoffs["workflow"])
     table = table.sort_values(["handoff_id", "order"], kind="stable").drop(columns="order")
     return table.reset_index(drop=True)
+
+
+# -- the quarterly review loop, role compression and team-driven share (DESIGN §3) ----------
+
+LOOKBACK_MONTHS = 3  # "the last three months" of compression, team share and maturity
+
+
+def default_quarter(ds: Dataset) -> Period:
+    """The latest quarter that has ended and has Health data; else the current quarter."""
+    current = Period.quarter_of(ds.today)
+    months = ds["health"]["month"]
+    ended = months[months < current.start]
+    return Period.quarter_of(ended.max()) if not ended.empty else current
+
+
+def period_ranking(ds: Dataset, period: Period, config: Config) -> pd.DataFrame:
+    """Every handoff with Health data in the period, whatever its status now, worst first
+    (for looking back: a handoff consolidated since still counts for its old quarter)."""
+    totals = period_totals(monthly_hours(ds, config.scoring), period).reset_index()
+    totals["has_data"] = True
+    return rank_order(totals)
+
+
+def month_counts(health: pd.DataFrame, period: Period) -> pd.Series:
+    """How many months of the period have a Health row, per handoff id."""
+    inside = health[(health["month"] >= period.start) & (health["month"] < period.end)]
+    return inside.groupby("handoff_id").size()
+
+
+def measured_improvement(ds: Dataset, quarter: Period, config: Config) -> pd.DataFrame:
+    """Each Reviews action recorded for `quarter`, with its handoff's hours lost in that quarter
+    (before) and in the next (after), the change and the percentage.
+
+    The next quarter must have ended: until then the result is "not yet measurable". "no data"
+    when either quarter has no Health row for the handoff."""
+    reviews = ds["reviews"]
+    actions = reviews[reviews["quarter"].str.upper() == quarter.label].copy()
+    after_q = quarter.next()
+    measurable = pd.Timestamp(ds.today) >= after_q.end
+    health = monthly_hours(ds, config.scoring)
+    ids = actions["handoff_id"]
+    actions["hours_before"] = ids.map(period_totals(health, quarter)["hours"]).astype("float64")
+    actions["months_before"] = ids.map(month_counts(health, quarter)).fillna(0).astype(int)
+    after = ids.map(period_totals(health, after_q)["hours"]).astype("float64")
+    actions["hours_after"] = after if measurable else np.nan
+    months_after = ids.map(month_counts(health, after_q)).fillna(0).astype(int)
+    actions["months_after"] = months_after if measurable else 0
+    change = actions["hours_after"] - actions["hours_before"]
+    actions["change"] = change
+    actions["change_pct"] = (
+        change / actions["hours_before"].where(actions["hours_before"] > 0) * 100
+    )
+    result = np.select(
+        [np.full(len(actions), not measurable), change.isna(), change < 0, change > 0],
+        ["not yet measurable", "no data", "improved", "worse"],
+        "unchanged",
+    )
+    actions["result"] = pd.Series(result, index=actions.index, dtype="object")
+    actions["measured_on"] = after_q.label
+    return actions.reset_index(drop=True)
+
+
+def compression_candidates(ds: Dataset, period: Period, config: Config) -> pd.DataFrame:
+    """Active handoffs whose split reason is not `specialization` and whose average monthly
+    hours lost over the three months ending with the period is at least `compression.min_hours`.
+
+    Months without a Health row are left out of the average (no data is never zero)."""
+    handoffs = ds["handoffs"]
+    eligible = handoffs[
+        (handoffs["status"] == "active") & (handoffs["split_reason"] != "specialization")
+    ].set_index("handoff_id")
+    months = months_ending(period.last_month, LOOKBACK_MONTHS)
+    health = monthly_hours(ds, config.scoring)
+    window = health[(health["month"] >= months[0]) & (health["month"] <= months[-1])]
+    per = window.groupby("handoff_id")["hours"].agg(avg_hours="mean", months_with_data="size")
+    table = eligible.join(per, how="inner")
+    table = table[table["avg_hours"] >= config.compression.min_hours]
+    table = table.rename_axis("handoff_id").reset_index()
+    table = table.sort_values(["avg_hours", "handoff_id"], ascending=[False, True], kind="stable")
+    keep = ["row", "handoff_id", "workflow", "from_role", "to_role", "split_reason",
+            "decision_note", "avg_hours", "months_with_data"]  # fmt: skip
+    return table[keep].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class TeamShare:
+    """DESIGN §3 team-driven share, over the flags of the three months up to today."""
+
+    since: dt.date
+    until: dt.date
+    flags: int
+    by_non_managers: int
+    not_in_team: int  # counted as non-managers: managers are on the Team tab
+    anonymous: int  # no Flagged by (a Form may allow it): counted as non-managers too
+    with_fix: int
+    reviewed: int
+    median_days_to_review: float | None
+    rows: tuple[int, ...]  # the Flags rows counted
+
+    @staticmethod
+    def _pct(part: int, whole: int) -> float | None:
+        return round(100 * part / whole, 1) if whole else None
+
+    @property
+    def non_manager_pct(self) -> float | None:
+        return self._pct(self.by_non_managers, self.flags)
+
+    @property
+    def fix_pct(self) -> float | None:
+        return self._pct(self.with_fix, self.flags)
+
+
+def team_share(ds: Dataset) -> TeamShare:
+    """Share of recent flags raised by non-managers and carrying a suggested fix, and the
+    median days from flag to review. Flagged by is matched to Team.person ignoring case."""
+    today = pd.Timestamp(ds.today)
+    since = today - pd.DateOffset(months=LOOKBACK_MONTHS)
+    flags = ds["flags"]
+    window = flags[
+        (flags["flagged_at"] >= since) & (flags["flagged_at"] < today + pd.Timedelta(days=1))
+    ]
+    team = ds["team"]
+    names = team["person"].astype(str).str.strip().str.casefold()
+    managers = pd.Series(team["is_manager"].fillna(False).astype(bool).to_numpy(), index=names)
+    managers = managers[~managers.index.duplicated()]
+    by = window["flagged_by"].astype("object").where(window["flagged_by"].notna())
+    folded = by.str.strip().str.casefold()
+    known = folded.map(managers)
+    is_manager = known.eq(True)
+    days = (window["reviewed_on"] - window["flagged_at"].dt.normalize()).dt.days.dropna()
+    return TeamShare(
+        since=since.date(),
+        until=today.date(),
+        flags=len(window),
+        by_non_managers=int((~is_manager).sum()),
+        not_in_team=int((by.notna() & known.isna()).sum()),
+        anonymous=int(by.isna().sum()),
+        with_fix=int(window["suggested_fix"].notna().sum()),
+        reviewed=len(days),
+        median_days_to_review=float(days.median()) if len(days) else None,
+        rows=tuple(int(r) for r in window["row"]),
+    )

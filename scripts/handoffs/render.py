@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from itertools import groupby
 
 from handoffs.problems import Problem, Report
-from handoffs.service import RefreshOutcome
+from handoffs.service import DemoOutcome, RefreshOutcome
 from handoffs.sheet import Link, TabContent
 
 
@@ -76,20 +76,29 @@ def tab_text(tab: TabContent, limit: int | None = None) -> str:
     return table(rows, tab.header)
 
 
-def demo_text(outcome: RefreshOutcome) -> str:
-    """The tour: where the workbook is, the worst handoffs, what needs attention."""
-    tabs = {t.title: t for t in outcome.tabs}
+def demo_text(outcome: DemoOutcome) -> str:
+    """The tour: where the workbook is, the worst handoffs, what needs attention, then the
+    quarterly review prep (the whole loop: dashboard, flags, review, measured improvement)."""
+    from handoffs.document import to_markdown
+
+    refreshed = outcome.refresh
+    tabs = {t.title: t for t in refreshed.tabs}
     rankings = tabs["Rankings"]
     keep = [0, 1, 3, 4, 8, 9, 10]
     worst = [[row[i] for i in keep] for row in rankings.rows[:5]]
     stale = [[row[0], row[5], row[6]] for row in tabs["Stale Reviews"].rows]
-    period = outcome.period.label if outcome.period else "-"
+    period = refreshed.period.label if refreshed.period else "-"
+    config = outcome.config_file.name
     return "\n\n".join(
         [
-            f"Sample team written to {outcome.location} (open it to see every tab).",
+            f"Sample team written to {refreshed.location} (open it to see every tab).",
             f"Worst handoffs in {period}, by hours lost:\n"
             + table(worst, [rankings.header[i] for i in keep]),
             "Contracts that need attention:\n" + table(stale, ["Handoff ID", "Reason", "Detail"]),
-            refresh_text(outcome),
+            refresh_text(refreshed),
+            f"The quarterly handoff review prep, also written to the Review Prep tab "
+            f"(next: `handoffs --config {config} review-prep` for the monthly alignment check, "
+            f'`handoffs --config {config} onboard "Tom Becker"` for a first-week pack):',
+            to_markdown(outcome.review.document),
         ]
     )

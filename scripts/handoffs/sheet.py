@@ -106,10 +106,14 @@ class Backend(Protocol):
         """A local file that serialises runs against this spreadsheet."""
         ...
 
-    def read(self, titles: Sequence[str], *, missing_ok: bool = False) -> dict[str, RawTab]:
+    def read(
+        self, titles: Sequence[str], *, missing_ok: bool = False, merges: bool = True
+    ) -> dict[str, RawTab]:
         """Every existing tab among `titles`, in one pass; missing tabs are absent.
 
-        `missing_ok`: a spreadsheet that does not exist yet reads as no tabs (for `init`)."""
+        `missing_ok`: a spreadsheet that does not exist yet reads as no tabs (for `init`).
+        `merges=False`: the caller will not validate these tabs (`flag` only looks up ids and
+        the header), so RawTab.merges may be left empty; on Google Sheets this saves a request."""
         ...
 
     def write_generated(self, tabs: Sequence[TabContent]) -> None:

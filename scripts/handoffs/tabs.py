@@ -7,14 +7,32 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from handoffs import __version__
+from handoffs import __version__, flags
 from handoffs.config import Config
-from handoffs.figures import Period, rankings, stale_reviews
+from handoffs.document import Document, to_rows
+from handoffs.figures import (
+    LOOKBACK_MONTHS,
+    OPEN_FLAG,
+    TREND_MONTHS,
+    Period,
+    compression_candidates,
+    hours_grid,
+    monthly_hours,
+    months_ending,
+    rankings,
+    stale_reviews,
+    team_share,
+)
+from handoffs.flags import FlagsHeader
+from handoffs.maturity import assess
+from handoffs.notes import NoteCheck
 from handoffs.schema import generated_tabs
-from handoffs.sheet import CellValue, Link, TabContent
+from handoffs.sheet import CellValue, Chart, Link, TabContent
 from handoffs.validate import Dataset
 
 NO_DATA = "no data"
+CHART_HANDOFFS = 5
+COMPRESSION_SHOWN = 10
 
 
 def _plain(value: object) -> CellValue:
@@ -122,7 +140,7 @@ def summary_rows(
             ]
         )
     flags = ds["flags"]
-    open_count = int(flags["status"].isin(("new", "discussed", "accepted")).sum())
+    open_count = int(flags["status"].isin(OPEN_FLAG).sum())
     rows += [
         ["Contracts needing attention", int(stale["handoff_id"].nunique()),
          "see the Stale Reviews tab"],
@@ -132,18 +150,131 @@ def summary_rows(
 
 
 def build_tabs(
-    ds: Dataset, period: Period | None, config: Config, refreshed_at: dt.datetime
+    ds: Dataset,
+    period: Period | None,
+    config: Config,
+    refreshed_at: dt.datetime,
+    *,
+    notes: Sequence[NoteCheck] | None = None,
+    notes_folder: str | None = None,
+    flags_header: FlagsHeader | None = None,
 ) -> list[TabContent]:
-    """Summary, Rankings, Stale Reviews and Problems for one refresh."""
+    """Summary, Rankings, Stale Reviews and Problems for one refresh.
+
+    `notes`: the checked notes of `[templates] notes_folder` (maturity evidence);
+    `flags_header`: the Flags header order to remember (see `flags.py`)."""
     ranked = rankings(ds, period, config) if period else _unranked(ds, config)
     stale = stale_reviews(ds, config.review)
     layout = generated_tabs()
+    rows = summary_rows(ds, period, ranked, stale, refreshed_at)
+    rows += habit_rows(ds, period, config, notes, notes_folder)
+    rows += flags_summary_rows(flags_header)
+    chart_rows, chart = chart_block(ds, period, ranked, config, rows_before=len(rows))
     summary = TabContent(
-        layout["summary"].title,
-        layout["summary"].columns,
-        summary_rows(ds, period, ranked, stale, refreshed_at),
+        layout["summary"].title, layout["summary"].columns, rows + chart_rows, chart=chart
     )
     return [summary, rankings_tab(ranked), stale_tab(stale), problems_tab(ds)]
+
+
+def habit_rows(
+    ds: Dataset,
+    period: Period | None,
+    config: Config,
+    notes: Sequence[NoteCheck] | None,
+    notes_folder: str | None,
+) -> list[list[CellValue]]:
+    """Team-driven share, role-compression candidates and the maturity level with its evidence."""
+    share = team_share(ds)
+    pct = share.non_manager_pct
+    rows: list[list[CellValue]] = [
+        [
+            "Team-driven share",
+            f"{pct:.0f}% of flags by non-managers" if pct is not None else "no flags",
+            f"{share.by_non_managers} of {share.flags} flags between {share.since} and "
+            f"{share.until}; {share.with_fix} with a suggested fix; median days from flag to "
+            "review: "
+            + (
+                f"{share.median_days_to_review:g}"
+                if share.median_days_to_review is not None
+                else "none reviewed"
+            ),
+        ]
+    ]
+    if period is not None:
+        candidates = compression_candidates(ds, period, config)
+        window = months_ending(period.last_month, LOOKBACK_MONTHS)
+        rows.append(
+            [
+                "Role-compression candidates",
+                len(candidates),
+                f"active, split reason not specialization, at least {config.compression.min_hours:g} "
+                f"hours lost a month in {window[0]:%Y-%m} … {window[-1]:%Y-%m}; record the "
+                "decision in the Handoffs tab (Split reason, Decision note, Status)",
+            ]
+        )
+        for item in candidates.head(COMPRESSION_SHOWN).itertuples(index=False):
+            note = item.decision_note if isinstance(item.decision_note, str) else "none yet"
+            rows.append(
+                [
+                    "Compression candidate",
+                    item.handoff_id,
+                    f"{item.from_role} → {item.to_role}: {item.avg_hours:.1f} hours lost a month; "
+                    f"split reason {item.split_reason}; decision note: {note}",
+                ]
+            )
+        if len(candidates) > COMPRESSION_SHOWN:
+            rows.append(
+                ["Compression candidate", f"and {len(candidates) - COMPRESSION_SHOWN} more", ""]
+            )
+    maturity = assess(ds, config, share, notes, notes_folder)
+    rows.append(["Maturity level", maturity.label, maturity.next_step])
+    rows += [
+        [f"{c.level}: {c.title}", "met" if c.met else "not met", c.evidence]
+        for c in maturity.criteria
+    ]
+    return rows
+
+
+def flags_summary_rows(state: FlagsHeader | None) -> list[list[CellValue]]:
+    return [list(row) for row in flags.summary_rows(state)]
+
+
+def chart_block(
+    ds: Dataset, period: Period | None, ranked: pd.DataFrame, config: Config, rows_before: int
+) -> tuple[list[list[CellValue]], Chart | None]:
+    """Hours lost per month over six months for the five worst handoffs, placed after
+    `rows_before` Summary rows: a blank row, a title row, then the block the chart reads
+    (month column + one column per handoff)."""
+    worst = ranked[ranked["has_data"]].head(CHART_HANDOFFS)["handoff_id"]
+    if period is None or worst.empty:
+        return [], None
+    months = months_ending(period.last_month, TREND_MONTHS)
+    grid = hours_grid(monthly_hours(ds, config.scoring), pd.Index(worst), months)
+    block: list[list[CellValue]] = [["Month", *worst]]
+    block += [[f"{month:%Y-%m}", *(_rounded(grid.at[h, month]) for h in worst)] for month in months]
+    title = f"Hours lost per month, five worst handoffs of {period.label}"
+    first_row = rows_before + 4  # header row 1, the rows before, the blank and title rows
+    chart = Chart(
+        title=title,
+        first_row=first_row,
+        last_row=first_row + len(months),
+        first_col=1,
+        last_col=1 + len(worst),
+        y_title="Hours lost",
+    )
+    return [[None], [title], *block], chart
+
+
+def review_prep_tab(document: Document) -> TabContent:
+    """The Review Prep tab: the agenda as Section / Item / Detail rows."""
+    layout = generated_tabs()["review_prep"]
+    return TabContent(
+        layout.title,
+        layout.columns,
+        [list(row) for row in to_rows(document)],
+        note="Generated by handoffs review-prep: rewritten each time it runs; record decisions "
+        "in the Reviews, Flags and Handoffs tabs.",
+    )
 
 
 def _unranked(ds: Dataset, config: Config) -> pd.DataFrame:

@@ -56,7 +56,9 @@ class XlsxBackend:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def read(self, titles: Sequence[str], *, missing_ok: bool = False) -> dict[str, RawTab]:
+    def read(
+        self, titles: Sequence[str], *, missing_ok: bool = False, merges: bool = True
+    ) -> dict[str, RawTab]:
         if missing_ok and not self.path.exists():
             return {}
         self._require_file()
@@ -68,8 +70,8 @@ class XlsxBackend:
                 continue
             sheet = workbook[title]
             rows, found = _sheet_rows(sheet)
-            merges = tuple(str(r) for r in sheet.merged_cells.ranges)
-            tabs[title] = RawTab(title, rows, merges)
+            merged = tuple(str(r) for r in sheet.merged_cells.ranges)  # free here: kept always
+            tabs[title] = RawTab(title, rows, merged)
             if found:
                 formulas[title] = found
         if formulas:

@@ -1,0 +1,338 @@
+"""A Google Sheet as the spreadsheet (DESIGN §5), through gspread's low-level HTTP calls.
+
+API budget, whatever the data size (each item is one HTTP request, retries aside):
+
+* read: a metadata `spreadsheets.get` (tab ids, grid sizes, merges, protections, charts; no
+  cells), then one `values.batchGet` of every requested tab, unformatted, dates as serial
+  numbers (compact: a grid-data `spreadsheets.get` would carry ~7x the bytes for the same
+  cells). The metadata is kept for the next write. `read(..., merges=False)` skips it.
+* write_generated / initialize: one `spreadsheets.batchUpdate`, atomic by the API's contract
+  (plus the metadata request only when nothing was read before).
+* append_rows: one `values.append` (INSERT_ROWS, RAW): Google picks the row, so rows other
+  people add at the same moment are never overwritten, and user text is never parsed.
+
+So validate = 2, refresh = 3, flag = 2, init ≤ 3. Input tabs are never written except by
+append_rows and init's sample rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+from google.auth.exceptions import GoogleAuthError
+from gspread.exceptions import APIError
+from gspread.http_client import ParamsType
+from gspread.utils import absolute_range_name
+
+from handoffs.backends.google_http import (
+    EMULATOR_ENV,
+    Connection,
+    GaveUp,
+    RetryingHTTPClient,
+    UncertainWrite,
+    connect,
+)
+from handoffs.backends.gsheets_requests import (
+    SheetInfo,
+    generated_requests,
+    init_requests,
+    merge_a1,
+    raw_value,
+    sheet_infos,
+    value_rows,
+)
+from handoffs.config import SheetConfig
+from handoffs.errors import BackendError, ConfigError
+from handoffs.sheet import CellValue, NewTab, RawTab, TabContent
+
+T = TypeVar("T")
+_SHEET_FIELDS = (
+    "properties(sheetId,title,gridProperties(rowCount,columnCount)),"
+    "protectedRanges(protectedRangeId,description),charts(chartId)"
+)
+METADATA_FIELDS = f"sheets({_SHEET_FIELDS},merges)"
+_KEY = re.compile(r"^[A-Za-z0-9_-]{20,}$")
+_URL_KEY = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
+_NOTHING_WRITTEN = "Nothing was written."
+_UNKNOWN_RANGE = "Unable to parse range"  # Google's 400 for a range naming no existing tab
+
+
+def spreadsheet_key(text: str) -> str:
+    """The key from a spreadsheet URL (…/spreadsheets/d/<key>/edit…), or the key itself."""
+    found = _URL_KEY.search(text)
+    key = found.group(1) if found else text.strip()
+    if not _KEY.match(key):
+        raise ConfigError(
+            f"[sheet] spreadsheet = {text!r} is neither a Google Sheets URL nor a key; copy the "
+            "URL from the browser's address bar (https://docs.google.com/spreadsheets/d/…)."
+        )
+    return key
+
+
+class _MissingTab(Exception):
+    """A values request named a tab the spreadsheet does not have."""
+
+
+def _send_batch(client: RetryingHTTPClient, *, key: str, body: dict[str, Any]) -> Any:
+    return client.batch_update(key, body)
+
+
+class GoogleSheetsBackend:
+    """The Backend protocol over the Sheets API v4. Constructing it does no I/O: the client
+    (and any key file) is loaded on the first call, so every request of a run is countable."""
+
+    def __init__(
+        self,
+        key: str,
+        connector: Callable[[], Connection],
+        *,
+        lock_folder: Path,
+        read_only: bool = False,
+        endpoint: str = "",
+    ) -> None:
+        self.key = key
+        self.read_only = read_only
+        self._connector = connector
+        self._connection: Connection | None = None
+        self._lock_folder = lock_folder
+        self._endpoint = endpoint
+        # Tabs as of the last read or write: the next write needs sheet ids, grid sizes,
+        # protections and charts, and re-fetching them would cost a request.
+        self._sheets: dict[str, SheetInfo] | None = None
+
+    @classmethod
+    def from_config(
+        cls,
+        sheet: SheetConfig,
+        *,
+        read_only: bool = False,
+        environ: Mapping[str, str] | None = None,
+    ) -> GoogleSheetsBackend:
+        env = dict(os.environ if environ is None else environ)
+        cache = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME", "~")) / ".cache")
+        return cls(
+            spreadsheet_key(sheet.spreadsheet),
+            partial(connect, sheet, read_only=read_only, environ=env),
+            lock_folder=Path(cache).expanduser() / "handoffs" / "locks",
+            read_only=read_only,
+            endpoint=env.get(EMULATOR_ENV, ""),
+        )
+
+    @property
+    def location(self) -> str:
+        if self._endpoint:
+            return f"spreadsheet {self.key} on the Sheets emulator at {self._endpoint}"
+        return f"https://docs.google.com/spreadsheets/d/{self.key}"
+
+    @property
+    def lock_path(self) -> str:
+        # Per user and spreadsheet; the emulator's address is part of the name so parallel
+        # test workers, each with its own emulator, never share a lock.
+        name = self.key
+        if self._endpoint:
+            name += "-" + hashlib.sha256(self._endpoint.encode()).hexdigest()[:8]
+        return str(self._lock_folder / f"{name}.lock")
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def read(
+        self, titles: Sequence[str], *, missing_ok: bool = False, merges: bool = True
+    ) -> dict[str, RawTab]:
+        # missing_ok concerns a workbook file that does not exist yet; a Google Sheet must exist.
+        if not merges:
+            # Nothing to validate: skip the metadata and read the values straight away; only
+            # a missing tab (Google refuses its range) sends us the long way round.
+            try:
+                rows = self._values(titles, tolerate_missing=True)
+                return {title: RawTab(title, rows[title]) for title in titles}
+            except _MissingTab:
+                pass
+        book = self._book()
+        found = {sheet["properties"]["title"]: sheet for sheet in book.get("sheets", [])}
+        existing = [title for title in titles if title in found]
+        rows = self._values(existing) if existing else {}
+        return {
+            title: RawTab(
+                title,
+                rows[title],
+                tuple(merge_a1(m) for m in found[title].get("merges", ())) if merges else (),
+            )
+            for title in existing
+        }
+
+    def _values(self, titles: Sequence[str], tolerate_missing: bool = False) -> dict[str, Any]:
+        """Every cell of these tabs in one values.batchGet: unformatted, dates as serials."""
+        params: ParamsType = {
+            "valueRenderOption": "UNFORMATTED_VALUE",
+            "dateTimeRenderOption": "SERIAL_NUMBER",
+            "majorDimension": "ROWS",
+        }
+        ranges = [absolute_range_name(title) for title in titles]
+        reply = self._call(
+            lambda client: client.values_batch_get(self.key, ranges, params=params),
+            tolerate_missing=tolerate_missing,
+        )
+        found = reply.get("valueRanges", [])
+        return {
+            title: value_rows(vr.get("values", ())) for title, vr in zip(titles, found, strict=True)
+        }
+
+    def _book(self, uncertain: bool = False) -> Mapping[str, Any]:
+        """The spreadsheet's metadata (no cell values); remembered for the next write."""
+        params: ParamsType = {"fields": METADATA_FIELDS}
+        book: Mapping[str, Any] = self._call(
+            lambda client: client.fetch_sheet_metadata(self.key, params=params), uncertain
+        )
+        self._sheets = sheet_infos(book)
+        return book
+
+    def _metadata(self, uncertain: bool = False) -> dict[str, SheetInfo]:
+        return sheet_infos(self._book(uncertain))
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def write_generated(self, tabs: Sequence[TabContent]) -> None:
+        if tabs:
+            # Rebuilt from fresh metadata, the batch gives the same tabs whether or not an
+            # attempt whose connection broke was applied: always safe to send again.
+            self._batch_update(partial(generated_requests, tabs), settled=lambda sheets: False)
+
+    def initialize(self, tabs: Sequence[NewTab]) -> None:
+        created = [tab.title for tab in tabs if not tab.exists]
+
+        def settled(sheets: dict[str, SheetInfo]) -> bool:
+            # The batch is atomic: one of its new tabs existing proves all of it was applied.
+            if not created:
+                raise self._uncertain("the new rows", "Check the tabs before running init again.")
+            return any(title in sheets for title in created)
+
+        if tabs:
+            self._batch_update(partial(init_requests, tabs), settled=settled)
+
+    def append_rows(self, title: str, rows: Sequence[Sequence[CellValue]]) -> None:
+        if not rows:
+            return
+        params: ParamsType = {
+            "valueInputOption": "RAW",
+            "insertDataOption": "INSERT_ROWS",
+            "includeValuesInResponse": False,
+        }
+        body = {"majorDimension": "ROWS", "values": [[raw_value(v) for v in row] for row in rows]}
+        target = absolute_range_name(title, "A1")
+        try:
+            self._call(lambda client: client.values_append(self.key, target, params, body))
+        except UncertainWrite:
+            raise self._uncertain(
+                f"the rows for {title}", f"Check the {title} tab before running it again."
+            ) from None
+        self._sheets = None  # grid sizes changed
+
+    def _batch_update(
+        self,
+        build: Callable[[dict[str, SheetInfo]], list[dict[str, Any]]],
+        settled: Callable[[dict[str, SheetInfo]], bool],
+    ) -> None:
+        """Send one batchUpdate; after a broken connection, look again and resend if needed."""
+        attempt, uncertain = 0, False
+        while True:
+            sheets = self._sheets if self._sheets is not None else self._metadata(uncertain)
+            if uncertain and settled(sheets):
+                return
+            body = {"requests": build(sheets)}
+            self._sheets = None  # whatever happens next, what we knew is out of date
+            try:
+                self._call(partial(_send_batch, key=self.key, body=body), uncertain)
+                return
+            except UncertainWrite as error:
+                uncertain = True
+                wait = partial(RetryingHTTPClient.backoff, reason=error.reason, attempt=attempt)
+            self._call(wait, uncertain)
+            attempt += 1
+
+    # -- calls and errors ------------------------------------------------------------------------
+
+    @property
+    def _client(self) -> RetryingHTTPClient:
+        if self._connection is None:
+            self._connection = self._connector()
+        return self._connection.client
+
+    def _call(
+        self,
+        action: Callable[[RetryingHTTPClient], T],
+        uncertain: bool = False,
+        *,
+        tolerate_missing: bool = False,
+    ) -> T:
+        """Run one API call, turning every failure into a BackendError that says what to do.
+
+        `uncertain`: an earlier attempt of this write broke after it was sent, so "nothing was
+        written" may not be true any more. `tolerate_missing`: a range naming a tab that does
+        not exist raises _MissingTab instead."""
+        try:
+            return action(self._client)
+        except GaveUp as error:
+            raise BackendError(self._gave_up(error, uncertain)) from None
+        except APIError as error:
+            if tolerate_missing and error.code == 400 and _UNKNOWN_RANGE in str(error):
+                raise _MissingTab from None
+            raise BackendError(self._refused(error)) from None
+        except GoogleAuthError as error:
+            # Never echo the library's text: it can quote token endpoint replies.
+            raise BackendError(
+                f"Google did not accept the credentials ({type(error).__name__}); check "
+                '[sheet] credentials (with "oauth", delete ~/.config/handoffs/authorized_user'
+                f"*.json to sign in again). {_NOTHING_WRITTEN}"
+            ) from None
+
+    def _gave_up(self, error: GaveUp, uncertain: bool) -> str:
+        outcome = _NOTHING_WRITTEN
+        if uncertain:
+            outcome = (
+                "A batch update is all or nothing: the tabs are either as they were or fully "
+                "written."
+            )
+        advice = "Try again later, or raise [sheet] retry_seconds."
+        if error.reason.startswith("429"):
+            advice = (
+                "The Sheets API allows 60 requests a minute per user; wait a minute and run again."
+            )
+        return (
+            f"Google Sheets kept failing ({error.reason}) for {error.seconds:.1f} s over "
+            f"{error.attempts} attempts; gave up. {outcome} {advice}"
+        )
+
+    def _refused(self, error: APIError) -> str:
+        message = str(error.error.get("message", "")).strip()
+        status = error.error.get("status", "")
+        identity = self._connection.identity if self._connection else "the configured account"
+        if error.code == 404:
+            return (
+                f"There is no spreadsheet with the key {self.key} (404 NOT_FOUND). Check "
+                "[sheet] spreadsheet: copy the URL from the browser's address bar."
+            )
+        if error.code == 403:
+            role = "Viewer" if self.read_only else "Editor"
+            return (
+                f"Google Sheets refused access to {self.location} (403 {status}: {message}). "
+                f"Share the sheet with {identity} as {role} (Share button, top right). "
+                f"{_NOTHING_WRITTEN}"
+            )
+        if error.code == 401:
+            return (
+                f"Google Sheets did not accept the credentials of {identity} (401 {status}); "
+                f"check [sheet] credentials. {_NOTHING_WRITTEN}"
+            )
+        return f"Google Sheets refused the request ({error.code} {status}: {message}). {_NOTHING_WRITTEN}"
+
+    def _uncertain(self, what: str, advice: str) -> BackendError:
+        return BackendError(
+            f"The connection to Google Sheets broke while sending {what}; Google may or may "
+            f"not have applied them. {advice}"
+        )
