@@ -36,14 +36,8 @@ COMPRESSION_SHOWN = 10
 
 
 def _plain(value: object) -> CellValue:
-    """pandas scalars -> cell values; missing -> None."""
-    if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date() if value == value.normalize() else value.to_pydatetime()
-    if hasattr(value, "item"):
-        return value.item()  # type: ignore[no-any-return]
-    return value  # type: ignore[return-value]
+    """One pandas scalar -> a cell value; missing -> None."""
+    return cell_rows(pd.DataFrame({"value": [value]}))[0][0]
 
 
 def _rounded(value: object, digits: int = 1) -> CellValue:
@@ -51,44 +45,56 @@ def _rounded(value: object, digits: int = 1) -> CellValue:
     return round(plain, digits) if isinstance(plain, float) else plain
 
 
+def cell_rows(frame: pd.DataFrame) -> list[list[CellValue]]:
+    """A frame as rows of plain cell values, converted column by column (not cell by cell):
+    floats rounded to one decimal, timestamps as dates (or date-times when they have a time),
+    anything missing as None."""
+    columns = {}
+    for name, column in frame.items():
+        if pd.api.types.is_datetime64_any_dtype(column):
+            has_time = (column.dropna() != column.dropna().dt.normalize()).any()
+            moments = column.dt.to_pydatetime() if has_time else column.dt.date
+            column = pd.Series(moments, index=column.index, dtype=object)
+        elif pd.api.types.is_float_dtype(column):
+            column = column.round(1)
+        columns[name] = column.astype(object).where(column.notna(), None)
+    return pd.DataFrame(columns, index=frame.index).to_numpy(dtype=object).tolist()
+
+
 def rankings_tab(table: pd.DataFrame) -> TabContent:
     layout = generated_tabs()["rankings"]
-    rows: list[list[CellValue]] = []
-    for item in table.itertuples(index=False):
-        has_data = bool(item.has_data)
-        rows.append(
-            [
-                _plain(item.rank),
-                item.handoff_id,
-                item.workflow,
-                f"{item.from_role} → {item.to_role}",
-                _rounded(item.hours) if has_data else NO_DATA,
-                _plain(item.rework_requests),
-                _rounded(item.format_minutes),
-                _rounded(item.delay_days),
-                _rounded(item.change),
-                item.trend,
-                item.contract_status,
-                _plain(item.open_flags),
-            ]
-        )
-    return TabContent(layout.title, layout.columns, rows)
+    hours = table["hours"].round(1).astype(object).where(table["has_data"], NO_DATA)
+    shown = pd.DataFrame(
+        {
+            "rank": table["rank"],
+            "handoff_id": table["handoff_id"],
+            "workflow": table["workflow"],
+            "route": table["from_role"] + " → " + table["to_role"],
+            "hours": hours,
+            "rework_requests": table["rework_requests"],
+            "format_minutes": table["format_minutes"],
+            "delay_days": table["delay_days"],
+            "change": table["change"],
+            "trend": table["trend"],
+            "contract_status": table["contract_status"],
+            "open_flags": table["open_flags"],
+        }
+    )
+    return TabContent(layout.title, layout.columns, cell_rows(shown))
 
 
 def stale_tab(table: pd.DataFrame) -> TabContent:
     layout = generated_tabs()["stale_reviews"]
-    rows: list[list[CellValue]] = [
-        [
-            item.handoff_id,
-            _plain(item.workflow),
-            item.contract_status,
-            _plain(item.owner),
-            _plain(item.last_reviewed),
-            item.reason,
-            item.detail,
-        ]
-        for item in table.itertuples(index=False)
+    columns = [
+        "handoff_id",
+        "workflow",
+        "contract_status",
+        "owner",
+        "last_reviewed",
+        "reason",
+        "detail",
     ]
+    rows = cell_rows(table[columns])
     if not rows:
         rows = [["", "", "", "", None, "Every contract is reviewed and complete.", ""]]
     return TabContent(layout.title, layout.columns, rows)

@@ -21,12 +21,7 @@ def open_backend(config: Config, *, read_only: bool = False) -> Backend:
 
         return XlsxBackend(config.sheet.path)
     if config.sheet.backend == "gsheets":
-        try:
-            from handoffs.backends.gsheets import GoogleSheetsBackend
-        except ImportError as exc:  # the optional gsheets extra is not installed
-            raise ConfigError(
-                "The Google Sheets backend needs gspread and google-auth: "
-                "pip install 'handoffs[gsheets]'."
-            ) from exc
+        from handoffs.backends.gsheets import GoogleSheetsBackend
+
         return GoogleSheetsBackend.from_config(config.sheet, read_only=read_only)
     raise ConfigError(f"Unknown backend {config.sheet.backend!r}; use xlsx or gsheets.")
