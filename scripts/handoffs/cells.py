@@ -147,8 +147,8 @@ def inspect(raw: pd.Series) -> Cells:
     number = _only(
         raw, kinds["num"], "float64", lambda cells: pd.to_numeric(cells, errors="coerce")
     ).astype("float64")
-    number = number.where(np.isfinite(number))
-    blank = missing | text.eq("") | (is_num & number.isna())
+    number = number.where(np.isfinite(number))  # inf is filled, but no number to count with
+    blank = missing | text.eq("")
     return Cells(
         raw=raw,
         text=text,
@@ -233,8 +233,8 @@ def parse_string(cells: Cells, spec: Field) -> Parsed:
     numbers = cells.number
     whole = _whole(numbers)
     values[whole] = numbers[whole].astype("int64").astype(str)
-    fractional = numbers.notna() & ~whole
-    values[fractional] = numbers[fractional].astype(str)
+    fractional = cells.is_num & ~whole  # 2.5, 1e+30, inf: as Python spells the float
+    values[fractional] = cells.raw[fractional].astype("float64").astype(str)
     values[cells.is_bool] = cells.raw[cells.is_bool].map({True: "TRUE", False: "FALSE"})
     if cells.is_date.any():
         values[cells.is_date] = pd.to_datetime(cells.raw[cells.is_date]).dt.strftime("%Y-%m-%d")
@@ -264,7 +264,9 @@ def _enum_message(values: pd.Series, unknown: pd.Series, spec: Field) -> pd.Seri
 
 def suggestions(values: pd.Series, choices: Sequence[str]) -> pd.Series:
     """' (did you mean X?)' for each value with a close match among `choices`, else ''."""
-    folded = {choice.casefold(): choice for choice in choices}
+    folded: dict[str, str] = {}
+    for choice in sorted(choices):  # RPT-01 or rpt-01: the same one whatever the row order
+        folded.setdefault(choice.casefold(), choice)
     unique = values.dropna().astype(str).unique()[:_MAX_SUGGESTED]
     close = {}
     for value in unique:  # one look-up per distinct bad value, not per row
@@ -312,6 +314,7 @@ def _moments(cells: Cells, spec: Field, day_first_ambiguous: bool) -> Parsed:
             }
         )[day_first | month_first]
         values[stamp.index] = _bounded(pd.to_datetime(stamp, errors="coerce"))
+        ambiguous &= values[parts.index].notna()  # 31/02/2026 or year 0202: not a date at all
         readable = values[parts.index].dt.strftime("%Y-%m-%d")
         if day_first_ambiguous:
             issues.append(
@@ -425,7 +428,7 @@ def display(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) <= _MAX_EXACT:
         return str(int(value))
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ", timespec="minutes").removesuffix(" 00:00")

@@ -7,6 +7,7 @@ data in sheet_schema/; this module interprets them.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -164,7 +165,12 @@ def _check_tab(
     if missing_required or not raw.data_rows:
         return CheckedTab(schema, True, empty_frame(schema), columns, header)
 
-    grid = pd.DataFrame(raw.data_rows, dtype=object)
+    # rows come back ragged (Sheets trims trailing empty cells): zip_longest pads them with None
+    grid = pd.DataFrame(
+        dict(enumerate(itertools.zip_longest(*raw.data_rows))),
+        index=range(len(raw.data_rows)),
+        dtype=object,
+    )
     rows = pd.Series(grid.index + 2, index=grid.index)
     cells = {
         spec.name: inspect(
@@ -372,8 +378,13 @@ def _check_foreign_keys(
 ) -> None:
     for key in tab.schema.foreign_keys:
         target = next(t for t in checked.values() if t.schema.title == key.tab)
-        if not target.present or key.ref_field not in target.columns or tab.frame.empty:
-            continue  # the missing tab or column is already reported once
+        unread = [
+            f
+            for f in target.schema.fields
+            if f.name not in target.columns and (f.required or f.required_when)
+        ]
+        if not target.present or unread or tab.frame.empty:
+            continue  # the missing tab or column is already reported once; its ids are unknown
         known = target.frame[key.ref_field].dropna().astype(str)
         values = tab.frame[key.field]
         unknown = values.notna() & ~values.isin(known.unique())
