@@ -95,21 +95,14 @@ _UNIFORM = {
     "boolean": "bool",
     "datetime": "date",
     "date": "date",
+    "empty": "",  # nothing but blanks
 }
 
 
-def _kind_masks(raw: pd.Series, present: np.ndarray) -> dict[str, np.ndarray]:
-    """Which cells hold text, numbers, booleans, dates or formulas without a value.
-
-    Most columns hold one kind of value, which pandas infers in C; a mixed column has
-    the Python type of each cell looked up once and factorised, so each mask is an
-    integer comparison rather than another pass over a million objects."""
-    inferred = pd.api.types.infer_dtype(raw, skipna=True)
-    if inferred in _UNIFORM or inferred == "empty":
-        masks = {kind: np.zeros(len(raw), dtype=bool) for kind in _KINDS}
-        if inferred in _UNIFORM:
-            masks[_UNIFORM[inferred]] = present
-        return masks
+def _kind_masks(raw: pd.Series) -> dict[str, np.ndarray]:
+    """Which cells of a mixed column hold text, numbers, booleans, dates or formulas without
+    a value: the Python type of each cell is looked up once and factorised, so each mask is
+    an integer comparison rather than another pass over a million objects."""
     codes, kinds = pd.factorize(raw.map(type))
 
     def of(predicate: Callable[[type], bool]) -> np.ndarray:
@@ -126,35 +119,47 @@ def _kind_masks(raw: pd.Series, present: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-def _only(
-    raw: pd.Series, mask: np.ndarray, dtype: str, convert: Callable[[pd.Series], pd.Series]
-) -> pd.Series:
-    """`convert` applied to the cells in `mask`, missing elsewhere; whole columns skip masking."""
-    if mask.all():
-        return convert(raw)
-    if not mask.any():
-        return pd.Series(np.nan, index=raw.index, dtype=dtype)
-    return convert(raw.where(mask))
+def _stripped(raw: pd.Series) -> pd.Series:
+    # pandas' str dtype (Arrow-backed where pyarrow is installed) strips in C, not per cell
+    return raw.astype("str").str.strip()
+
+
+def _numeric(raw: pd.Series) -> pd.Series:
+    return pd.to_numeric(raw, errors="coerce").astype("float64")
 
 
 def inspect(raw: pd.Series) -> Cells:
-    missing = raw.isna()
-    kinds = _kind_masks(raw, ~missing.to_numpy())
-    masks = {name: pd.Series(mask, index=raw.index) for name, mask in kinds.items()}
-    is_str, is_num = masks["str"], masks["num"]
-    # pandas' str dtype (Arrow-backed where pyarrow is installed) strips in C, not per cell
-    text = _only(raw, kinds["str"], "str", lambda cells: cells.astype("str").str.strip())
-    number = _only(
-        raw, kinds["num"], "float64", lambda cells: pd.to_numeric(cells, errors="coerce")
-    ).astype("float64")
+    """Classify one raw column. Most columns hold one kind of value, which pandas infers in C,
+    so only mixed columns pay for a per-cell type look-up."""
+    index = raw.index
+    uniform = _UNIFORM.get(pd.api.types.infer_dtype(raw, skipna=True))
+    kinds = _kind_masks(raw) if uniform is None else {}
+    has = {kind: uniform == kind or (uniform is None and kinds[kind].any()) for kind in _KINDS}
+    text = (
+        _stripped(raw if uniform is not None else raw.where(kinds["str"]))
+        if has["str"]
+        else pd.Series(np.nan, index=index, dtype="str")
+    )
+    number = (
+        _numeric(raw if uniform is not None else raw.where(kinds["num"]))
+        if has["num"]
+        else pd.Series(np.nan, index=index, dtype="float64")
+    )
+    # a uniform column's converted values already tell which cells are missing
+    missing = {"str": text.isna, "num": number.isna}.get(uniform or "", raw.isna)()
+    if uniform is not None:
+        kinds = {kind: np.zeros(len(raw), dtype=bool) for kind in _KINDS}
+        if uniform:
+            kinds[uniform] = ~missing.to_numpy()
+    masks = {name: pd.Series(mask, index=index) for name, mask in kinds.items()}
     number = number.where(np.isfinite(number))  # inf is filled, but no number to count with
     blank = missing | text.eq("")
     return Cells(
         raw=raw,
         text=text,
         number=number,
-        is_str=is_str & ~blank,
-        is_num=is_num & ~blank,
+        is_str=masks["str"] & ~blank,
+        is_num=masks["num"] & ~blank,
         is_bool=masks["bool"],
         is_date=masks["date"],
         blank=blank,
@@ -188,7 +193,8 @@ def _bad_type(mask: pd.Series, spec: Field, what: str) -> Issue:
 def _numbers(cells: Cells) -> pd.Series:
     values = cells.number.copy()
     from_text = cells.is_str & ~cells.error_cell
-    values[from_text] = pd.to_numeric(cells.text[from_text], errors="coerce")
+    if from_text.any():
+        values[from_text] = pd.to_numeric(cells.text[from_text], errors="coerce")
     return values.where(np.isfinite(values))
 
 
@@ -230,12 +236,14 @@ def parse_boolean(cells: Cells, spec: Field) -> Parsed:
 
 def parse_string(cells: Cells, spec: Field) -> Parsed:
     values = cells.text.where(cells.is_str)
-    numbers = cells.number
-    whole = _whole(numbers)
-    values[whole] = numbers[whole].astype("int64").astype(str)
-    fractional = cells.is_num & ~whole  # 2.5, 1e+30, inf: as Python spells the float
-    values[fractional] = cells.raw[fractional].astype("float64").astype(str)
-    values[cells.is_bool] = cells.raw[cells.is_bool].map({True: "TRUE", False: "FALSE"})
+    if cells.is_num.any():  # each step is skipped when the column has no such cell
+        numbers = cells.number
+        whole = _whole(numbers)
+        values[whole] = numbers[whole].astype("int64").astype(str)
+        fractional = cells.is_num & ~whole  # 2.5, 1e+30, inf: as Python spells the float
+        values[fractional] = cells.raw[fractional].astype("float64").astype(str)
+    if cells.is_bool.any():
+        values[cells.is_bool] = cells.raw[cells.is_bool].map({True: "TRUE", False: "FALSE"})
     if cells.is_date.any():
         values[cells.is_date] = pd.to_datetime(cells.raw[cells.is_date]).dt.strftime("%Y-%m-%d")
     issues: list[Issue] = []
@@ -283,20 +291,22 @@ def _moments(cells: Cells, spec: Field, day_first_ambiguous: bool) -> Parsed:
     native = cells.is_date & cells.filled
     if native.any():
         values[native] = _bounded(pd.to_datetime(cells.raw[native].map(pd.Timestamp)))
-    serial = cells.number.where(cells.is_num)
-    epoch_seconds = spec.type == "datetime"
-    in_range = serial.between(1, _MAX_SERIAL)
-    values[in_range] = _bounded(SERIAL_EPOCH + pd.to_timedelta(serial[in_range], unit="D"))
-    if epoch_seconds:
-        unix = serial.between(1e9, (_LATEST - pd.Timestamp(0)).total_seconds())
-        values[unix] = pd.to_datetime(serial[unix], unit="s")
-    # text rules run on the text cells only: string methods loop in Python
+    if cells.is_num.any():
+        serial = cells.number.where(cells.is_num)
+        in_range = serial.between(1, _MAX_SERIAL)
+        values[in_range] = _bounded(SERIAL_EPOCH + pd.to_timedelta(serial[in_range], unit="D"))
+        if spec.type == "datetime":
+            unix = serial.between(1e9, (_LATEST - pd.Timestamp(0)).total_seconds())
+            values[unix] = pd.to_datetime(serial[unix], unit="s")
     text = cells.text[cells.is_str & ~cells.error_cell]
+    refused = pd.Series(False, index=index)  # ambiguous dates, reported on their own
+    what = "a date and time" if spec.type == "datetime" else "a date"
+    if text.empty:
+        return Parsed(values, [_bad_type(cells.filled & values.isna(), spec, what)])
     iso = text.str.fullmatch(_ISO).astype(bool)
     if iso.any():
         parsed = pd.to_datetime(text[iso], errors="coerce", format="ISO8601", utc=True)
         values[parsed.index] = _bounded(parsed)
-    refused = pd.Series(False, index=index)  # ambiguous dates, reported on their own
     parts = text[~iso].str.extract(_SLASHED).astype("float64").dropna(subset=[0])
     if not parts.empty:
         first, second = parts[0], parts[1]
@@ -352,7 +362,6 @@ def _moments(cells: Cells, spec: Field, day_first_ambiguous: bool) -> Parsed:
                 "Read as " + readable[clear] + f"; to be sure, type {spec.type_hint}.",
             )
         )
-    what = "a date and time" if spec.type == "datetime" else "a date"
     unparsed = cells.filled & values.isna() & ~refused
     issues.insert(0, _bad_type(unparsed, spec, what))
     return Parsed(values, issues)
@@ -371,6 +380,10 @@ def parse_yearmonth(cells: Cells, spec: Field) -> Parsed:
     """A month: a date cell or serial (Sheets turns `2026-11` into the 1st), or text."""
     index = cells.raw.index
     text = cells.text[cells.is_str & ~cells.error_cell]
+    if text.empty:  # date cells and serials only
+        moments = _moments(cells, spec, day_first_ambiguous=False)
+        values = moments.values.dt.to_period("M").dt.to_timestamp()
+        return Parsed(values, [_bad_type(cells.filled & values.isna(), spec, "a month")])
     month_text = text.str.fullmatch(_MONTH_TEXT).astype(bool)
     named = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     for fmt in _MONTH_NAMES:

@@ -10,6 +10,7 @@ import datetime as dt
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -165,23 +166,19 @@ def _check_tab(
     if missing_required or not raw.data_rows:
         return CheckedTab(schema, True, empty_frame(schema), columns, header)
 
-    # rows come back ragged (Sheets trims trailing empty cells): zip_longest pads them with None
-    grid = pd.DataFrame(
-        dict(enumerate(itertools.zip_longest(*raw.data_rows))),
-        index=range(len(raw.data_rows)),
-        dtype=object,
-    )
-    rows = pd.Series(grid.index + 2, index=grid.index)
+    grid = _grid_columns(raw.data_rows)
+    index = pd.RangeIndex(len(raw.data_rows))
+    rows = pd.Series(index + 2, index=index)
     cells = {
         spec.name: inspect(
-            grid[columns[spec.name]]
-            if spec.name in columns and columns[spec.name] in grid
-            else pd.Series(None, index=grid.index, dtype=object)
+            pd.Series(grid[columns[spec.name]], index=index, dtype=object)
+            if columns.get(spec.name, len(grid)) < len(grid)
+            else pd.Series(None, index=index, dtype=object)
         )
         for spec in schema.fields
     }
     blank = np.logical_and.reduce([c.blank.to_numpy() for c in cells.values()])
-    present = pd.Series(~blank, index=grid.index)
+    present = pd.Series(~blank, index=index)
     typed = {
         spec.name: _check_field(
             spec,
@@ -201,6 +198,14 @@ def _check_tab(
     _check_required_when(schema, frame, cells, columns, log)
     _check_unique(schema, frame, cells, columns, log)
     return CheckedTab(schema, True, frame.reset_index(drop=True), columns, header)
+
+
+def _grid_columns(rows: list[list[Any]]) -> list[np.ndarray]:
+    """The cells column by column, built in C; ragged rows (Sheets trims trailing empty
+    cells) are padded with None."""
+    if len(set(map(len, rows))) == 1:
+        return list(np.array(rows, dtype=object).T)
+    return [np.array(column, dtype=object) for column in itertools.zip_longest(*rows)]
 
 
 def _check_field(
