@@ -16,9 +16,8 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import to_excel
 
 from handoffs.cells import ERROR_VALUES, SERIAL_EPOCH, inspect, parse
-from handoffs.problems import column_letter
 from handoffs.schema import INPUT_TABS, Field, input_schemas
-from handoffs.sheet import FormulaWithoutValue, RawTab
+from handoffs.sheet import FormulaWithoutValue, RawTab, column_letter
 from handoffs.validate import Dataset, validate
 from tests.test_oracle_frictionless import our_kind
 

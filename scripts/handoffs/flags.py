@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from handoffs.errors import ConfigError
 from handoffs.schema import Field, TabSchema, input_schemas, normalise_header
-from handoffs.sheet import CellValue, RawTab
+from handoffs.sheet import CellValue, RawTab, column_letter
 
 if TYPE_CHECKING:
     from handoffs.validate import Dataset
@@ -27,15 +27,6 @@ FLAGS_COLUMNS = "Flags columns"
 FLAGS_CHANGED = "Flags columns changed"
 KEEP_WARNING_DAYS = 14
 SEPARATOR = " | "
-
-
-def column_letter(col: int) -> str:
-    """1 -> A, 27 -> AA (problems.py has the same, but importing it would load pandas)."""
-    letters = ""
-    while col > 0:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def cell_text(value: object) -> str | None:

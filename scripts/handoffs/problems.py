@@ -7,18 +7,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from handoffs.sheet import column_letter
+
 ERROR = "error"
 WARNING = "warning"
 _COLUMNS = ["severity", "tab", "row", "col", "column", "value", "message"]
-
-
-def column_letter(col: int) -> str:
-    """1 -> A, 27 -> AA."""
-    letters = ""
-    while col > 0:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,15 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 
+def column_letter(col: int) -> str:
+    """A1 notation's column letters: 1 -> A, 27 -> AA."""
+    letters = ""
+    while col > 0:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 @dataclass(frozen=True)
 class FormulaWithoutValue:
     """A formula cell whose last calculated value was not saved with the file."""

@@ -17,9 +17,9 @@ import pandas as pd
 from pandas.api.types import is_string_dtype
 
 from handoffs.cells import Cells, display, inspect, parse, suggestions
-from handoffs.problems import ERROR, WARNING, ProblemLog, Report, column_letter
+from handoffs.problems import ERROR, WARNING, ProblemLog, Report
 from handoffs.schema import Field, TabSchema, input_schemas, normalise_header
-from handoffs.sheet import RawTab
+from handoffs.sheet import RawTab, column_letter
 
 ROW = "row"  # the sheet row number each typed row came from
 
