@@ -198,6 +198,12 @@ def missing_elements(contracts: pd.DataFrame) -> pd.Series:
     return missing.str.removesuffix(", ")
 
 
+def _days(counts: pd.Series) -> pd.Series:
+    """'1 day', '12 days' for each count."""
+    whole = counts.astype("Int64")
+    return whole.astype(str) + np.where(whole.eq(1).fillna(False), " day", " days")
+
+
 def stale_reviews(ds: Dataset, review: ReviewConfig) -> pd.DataFrame:
     """Contracts that need attention, one row per reason (DESIGN §3 Stale, §2.3)."""
     today = pd.Timestamp(ds.today)
@@ -213,13 +219,13 @@ def stale_reviews(ds: Dataset, review: ReviewConfig) -> pd.DataFrame:
         (in_force & contracts["last_reviewed"].isna(), "never reviewed",
          pd.Series("no Last reviewed date: review it with sender and receiver", index=contracts.index)),
         (in_force & (reviewed_days > review.every_days), "quarterly review overdue",
-         "last reviewed " + reviewed_days.astype("Int64").astype(str) + " days ago, "
-         + overdue.astype("Int64").astype(str) + f" days past the {review.every_days}-day cycle"),
+         "last reviewed " + _days(reviewed_days) + " ago, "
+         + _days(overdue) + f" past the {review.every_days}-day cycle"),
         ((contracts["status"] == "trial") & (trial_days > review.trial_days)
          & ~(contracts["last_reviewed"] >= contracts["trial_start"]),
          "trial ended, adjust the contract",
-         "trial started " + trial_days.astype("Int64").astype(str)
-         + " days ago; adjust it to what still gets missed, then set Status to active"),
+         "trial started " + _days(trial_days)
+         + " ago; adjust it to what still gets missed, then set Status to active"),
         (missing.ne(""), "incomplete", "missing " + missing),
     ]  # fmt: skip
     parts = [
