@@ -98,10 +98,13 @@ def default_period(ds: Dataset) -> Period | None:
 
 
 def monthly_hours(ds: Dataset, scoring: ScoringConfig) -> pd.DataFrame:
-    """Health rows with their hours lost."""
-    health = ds["health"].copy()
-    health["hours"] = hours_lost(health, scoring)
-    return health
+    """Health rows with their hours lost, computed once per dataset and weights (read-only)."""
+    key = ("hours", scoring)
+    if key not in ds.derived:
+        health = ds["health"].copy()
+        health["hours"] = hours_lost(health, scoring)
+        ds.derived[key] = health
+    return ds.derived[key]
 
 
 def period_totals(health: pd.DataFrame, period: Period) -> pd.DataFrame:

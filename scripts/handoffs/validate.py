@@ -44,6 +44,7 @@ class Dataset:
     today: dt.date
     headers: dict[str, list[str]]
     present: dict[str, bool]
+    derived: dict[object, pd.DataFrame] = field(default_factory=dict, repr=False)  # figures' cache
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.frames[name]
