@@ -7,6 +7,7 @@ columns with pandas; nothing here loops over rows in Python.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 from collections.abc import Callable, Sequence
@@ -166,6 +167,57 @@ def inspect(raw: pd.Series) -> Cells:
         error_cell=text.isin(list(ERROR_VALUES)),
         no_value=masks["no_value"],
     )
+
+
+@dataclass
+class Column:
+    """One raw column read as its distinct cells. A sheet repeats itself (a hundred months,
+    ten thousand handoff ids over a million Health rows), so every rule runs once per
+    distinct cell and `codes` says which one each row holds."""
+
+    raw: pd.Series  # every row's cell as read, for showing in messages
+    codes: np.ndarray  # per row: its position in `distinct`
+    distinct: Cells  # the distinct cells, classified; blanks are among them
+
+    @classmethod
+    def read(cls, raw: pd.Series) -> Column:
+        codes, distinct = _distinct(raw.to_numpy())
+        return cls(raw, codes, inspect(pd.Series(distinct, dtype=object)))
+
+    @classmethod
+    def blank(cls, index: pd.Index) -> Column:
+        """A column no row has a cell in."""
+        raw = pd.Series(None, index=index, dtype=object)
+        distinct = pd.Series([None], dtype=object)
+        return cls(raw, np.zeros(len(index), dtype=np.int32), inspect(distinct))
+
+    def rows(self, per_distinct: pd.Series) -> pd.Series:
+        """A value or mask over the distinct cells, spread to every row."""
+        return pd.Series(per_distinct.array.take(self.codes), index=self.raw.index)
+
+    @property
+    def blanks(self) -> pd.Series:
+        return self.rows(self.distinct.blank)
+
+
+def _distinct(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes into the distinct cells of `raw`, hashed in C. A hash table takes True for 1 and
+    False for 0, so a column holding both kinds is keyed on each cell's type as well."""
+    kind = pd.api.types.infer_dtype(raw, skipna=True)
+    if _UNIFORM.get(kind) == "num":
+        # floats hash faster than Python ints, and every number is read as a float anyway;
+        # an int beyond any float stays as it is, to be reported
+        with contextlib.suppress(OverflowError):
+            raw = raw.astype(np.float64)
+    codes, distinct = pd.factorize(raw)  # blanks (None, NaN) get -1
+    if kind not in _UNIFORM:
+        types, _ = pd.factorize(pd.Series(raw, dtype=object).map(type))
+        keys = np.where(codes < 0, -1, codes.astype(np.int64) * (types.max() + 1) + types)
+        _, first, codes = np.unique(keys, return_index=True, return_inverse=True)
+        return codes.reshape(-1).astype(np.int32), raw[first]
+    blank = len(distinct)
+    codes = np.where(codes < 0, blank, codes).astype(np.int32)  # half the memory of intp
+    return codes, np.append(np.asarray(distinct, dtype=object), np.array([None], dtype=object))
 
 
 def _whole(values: pd.Series) -> pd.Series:

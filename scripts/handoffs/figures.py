@@ -101,9 +101,8 @@ def monthly_hours(ds: Dataset, scoring: ScoringConfig) -> pd.DataFrame:
     """Health rows with their hours lost, computed once per dataset and weights (read-only)."""
     key = ("hours", scoring)
     if key not in ds.derived:
-        health = ds["health"].copy()
-        health["hours"] = hours_lost(health, scoring)
-        ds.derived[key] = health
+        health = ds["health"]
+        ds.derived[key] = health.assign(hours=hours_lost(health, scoring))
     return ds.derived[key]
 
 

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from pandas.api.types import is_string_dtype
 
-from handoffs.cells import Cells, display, inspect, parse, suggestions
+from handoffs.cells import Column, display, parse, suggestions
 from handoffs.problems import ERROR, WARNING, ProblemLog, Report
 from handoffs.schema import Field, TabSchema, input_schemas, normalise_header
 from handoffs.sheet import RawTab, column_letter
@@ -65,7 +66,8 @@ def validate(raw_tabs: Mapping[str, RawTab], today: dt.date) -> Dataset:
     frames = {}
     for name, tab in checked.items():
         bad = report.error_rows(tab.schema.title)
-        frames[name] = tab.frame[~tab.frame[ROW].isin(bad)].reset_index(drop=True)
+        clean = tab.frame if bad.empty else tab.frame[~tab.frame[ROW].isin(bad)]
+        frames[name] = clean.reset_index(drop=True)
     return Dataset(
         frames=frames,
         report=report,
@@ -167,23 +169,21 @@ def _check_tab(
     if missing_required or not raw.data_rows:
         return CheckedTab(schema, True, empty_frame(schema), columns, header)
 
-    grid = _grid_columns(raw.data_rows)
+    grid = _columns(raw.data_rows, columns.values())
     index = pd.RangeIndex(len(raw.data_rows))
     rows = pd.Series(index + 2, index=index)
-    cells = {
-        spec.name: inspect(
-            pd.Series(grid[columns[spec.name]], index=index, dtype=object)
-            if columns.get(spec.name, len(grid)) < len(grid)
-            else pd.Series(None, index=index, dtype=object)
-        )
+    read = {
+        spec.name: Column.read(pd.Series(grid[columns[spec.name]], index=index, dtype=object))
+        if columns.get(spec.name, -1) in grid
+        else Column.blank(index)  # no header, or no row reaches that far
         for spec in schema.fields
     }
-    blank = np.logical_and.reduce([c.blank.to_numpy() for c in cells.values()])
+    blank = np.logical_and.reduce([column.blanks.to_numpy() for column in read.values()])
     present = pd.Series(~blank, index=index)
     typed = {
         spec.name: _check_field(
             spec,
-            cells[spec.name],
+            read[spec.name],
             present,
             rows,
             columns.get(spec.name, -1) + 1,
@@ -193,25 +193,32 @@ def _check_tab(
         )
         for spec in schema.fields
     }
-    frame = pd.DataFrame({ROW: rows, **typed})
+    frame = pd.DataFrame({ROW: rows, **typed}, copy=False)
     if blank.any():
         frame = frame[present]
-    _check_required_when(schema, frame, cells, columns, log)
-    _check_unique(schema, frame, cells, columns, log)
+    _check_required_when(schema, frame, read, columns, log)
+    _check_unique(schema, frame, read, columns, log)
     return CheckedTab(schema, True, frame.reset_index(drop=True), columns, header)
 
 
-def _grid_columns(rows: list[list[Any]]) -> list[np.ndarray]:
-    """The cells column by column, built in C; ragged rows (Sheets trims trailing empty
-    cells) are padded with None."""
-    if len(set(map(len, rows))) == 1:
-        return list(np.array(rows, dtype=object).T)
-    return [np.array(column, dtype=object) for column in itertools.zip_longest(*rows)]
+def _columns(rows: list[list[Any]], wanted: Iterable[int]) -> dict[int, np.ndarray]:
+    """The cells of the wanted columns, each gathered in C; ragged rows (Sheets trims
+    trailing empty cells) are padded with None."""
+    widths = set(map(len, rows))
+    if len(widths) == 1:
+        width = widths.pop()
+        return {
+            i: np.fromiter(map(itemgetter(i), rows), dtype=object, count=len(rows))
+            for i in wanted
+            if i < width
+        }
+    grid = [np.array(column, dtype=object) for column in itertools.zip_longest(*rows)]
+    return {i: grid[i] for i in wanted if i < len(grid)}
 
 
 def _check_field(
     spec: Field,
-    cells: Cells,
+    column: Column,
     present: pd.Series,
     rows: pd.Series,
     col: int,
@@ -219,13 +226,23 @@ def _check_field(
     today: dt.date,
     log: ProblemLog,
 ) -> pd.Series:
-    shown = cells.raw.where(present)
+    """Every rule of one field, run on the column's distinct cells; problems and typed
+    values are then spread to the rows that hold each cell."""
+    cells = column.distinct
 
     def report(mask: pd.Series, severity: str, message: str | pd.Series) -> None:
-        mask = mask & present
-        if mask.any():
+        if not mask.any():
+            return
+        at = column.rows(mask) & present
+        if at.any():
             log.add_cells(
-                tab, rows[mask], col, spec.title, shown[mask].map(display), severity, message
+                tab,
+                rows[at],
+                col,
+                spec.title,
+                column.raw[at].map(display),
+                severity,
+                message if isinstance(message, str) else column.rows(message.reindex(mask.index)),
             )
 
     if spec.required:
@@ -253,7 +270,7 @@ def _check_field(
         values = values.where(~cells.blank, spec.default)
     if spec.not_after_today:
         _check_not_after_today(spec, values, report, today)
-    return values
+    return column.rows(values)
 
 
 def _check_not_after_today(spec: Field, values: pd.Series, report: object, today: dt.date) -> None:
@@ -272,7 +289,7 @@ def _check_not_after_today(spec: Field, values: pd.Series, report: object, today
 def _check_required_when(
     schema: TabSchema,
     frame: pd.DataFrame,
-    cells: dict[str, Cells],
+    read: dict[str, Column],
     columns: dict[str, int],
     log: ProblemLog,
 ) -> None:
@@ -280,7 +297,7 @@ def _check_required_when(
         if not spec.required_when:
             continue
         other, equals = spec.required_when
-        blank = frame[spec.name].isna() & cells[spec.name].blank.reindex(frame.index)
+        blank = frame[spec.name].isna() & read[spec.name].blanks.reindex(frame.index)
         mask = blank & frame[other].eq(equals)
         log.add_cells(
             schema.title,
@@ -297,30 +314,42 @@ def _check_required_when(
 def _duplicates(
     frame: pd.DataFrame, keys: list[str], within: pd.Series | None = None
 ) -> tuple[pd.Series, pd.Series]:
-    """Rows whose key values repeat (every copy), and '3, 9' row lists per copy."""
-    candidates = frame[keys].notna().all(axis=1)
+    """Rows whose key values repeat (every copy), and '3, 9' row lists per copy. Text keys
+    compare case-insensitively."""
+    candidates = frame[keys].notna().all(axis=1).to_numpy()
     if within is not None:
-        candidates &= within
-    subset = frame.loc[candidates, [*keys, ROW]]
-    folded = pd.DataFrame(
-        {k: subset[k].str.lower() if is_string_dtype(subset[k]) else subset[k] for k in keys}
-    )
-    dupes = folded.duplicated(keep=False)
+        candidates = candidates & within.to_numpy(dtype=bool)
+    group, groups = np.zeros(len(frame), dtype=np.int64), 1
+    for key in keys:  # one integer per distinct key tuple, column by column
+        codes, distinct = _folded_codes(frame[key])
+        group = group * (distinct + 1) + codes + 1  # +1: a blank (-1) is its own value
+        groups *= distinct + 1
+        if groups > 2 * len(frame) + 1:  # keep the numbering dense
+            group, uniques = pd.factorize(group)
+            groups = len(uniques)
+    counts = np.bincount(group[candidates], minlength=groups)
+    dupes = candidates & (counts[group] > 1)
     if not dupes.any():
         return pd.Series(False, index=frame.index), pd.Series("", index=frame.index)
-    copies = subset[dupes]
-    row_lists = (
-        copies[ROW].astype(str).groupby([folded.loc[dupes, k] for k in keys]).transform(", ".join)
-    )
-    mask = pd.Series(False, index=frame.index)
-    mask[copies.index] = True
-    return mask, row_lists.reindex(frame.index).fillna("")
+    copies = frame[ROW][dupes].astype(str)
+    row_lists = copies.groupby(group[dupes]).transform(", ".join)
+    return pd.Series(dupes, index=frame.index), row_lists.reindex(frame.index).fillna("")
+
+
+def _folded_codes(values: pd.Series) -> tuple[np.ndarray, int]:
+    """Codes of the values (-1 for a blank) and how many distinct ones there are; text is
+    folded to lower case, once per distinct value."""
+    codes, distinct = pd.factorize(values)
+    if is_string_dtype(values) and len(distinct):
+        folded, distinct = pd.factorize(pd.Series(distinct).str.lower())
+        codes = np.where(codes < 0, -1, folded[codes])
+    return codes, len(distinct)
 
 
 def _check_unique(
     schema: TabSchema,
     frame: pd.DataFrame,
-    cells: dict[str, Cells],
+    read: dict[str, Column],
     columns: dict[str, int],
     log: ProblemLog,
 ) -> None:
@@ -351,7 +380,7 @@ def _check_unique(
             frame.loc[mask, ROW],
             columns.get(key[-1], -1) + 1,
             last.title,
-            cells[key[-1]].raw.reindex(frame.index).map(display),
+            read[key[-1]].raw[mask[mask].index].map(display),
             ERROR,
             message,
         )
