@@ -173,31 +173,36 @@ def inspect(raw: pd.Series) -> Cells:
 class Column:
     """One raw column read as its distinct cells. A sheet repeats itself (a hundred months,
     ten thousand handoff ids over a million Health rows), so every rule runs once per
-    distinct cell and `codes` says which one each row holds."""
+    distinct cell and `codes` says which one each row holds. Cells merged as distinct are
+    equal and of one type, so they also show the same in a message."""
 
-    raw: pd.Series  # every row's cell as read, for showing in messages
-    codes: np.ndarray  # per row: its position in `distinct`
+    index: pd.Index  # the rows
+    codes: np.ndarray  # per row: its position among the distinct cells
     distinct: Cells  # the distinct cells, classified; blanks are among them
 
     @classmethod
-    def read(cls, raw: pd.Series) -> Column:
-        codes, distinct = _distinct(raw.to_numpy())
-        return cls(raw, codes, inspect(pd.Series(distinct, dtype=object)))
+    def read(cls, raw: np.ndarray, index: pd.Index) -> Column:
+        codes, distinct = _distinct(raw)
+        return cls(index, codes, inspect(pd.Series(distinct, dtype=object)))
 
     @classmethod
     def blank(cls, index: pd.Index) -> Column:
         """A column no row has a cell in."""
-        raw = pd.Series(None, index=index, dtype=object)
         distinct = pd.Series([None], dtype=object)
-        return cls(raw, np.zeros(len(index), dtype=np.int32), inspect(distinct))
+        return cls(index, np.zeros(len(index), dtype=np.int32), inspect(distinct))
 
     def rows(self, per_distinct: pd.Series) -> pd.Series:
         """A value or mask over the distinct cells, spread to every row."""
-        return pd.Series(per_distinct.array.take(self.codes), index=self.raw.index)
+        return pd.Series(per_distinct.array.take(self.codes), index=self.index)
 
     @property
     def blanks(self) -> pd.Series:
         return self.rows(self.distinct.blank)
+
+    def shown(self, labels: pd.Index) -> pd.Series:
+        """The cells of the rows `labels` as a person would recognise them."""
+        held = self.codes[self.index.get_indexer(labels)]
+        return pd.Series(self.distinct.raw.iloc[held].map(display).to_numpy(), index=labels)
 
 
 def _distinct(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -206,17 +211,19 @@ def _distinct(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     kind = pd.api.types.infer_dtype(raw, skipna=True)
     if _UNIFORM.get(kind) == "num":
         # floats hash faster than Python ints, and every number is read as a float anyway;
-        # an int beyond any float stays as it is, to be reported
+        # ints no float holds exactly stay as they are, to be shown as typed
         with contextlib.suppress(OverflowError):
-            raw = raw.astype(np.float64)
+            numbers = raw.astype(np.float64)
+            if not np.abs(numbers).max(initial=0) > _MAX_EXACT:
+                raw = numbers
     codes, distinct = pd.factorize(raw)  # blanks (None, NaN) get -1
     if kind not in _UNIFORM:
         types, _ = pd.factorize(pd.Series(raw, dtype=object).map(type))
         keys = np.where(codes < 0, -1, codes.astype(np.int64) * (types.max() + 1) + types)
         _, first, codes = np.unique(keys, return_index=True, return_inverse=True)
         return codes.reshape(-1).astype(np.int32), raw[first]
-    blank = len(distinct)
-    codes = np.where(codes < 0, blank, codes).astype(np.int32)  # half the memory of intp
+    codes[codes < 0] = len(distinct)  # the blank, appended below
+    codes = codes.astype(np.int32)  # half the memory of intp
     return codes, np.append(np.asarray(distinct, dtype=object), np.array([None], dtype=object))
 
 

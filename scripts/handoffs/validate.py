@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_string_dtype
 
-from handoffs.cells import Column, display, parse, suggestions
+from handoffs.cells import Column, parse, suggestions
 from handoffs.problems import ERROR, WARNING, ProblemLog, Report
 from handoffs.schema import Field, TabSchema, input_schemas, normalise_header
 from handoffs.sheet import RawTab, column_letter
@@ -169,15 +169,13 @@ def _check_tab(
     if missing_required or not raw.data_rows:
         return CheckedTab(schema, True, empty_frame(schema), columns, header)
 
-    grid = _columns(raw.data_rows, columns.values())
+    column_at = _column_reader(raw.data_rows)
     index = pd.RangeIndex(len(raw.data_rows))
     rows = pd.Series(index + 2, index=index)
-    read = {
-        spec.name: Column.read(pd.Series(grid[columns[spec.name]], index=index, dtype=object))
-        if columns.get(spec.name, -1) in grid
-        else Column.blank(index)  # no header, or no row reaches that far
-        for spec in schema.fields
-    }
+    read = {}
+    for spec in schema.fields:  # one column of cells at a time, each freed once read
+        cells = column_at(columns[spec.name]) if spec.name in columns else None
+        read[spec.name] = Column.blank(index) if cells is None else Column.read(cells, index)
     blank = np.logical_and.reduce([column.blanks.to_numpy() for column in read.values()])
     present = pd.Series(~blank, index=index)
     typed = {
@@ -201,19 +199,19 @@ def _check_tab(
     return CheckedTab(schema, True, frame.reset_index(drop=True), columns, header)
 
 
-def _columns(rows: list[list[Any]], wanted: Iterable[int]) -> dict[int, np.ndarray]:
-    """The cells of the wanted columns, each gathered in C; ragged rows (Sheets trims
-    trailing empty cells) are padded with None."""
+def _column_reader(rows: list[list[Any]]) -> Callable[[int], np.ndarray | None]:
+    """Column i's cells, gathered in C, or None where no row reaches that far. Ragged rows
+    (Sheets trims trailing empty cells) are padded with None."""
     widths = set(map(len, rows))
     if len(widths) == 1:
         width = widths.pop()
-        return {
-            i: np.fromiter(map(itemgetter(i), rows), dtype=object, count=len(rows))
-            for i in wanted
+        return lambda i: (
+            np.fromiter(map(itemgetter(i), rows), dtype=object, count=len(rows))
             if i < width
-        }
+            else None
+        )
     grid = [np.array(column, dtype=object) for column in itertools.zip_longest(*rows)]
-    return {i: grid[i] for i in wanted if i < len(grid)}
+    return lambda i: grid[i] if i < len(grid) else None
 
 
 def _check_field(
@@ -240,7 +238,7 @@ def _check_field(
                 rows[at],
                 col,
                 spec.title,
-                column.raw[at].map(display),
+                column.shown(at[at].index),
                 severity,
                 message if isinstance(message, str) else column.rows(message.reindex(mask.index)),
             )
@@ -322,7 +320,8 @@ def _duplicates(
     group, groups = np.zeros(len(frame), dtype=np.int64), 1
     for key in keys:  # one integer per distinct key tuple, column by column
         codes, distinct = _folded_codes(frame[key])
-        group = group * (distinct + 1) + codes + 1  # +1: a blank (-1) is its own value
+        group *= distinct + 1
+        group += codes + 1  # +1: a blank (-1) is its own value
         groups *= distinct + 1
         if groups > 2 * len(frame) + 1:  # keep the numbering dense
             group, uniques = pd.factorize(group)
@@ -380,7 +379,7 @@ def _check_unique(
             frame.loc[mask, ROW],
             columns.get(key[-1], -1) + 1,
             last.title,
-            read[key[-1]].raw[mask[mask].index].map(display),
+            read[key[-1]].shown(frame.index[mask]),
             ERROR,
             message,
         )
