@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
 
 from handoffs.config import Config, ReviewConfig, ScoringConfig
-from handoffs.figures import Period, default_period, hours_lost, rankings, sparkline, stale_reviews
+from handoffs.figures import (
+    Period,
+    default_period,
+    hours_lost,
+    months_between,
+    rankings,
+    sparkline,
+    stale_reviews,
+)
+from handoffs.sheet import RawTab
+from handoffs.validate import validate
 from tests.builders import contract, dataset, flag, handoff, health
 from tests.conftest import TODAY
 
@@ -171,3 +182,26 @@ def test_review_cycle_and_trial_length_are_configurable() -> None:
         ("T", "trial ended, adjust the contract"),
     ]
     assert reasons(ds) == []
+
+
+def test_figures_are_the_same_whether_health_is_kept_in_month_order_or_not() -> None:
+    """A sheet kept in month order is read by slicing; any other order by scanning."""
+    from tests.conftest import demo_tabs
+
+    ds = validate({title: RawTab(title, rows) for title, rows in demo_tabs().items()}, TODAY)
+    in_order = ds["health"]
+    shuffled = in_order.sample(frac=1, random_state=7)
+    assert in_order["month"].is_monotonic_increasing
+    assert not shuffled["month"].is_monotonic_increasing
+
+    for first, last in [("2026-08", "2026-10"), ("2026-10", "2026-10"), ("2020-01", "2020-02")]:
+        first_month, last_month = pd.Timestamp(first), pd.Timestamp(last)
+        sliced = months_between(in_order, first_month, last_month)
+        scanned = months_between(shuffled, first_month, last_month)
+        expected = in_order[in_order["month"].between(first_month, last_month)]
+        assert sliced["row"].tolist() == expected["row"].tolist()  # sheet order kept
+        assert sorted(scanned["row"]) == sorted(expected["row"])
+
+    ranked = rankings(ds, Period.parse("2026-10"), Config())
+    ds_shuffled = dataclasses.replace(ds, frames={**ds.frames, "health": shuffled}, derived={})
+    assert rankings(ds_shuffled, Period.parse("2026-10"), Config()).equals(ranked)

@@ -8,6 +8,7 @@ import random
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import Phase, given, settings
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import to_excel
 
-from handoffs.cells import ERROR_VALUES, SERIAL_EPOCH, inspect, parse
+from handoffs.cells import ERROR_VALUES, SERIAL_EPOCH, Column, display, in_set, inspect, parse
 from handoffs.schema import INPUT_TABS, Field, input_schemas
 from handoffs.sheet import FormulaWithoutValue, RawTab, column_letter
 from handoffs.validate import Dataset, validate
@@ -154,6 +155,39 @@ def test_any_cells_are_reported_cell_by_cell_and_never_raise(name: str, data: An
 
 
 # -- A1 letters -------------------------------------------------------------------------------
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    st.lists(ANY_CELL, min_size=1, max_size=8),
+    st.lists(st.integers(0, 7), max_size=40),
+    st.sampled_from([[], [True, 1, 1.0, False, 0, -0.0], [3, 3.0, 2**53 + 1, 2**53]]),
+)
+def test_a_column_read_by_distinct_cells_judges_every_cell_as_if_alone(
+    cells: list[Any], picks: list[int], equal_but_not_alike: list[Any]
+) -> None:
+    """Rules run once per distinct cell; a hash table takes True for 1 and 0.0 for -0.0, so
+    each row must still get what its own cell would."""
+    raw = [cells[i % len(cells)] for i in picks] + equal_but_not_alike
+    gathered = np.empty(len(raw), dtype=object)
+    gathered[:] = raw
+    column = Column.read(gathered, pd.RangeIndex(len(raw)))
+    alone = [inspect(pd.Series([cell], dtype=object)) for cell in raw]
+    for kind in ("is_str", "is_num", "is_bool", "is_date", "blank", "error_cell", "no_value"):
+        spread = column.rows(getattr(column.distinct, kind)).tolist()
+        assert spread == [bool(getattr(one, kind).iloc[0]) for one in alone], kind
+    assert column.shown(pd.RangeIndex(len(raw))).tolist() == [display(cell) for cell in raw]
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from(["H-1", "h-1", "H-2", "", " H-3"]))),
+    st.lists(st.sampled_from(["H-1", "H-2", "H-3", "x"])),
+)
+def test_in_set_agrees_with_pandas_isin(values: list[str | None], allowed: list[str]) -> None:
+    series = pd.Series(values, dtype="str")
+    expected = series.isin(pd.Series(allowed, dtype="str")) & series.notna()
+    assert in_set(series, pd.Series(allowed, dtype="str")).tolist() == expected.tolist()
+
+
 def test_column_letters_match_openpyxl_up_to_zzz() -> None:
     for col in range(1, 18279):  # A .. ZZZ, every column a sheet can have
         letters = column_letter(col)

@@ -106,9 +106,18 @@ def monthly_hours(ds: Dataset, scoring: ScoringConfig) -> pd.DataFrame:
     return ds.derived[key]
 
 
+def months_between(health: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> pd.DataFrame:
+    """Health rows from month `first` to month `last`, both included, in sheet order."""
+    month = health["month"]
+    if month.is_monotonic_increasing:  # a sheet kept in month order: a slice, not a scan
+        start, stop = month.searchsorted(first, "left"), month.searchsorted(last, "right")
+        return health.iloc[start:stop]
+    return health[(month >= first) & (month <= last)]
+
+
 def period_totals(health: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Per handoff with any Health row in the period: summed figures, indexed by handoff_id."""
-    inside = health[(health["month"] >= period.start) & (health["month"] < period.end)]
+    inside = months_between(health, period.start, period.last_month)
     return inside.groupby("handoff_id")[
         ["hours", "rework_requests", "format_minutes", "delay_days"]
     ].sum()
@@ -169,7 +178,7 @@ def months_ending(last: pd.Timestamp, count: int) -> list[pd.Timestamp]:
 
 def hours_grid(health: pd.DataFrame, ids: pd.Index, months: list[pd.Timestamp]) -> pd.DataFrame:
     """Hours lost per handoff (rows) and month (columns); NaN where there is no Health row."""
-    window = health[(health["month"] >= months[0]) & (health["month"] <= months[-1])]
+    window = months_between(health, months[0], months[-1])
     return window.pivot_table(
         index="handoff_id", columns="month", values="hours", aggfunc="sum"
     ).reindex(index=ids, columns=months)
@@ -288,7 +297,7 @@ def period_ranking(ds: Dataset, period: Period, config: Config) -> pd.DataFrame:
 
 def month_counts(health: pd.DataFrame, period: Period) -> pd.Series:
     """How many months of the period have a Health row, per handoff id."""
-    inside = health[(health["month"] >= period.start) & (health["month"] < period.end)]
+    inside = months_between(health, period.start, period.last_month)
     return inside.groupby("handoff_id").size()
 
 
@@ -336,7 +345,7 @@ def compression_candidates(ds: Dataset, period: Period, config: Config) -> pd.Da
     ].set_index("handoff_id")
     months = months_ending(period.last_month, LOOKBACK_MONTHS)
     health = monthly_hours(ds, config.scoring)
-    window = health[(health["month"] >= months[0]) & (health["month"] <= months[-1])]
+    window = months_between(health, months[0], months[-1])
     per = window.groupby("handoff_id")["hours"].agg(avg_hours="mean", months_with_data="size")
     table = eligible.join(per, how="inner")
     table = table[table["avg_hours"] >= config.compression.min_hours]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from handoffs.cells import in_set
 from handoffs.config import Config
 from handoffs.figures import (
     LOOKBACK_MONTHS,
@@ -22,6 +23,7 @@ from handoffs.figures import (
     hours_lost,
     measured_improvement,
     missing_elements,
+    months_between,
     months_ending,
     period_ranking,
 )
@@ -176,8 +178,8 @@ def _recent_health(
 ) -> pd.DataFrame:
     """Health rows of the active handoffs in the last three months, with their hours lost."""
     health = ds["health"]
-    recent = health[(health["month"] >= months[0]) & (health["month"] <= months[-1])]
-    recent = recent[recent["handoff_id"].isin(active["handoff_id"])]
+    recent = months_between(health, months[0], months[-1])
+    recent = recent[in_set(recent["handoff_id"], active["handoff_id"])]
     return recent.assign(hours=hours_lost(recent, config.scoring))
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 from handoffs.config import Config
 from handoffs.document import Bullets, Code, Document, Heading, Paragraph, Table
 from handoffs.errors import ConfigError
-from handoffs.figures import ELEMENTS, IN_USE, monthly_hours
+from handoffs.figures import ELEMENTS, IN_USE, monthly_hours, months_between
 from handoffs.maturity import recent_months
 from handoffs.validate import Dataset
 
@@ -188,7 +188,7 @@ def _contracts(doc: Document, ds: Dataset, own: pd.DataFrame, key: str) -> None:
 def _shadow(doc: Document, ds: Dataset, config: Config, own: pd.DataFrame) -> pd.Series:
     months = recent_months(ds)
     health = monthly_hours(ds, config.scoring)
-    window = health[(health["month"] >= months[0]) & (health["month"] <= months[-1])]
+    window = months_between(health, months[0], months[-1])
     totals = window.groupby("handoff_id")[["hours", "rework_requests"]].sum()
     table = own.assign(
         hours=own["handoff_id"].map(totals["hours"]),

@@ -16,6 +16,7 @@ from handoffs.figures import (
     compression_candidates,
     measured_improvement,
     missing_elements,
+    months_between,
 )
 from handoffs.maturity import Maturity
 from handoffs.records import (
@@ -86,13 +87,10 @@ def _failure_cases(ds: Dataset, quarter: Period, handoff: str) -> list[Record]:
         & (flags["flagged_at"] >= quarter.start)
         & (flags["flagged_at"] < quarter.end)
     ].sort_values(["flagged_at", "row"], kind="stable")
-    health = ds["health"]
-    notes = health[
-        (health["handoff_id"] == handoff)
-        & (health["month"] >= quarter.start)
-        & (health["month"] < quarter.end)
-        & health["notes"].notna()
-    ].sort_values("month", kind="stable")
+    inside = months_between(ds["health"], quarter.start, quarter.last_month)
+    notes = inside[(inside["handoff_id"] == handoff) & inside["notes"].notna()].sort_values(
+        "month", kind="stable"
+    )
     reviews = ds["reviews"].assign(label=ds["reviews"]["quarter"].str.upper())
     past = reviews[
         (reviews["handoff_id"] == handoff)

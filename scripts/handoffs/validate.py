@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_string_dtype
 
-from handoffs.cells import Column, parse, suggestions
+from handoffs.cells import Column, in_set, parse, suggestions
 from handoffs.problems import ERROR, WARNING, ProblemLog, Report
 from handoffs.schema import Field, TabSchema, input_schemas, normalise_header
 from handoffs.sheet import RawTab, column_letter
@@ -421,7 +421,7 @@ def _check_foreign_keys(
             continue  # the missing tab or column is already reported once; its ids are unknown
         known = target.frame[key.ref_field].dropna().astype(str)
         values = tab.frame[key.field]
-        unknown = values.notna() & ~values.isin(known.unique())
+        unknown = values.notna() & ~in_set(values, known)
         if not unknown.any():
             continue
         spec = tab.schema.field(key.field)
