@@ -335,7 +335,7 @@ def in_set(values: pd.Series, allowed: pd.Series) -> pd.Series:
     in Python (50 ms for ten thousand handoff ids), so the distinct values are matched
     instead, as plain objects in a C hash table. Blanks are never members."""
     codes, distinct = pd.factorize(values)
-    member = pd.Series(np.asarray(distinct, dtype=object)).isin(np.asarray(allowed, dtype=object))
+    member = pd.Series(distinct, dtype=object).isin(np.asarray(allowed, dtype=object))
     return pd.Series(np.append(member.to_numpy(), False)[codes], index=values.index)
 
 
