@@ -35,16 +35,6 @@ CHART_HANDOFFS = 5
 COMPRESSION_SHOWN = 10
 
 
-def _plain(value: object) -> CellValue:
-    """One pandas scalar -> a cell value; missing -> None."""
-    return cell_rows(pd.DataFrame({"value": [value]}))[0][0]
-
-
-def _rounded(value: object, digits: int = 1) -> CellValue:
-    plain = _plain(value)
-    return round(plain, digits) if isinstance(plain, float) else plain
-
-
 def cell_rows(frame: pd.DataFrame) -> list[list[CellValue]]:
     """A frame as rows of plain cell values, converted column by column (not cell by cell):
     floats rounded to one decimal, timestamps as dates (or date-times when they have a time),
@@ -257,7 +247,8 @@ def chart_block(
     months = months_ending(period.last_month, TREND_MONTHS)
     grid = hours_grid(monthly_hours(ds, config.scoring), pd.Index(worst), months)
     block: list[list[CellValue]] = [["Month", *worst]]
-    block += [[f"{month:%Y-%m}", *(_rounded(grid.at[h, month]) for h in worst)] for month in months]
+    hours = cell_rows(grid.T)  # a row per month, a column per handoff
+    block += [[f"{month:%Y-%m}", *row] for month, row in zip(months, hours, strict=True)]
     title = f"Hours lost per month, five worst handoffs of {period.label}"
     first_row = rows_before + 4  # header row 1, the rows before, the blank and title rows
     chart = Chart(
