@@ -1,8 +1,9 @@
 """Vectorised cell parsing: one column of raw cells -> typed values plus per-cell issues.
 
 Cells arrive as the backends read them: None, str, int, float, bool, date/datetime,
-spreadsheet error text ('#REF!') or FormulaWithoutValue. Every parser works on whole
-columns with pandas; nothing here loops over rows in Python.
+spreadsheet error text ('#REF!') or FormulaWithoutValue. A column is first reduced to its
+distinct cells (`Column`), hashed in C; every parser then works on those with pandas, and the
+results reach the rows by code. Nothing here loops over rows in Python.
 """
 
 from __future__ import annotations

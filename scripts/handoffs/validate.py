@@ -1,7 +1,8 @@
 """DESIGN §2.1–2.2: raw tabs -> typed frames of the rows every figure may use, and problems.
 
-One function per rule family, all vectorised over whole columns. The rules themselves are
-data in sheet_schema/; this module interprets them.
+One function per rule family, all vectorised over whole columns; the per-cell rules run once
+per distinct cell of a column (cells.Column). The rules themselves are data in
+sheet_schema/; this module interprets them.
 """
 
 from __future__ import annotations
