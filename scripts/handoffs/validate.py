@@ -167,11 +167,12 @@ def _check_tab(
     missing_required = [
         f for f in schema.fields if f.name not in columns and (f.required or f.required_when)
     ]
-    if missing_required or not raw.data_rows:
+    data = raw.data_rows
+    if missing_required or not data:
         return CheckedTab(schema, True, empty_frame(schema), columns, header)
 
-    column_at = _column_reader(raw.data_rows)
-    index = pd.RangeIndex(len(raw.data_rows))
+    column_at = _column_reader(data)
+    index = pd.RangeIndex(len(data))
     rows = pd.Series(index + 2, index=index)
     read = {}
     for spec in schema.fields:  # one column of cells at a time, each freed once read
