@@ -91,6 +91,15 @@ class TabSchema:
     def header(self) -> list[str]:
         return [f.title for f in self.fields]
 
+    @property
+    def key_fields(self) -> frozenset[str]:
+        """Fields whose values identify rows: primary key, unique, foreign key, unique-unless."""
+        keys = {*self.primary_key, *(f.name for f in self.fields if f.unique)}
+        keys |= {key.field for key in self.foreign_keys}
+        if self.unique_unless:
+            keys |= set(self.unique_unless.fields)
+        return frozenset(keys)
+
 
 @dataclass(frozen=True)
 class GeneratedTab:

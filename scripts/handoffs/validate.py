@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_string_dtype
 
-from handoffs.cells import Column, in_set, parse, suggestions
+from handoffs.cells import Column, compact, in_set, parse, suggestions
 from handoffs.problems import ERROR, WARNING, ProblemLog, Report
 from handoffs.schema import Field, TabSchema, input_schemas, normalise_header
 from handoffs.sheet import RawTab, column_letter
@@ -35,6 +35,28 @@ class CheckedTab:
     frame: pd.DataFrame  # every non-blank row, typed, with ROW
     columns: dict[str, int] = field(default_factory=dict)  # field name -> 1-based column
     header: list[str] = field(default_factory=list)  # the header text as found
+    keys: dict[str, Codes] = field(default_factory=dict)  # key fields' values, factorised
+
+
+@dataclass(frozen=True)
+class Codes:
+    """One typed column as codes into its distinct values (-1 for a blank), so key rules
+    compare integers instead of hashing a million values again."""
+
+    codes: np.ndarray
+    values: pd.Index
+
+    @classmethod
+    def of(cls, values: pd.Series) -> Codes:
+        codes, distinct = pd.factorize(values)
+        return cls(codes, pd.Index(distinct))
+
+    def folded(self) -> Codes:
+        """Text compared case-insensitively: RPT-01 and rpt-01 are one value."""
+        if not is_string_dtype(self.values.dtype) or self.values.empty:
+            return self
+        lowered, distinct = pd.factorize(pd.Series(self.values).str.lower())
+        return Codes(np.where(self.codes < 0, -1, lowered[self.codes]), pd.Index(distinct))
 
 
 @dataclass
@@ -180,8 +202,9 @@ def _check_tab(
         read[spec.name] = Column.blank(index) if cells is None else Column.read(cells, index)
     blank = np.logical_and.reduce([column.blanks.to_numpy() for column in read.values()])
     present = pd.Series(~blank, index=index)
-    typed = {
-        spec.name: _check_field(
+    typed, keys = {}, {}
+    for spec in schema.fields:
+        values = _check_field(
             spec,
             read[spec.name],
             present,
@@ -191,14 +214,18 @@ def _check_tab(
             today,
             log,
         )
-        for spec in schema.fields
-    }
+        typed[spec.name] = read[spec.name].rows(values)
+        if spec.name in schema.key_fields:  # factorised once per distinct cell, then spread
+            distinct = Codes.of(values)
+            per_row = compact(distinct.codes, len(distinct.values))[read[spec.name].codes]
+            keys[spec.name] = Codes(per_row, distinct.values)
     frame = pd.DataFrame({ROW: rows, **typed}, copy=False)
     if blank.any():
         frame = frame[present]
+        keys = {name: Codes(key.codes[~blank], key.values) for name, key in keys.items()}
     _check_required_when(schema, frame, read, columns, log)
-    _check_unique(schema, frame, read, columns, log)
-    return CheckedTab(schema, True, frame.reset_index(drop=True), columns, header)
+    _check_unique(schema, frame, keys, read, columns, log)
+    return CheckedTab(schema, True, frame.reset_index(drop=True), columns, header, keys)
 
 
 def _column_reader(rows: list[list[Any]]) -> Callable[[int], np.ndarray | None]:
@@ -226,8 +253,8 @@ def _check_field(
     today: dt.date,
     log: ProblemLog,
 ) -> pd.Series:
-    """Every rule of one field, run on the column's distinct cells; problems and typed
-    values are then spread to the rows that hold each cell."""
+    """Every rule of one field, run on the column's distinct cells: problems are spread to
+    the rows that hold each cell, and the typed value of each distinct cell is returned."""
     cells = column.distinct
 
     def report(mask: pd.Series, severity: str, message: str | pd.Series) -> None:
@@ -270,7 +297,7 @@ def _check_field(
         values = values.where(~cells.blank, spec.default)
     if spec.not_after_today:
         _check_not_after_today(spec, values, report, today)
-    return column.rows(values)
+    return values
 
 
 def _check_not_after_today(spec: Field, values: pd.Series, report: object, today: dt.date) -> None:
@@ -312,19 +339,17 @@ def _check_required_when(
 
 
 def _duplicates(
-    frame: pd.DataFrame, keys: list[str], within: pd.Series | None = None
+    frame: pd.DataFrame, keys: list[Codes], within: pd.Series | None = None
 ) -> tuple[pd.Series, pd.Series]:
     """Rows whose key values repeat (every copy), and '3, 9' row lists per copy. Text keys
-    compare case-insensitively."""
-    candidates = frame[keys].notna().all(axis=1).to_numpy()
-    if within is not None:
-        candidates = candidates & within.to_numpy(dtype=bool)
+    compare case-insensitively; a row with a blank key is never a copy."""
+    candidates = np.ones(len(frame), dtype=bool) if within is None else within.to_numpy(bool)
     group, groups = np.zeros(len(frame), dtype=np.int64), 1
-    for key in keys:  # one integer per distinct key tuple, column by column
-        codes, distinct = _folded_codes(frame[key])
-        group *= distinct + 1
-        group += codes + 1  # +1: a blank (-1) is its own value
-        groups *= distinct + 1
+    for key in (k.folded() for k in keys):  # one integer per distinct key tuple
+        candidates = candidates & (key.codes >= 0)
+        group *= len(key.values) + 1
+        group += key.codes + 1  # +1: a blank (-1) is its own value
+        groups *= len(key.values) + 1
         if groups > 2 * len(frame) + 1:  # keep the numbering dense
             group, uniques = pd.factorize(group)
             groups = len(uniques)
@@ -337,19 +362,10 @@ def _duplicates(
     return pd.Series(dupes, index=frame.index), row_lists.reindex(frame.index).fillna("")
 
 
-def _folded_codes(values: pd.Series) -> tuple[np.ndarray, int]:
-    """Codes of the values (-1 for a blank) and how many distinct ones there are; text is
-    folded to lower case, once per distinct value."""
-    codes, distinct = pd.factorize(values)
-    if is_string_dtype(values) and len(distinct):
-        folded, distinct = pd.factorize(pd.Series(distinct).str.lower())
-        codes = np.where(codes < 0, -1, folded[codes])
-    return codes, len(distinct)
-
-
 def _check_unique(
     schema: TabSchema,
     frame: pd.DataFrame,
+    codes: dict[str, Codes],
     read: dict[str, Column],
     columns: dict[str, int],
     log: ProblemLog,
@@ -357,7 +373,7 @@ def _check_unique(
     keys = {tuple(schema.primary_key)} if schema.primary_key else set()
     keys |= {(spec.name,) for spec in schema.fields if spec.unique}
     for key in sorted(keys):
-        mask, row_lists = _duplicates(frame, list(key))
+        mask, row_lists = _duplicates(frame, [codes[name] for name in key])
         if not mask.any():
             continue
         last = schema.field(key[-1])
@@ -392,7 +408,8 @@ def _check_unique_unless(tab: CheckedTab, log: ProblemLog) -> None:
     if rule is None or tab.frame.empty:
         return
     frame = tab.frame
-    mask, row_lists = _duplicates(frame, list(rule.fields), frame[rule.field].ne(rule.equals))
+    keys = [tab.keys[name] for name in rule.fields]
+    mask, row_lists = _duplicates(frame, keys, frame[rule.field].ne(rule.equals))
     key = tab.schema.field(rule.fields[-1])
     log.add_cells(
         tab.schema.title,
@@ -422,8 +439,9 @@ def _check_foreign_keys(
         if not target.present or unread or tab.frame.empty:
             continue  # the missing tab or column is already reported once; its ids are unknown
         known = target.frame[key.ref_field].dropna().astype(str)
-        values = tab.frame[key.field]
-        unknown = values.notna() & ~in_set(values, known)
+        values, ids = tab.frame[key.field], tab.keys[key.field]
+        known_ids = in_set(pd.Series(ids.values), known).to_numpy()
+        unknown = pd.Series((ids.codes >= 0) & ~known_ids[ids.codes], index=values.index)
         if not unknown.any():
             continue
         spec = tab.schema.field(key.field)
