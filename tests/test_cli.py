@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -196,3 +197,21 @@ def test_help_starts_without_importing_pandas_or_spreadsheet_libraries() -> None
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "HEAVY []" in out.stdout
+
+
+def test_the_command_asks_numpy_for_small_pages_unless_the_user_chose(tmp_path: Path) -> None:
+    """Huge-page faults cost a third of a large run on lazily backed VMs (see cli.py)."""
+    probe = (
+        "from handoffs.cli import prefer_small_pages; prefer_small_pages(); import numpy; "
+        "print(numpy._core.multiarray._set_madvise_hugepage(False))"  # returns the setting
+    )
+
+    def numpy_uses_huge_pages(**env: str) -> str:
+        clean = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+        done = subprocess.run(
+            [sys.executable, "-c", probe], env={**clean, **env}, capture_output=True, text=True
+        )
+        return done.stdout.strip()
+
+    assert numpy_uses_huge_pages() == "False"
+    assert numpy_uses_huge_pages(NUMPY_MADVISE_HUGEPAGE="1") == "True"

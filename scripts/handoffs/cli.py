@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -358,5 +359,15 @@ def check_note(settings: Settings, note: str, handoff: str) -> None:
         sys.exit(1)
 
 
+def prefer_small_pages() -> None:
+    """Ask numpy (imported later, with pandas) for ordinary 4 KB pages. Its default asks Linux
+    for 2 MB transparent huge pages for every large array; on virtual machines that hand
+    memory over lazily, faulting those in took 0.2-0.3 s of system time per million Health
+    rows, a third of the run (benchmarks/bench_core.py). NUMPY_MADVISE_HUGEPAGE=1 in the
+    environment keeps numpy's default."""
+    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
+
+
 def main() -> None:
+    prefer_small_pages()
     cli(prog_name="handoffs")
