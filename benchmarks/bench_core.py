@@ -119,7 +119,7 @@ def main() -> None:
     parser.add_argument("--handoffs", type=int, action="append")
     parser.add_argument("--months", type=int, action="append")
     parser.add_argument("--frictionless-rows", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median is shown")
+    parser.add_argument("--repeat", type=int, default=7, help="runs per size; the median is shown")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--frictionless-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
