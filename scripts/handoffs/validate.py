@@ -47,9 +47,10 @@ class Codes:
     values: pd.Index
 
     @classmethod
-    def of(cls, values: pd.Series) -> Codes:
+    def of_rows(cls, column: Column, values: pd.Series) -> Codes:
+        """Each row's code, from the typed values of the column's distinct cells."""
         codes, distinct = pd.factorize(values)
-        return cls(codes, pd.Index(distinct))
+        return cls(compact(codes, len(distinct))[column.codes], pd.Index(distinct))
 
     def folded(self) -> Codes:
         """Text compared case-insensitively: RPT-01 and rpt-01 are one value."""
@@ -215,10 +216,8 @@ def _check_tab(
             log,
         )
         typed[spec.name] = read[spec.name].rows(values)
-        if spec.name in schema.key_fields:  # factorised once per distinct cell, then spread
-            distinct = Codes.of(values)
-            per_row = compact(distinct.codes, len(distinct.values))[read[spec.name].codes]
-            keys[spec.name] = Codes(per_row, distinct.values)
+        if spec.name in schema.key_fields:
+            keys[spec.name] = Codes.of_rows(read[spec.name], values)
     frame = pd.DataFrame({ROW: rows, **typed}, copy=False)
     if blank.any():
         frame = frame[present]
