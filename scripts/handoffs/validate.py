@@ -52,6 +52,11 @@ class Codes:
         codes, distinct = pd.factorize(values)
         return cls(compact(codes, len(distinct))[column.codes], pd.Index(distinct))
 
+    def member_of(self, allowed: pd.Series) -> np.ndarray:
+        """Per row: whether its value is among `allowed`; a blank never is."""
+        member = in_set(pd.Series(self.values), allowed).to_numpy()
+        return np.append(member, False)[self.codes]
+
     def folded(self) -> Codes:
         """Text compared case-insensitively: RPT-01 and rpt-01 are one value."""
         if not is_string_dtype(self.values.dtype) or self.values.empty:
@@ -439,8 +444,7 @@ def _check_foreign_keys(
             continue  # the missing tab or column is already reported once; its ids are unknown
         known = target.frame[key.ref_field].dropna().astype(str)
         values, ids = tab.frame[key.field], tab.keys[key.field]
-        known_ids = in_set(pd.Series(ids.values), known).to_numpy()
-        unknown = pd.Series((ids.codes >= 0) & ~known_ids[ids.codes], index=values.index)
+        unknown = pd.Series((ids.codes >= 0) & ~ids.member_of(known), index=values.index)
         if not unknown.any():
             continue
         spec = tab.schema.field(key.field)
