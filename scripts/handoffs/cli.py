@@ -188,6 +188,48 @@ def refresh(
         sys.exit(1)
 
 
+@cli.command()
+@click.option("--month", metavar="YYYY-MM", help="Roll up this month (default: the latest with data).")
+@click.option("--dry-run", is_flag=True, help="Read and compute everything; write nothing.")
+@click.option("--strict", is_flag=True, help="Exit 1 when a team's sheet has data errors.")
+@click.option("--quiet", is_flag=True, help="No progress line; print only what went wrong.")
+@click.pass_obj
+def rollup(settings: Settings, month: str | None, dry_run: bool, strict: bool, quiet: bool) -> None:
+    """Roll every team's handoffs up into the organisation's spreadsheet.
+
+    Reads each active team's spreadsheet listed in the Teams tab (never writing it) and writes
+    Org Summary, Team Rankings, Org Worst Handoffs and Org Stale Reviews in one write.
+    Exit 5 when a team could not be read (its row says why; every other team is rolled up).
+
+    \b
+    Example:
+      handoffs --config org.toml rollup
+      handoffs --config org.toml rollup --month 2026-10 --dry-run
+    """
+    from handoffs.errors import PartialFailure
+    from handoffs.org_service import rollup as run_rollup
+    from handoffs.render_rollup import progress_line, rollup_text
+
+    outcome = run_rollup(
+        settings.config(),
+        settings.today,
+        month=month,
+        dry_run=dry_run,
+        now=settings.now(),
+        progress=(lambda *_: None) if quiet else progress_line(sys.stderr),
+    )
+    if not quiet:
+        click.echo(rollup_text(outcome))
+    if outcome.unreachable:
+        listed = "; ".join(f"{r.source.team}: {r.failure}" for r in outcome.unreachable)
+        raise PartialFailure(
+            f"handoffs rollup: {len(outcome.unreachable)} of {len(outcome.results)} teams could "
+            f"not be read ({listed}); every other team is rolled up."
+        )
+    if strict and (outcome.with_errors or outcome.teams.report.errors):
+        sys.exit(1)
+
+
 def _emit(text: str, output: str | None) -> None:
     """Print `text`, or write it to `output` (UTF-8) and say so on stderr."""
     if output is None:

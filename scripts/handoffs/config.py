@@ -47,12 +47,23 @@ class TemplatesConfig:
 
 
 @dataclass(frozen=True)
+class RollupConfig:
+    """`[rollup]`: present only in an organisation's config (docs/rollup.md)."""
+
+    concurrency: int = 8  # team spreadsheets read at once
+    reads_per_minute: int = 60  # the Sheets API's per-user read quota
+    top: int = 20  # rows of Org Worst Handoffs
+
+
+@dataclass(frozen=True)
 class Config:
     sheet: SheetConfig = field(default_factory=SheetConfig)
     review: ReviewConfig = field(default_factory=ReviewConfig)
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
     compression: CompressionConfig = field(default_factory=CompressionConfig)
     templates: TemplatesConfig = field(default_factory=TemplatesConfig)
+    rollup: RollupConfig = field(default_factory=RollupConfig)
+    organisation: bool = False  # a [rollup] section: the spreadsheet is an organisation's
     source: Path | None = None  # the file it came from, None for built-in defaults
 
 
@@ -62,6 +73,7 @@ _SECTIONS: dict[str, type] = {
     "scoring": ScoringConfig,
     "compression": CompressionConfig,
     "templates": TemplatesConfig,
+    "rollup": RollupConfig,
 }
 _BACKENDS = ("xlsx", "gsheets")
 
@@ -130,7 +142,10 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     notes = sections["templates"].notes_folder
     if notes is not None:
         sections["templates"] = replace(sections["templates"], notes_folder=folder / notes)
-    return Config(**sections, source=path)
+    rollup: RollupConfig = sections["rollup"]
+    if rollup.concurrency < 1 or rollup.reads_per_minute < 1:
+        raise ConfigError(f"{path}: [rollup] concurrency and reads_per_minute must be at least 1.")
+    return Config(**sections, organisation="rollup" in data, source=path)
 
 
 def _build_section(cls: type, name: str, table: dict[str, Any], path: Path) -> Any:

@@ -25,3 +25,10 @@ class LockedError(HandoffsError):
     """Another run holds the lock (exit 4)."""
 
     exit_code = 4
+
+
+class PartialFailure(HandoffsError):
+    """Done, but part of it could not be done and is named (exit 5): a team spreadsheet a
+    roll-up could not read (docs/commands.md#exit-codes)."""
+
+    exit_code = 5

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 INPUT_TABS = ("handoffs", "contracts", "health", "flags", "reviews", "team")
+ORG_TABS = ("teams",)  # input tabs of an organisation's spreadsheet (docs/rollup.md)
 
 TYPE_HINTS = {
     "string": "text",
@@ -196,4 +197,23 @@ def generated_tabs() -> dict[str, GeneratedTab]:
     layout = json.loads((schema_dir() / "generated.json").read_text(encoding="utf-8"))
     return {
         t["name"]: GeneratedTab(t["name"], t["title"], tuple(t["columns"])) for t in layout["tabs"]
+    }
+
+
+@cache
+def org_schemas() -> dict[str, TabSchema]:
+    """The input tabs of an organisation's spreadsheet (the Teams tab), by name."""
+    folder = schema_dir()
+    raw = {name: json.loads((folder / f"{name}.json").read_text(encoding="utf-8")) for name in ORG_TABS}
+    titles = {name: d["title"] for name, d in raw.items()}
+    return {name: _tab(raw[name], titles) for name in ORG_TABS}
+
+
+@cache
+def org_generated_tabs() -> dict[str, GeneratedTab]:
+    """The tabs `rollup` writes to an organisation's spreadsheet, in sheet order, by name."""
+    layout = json.loads((schema_dir() / "generated.json").read_text(encoding="utf-8"))
+    return {
+        t["name"]: GeneratedTab(t["name"], t["title"], tuple(t["columns"]))
+        for t in layout["org_tabs"]
     }

@@ -177,6 +177,11 @@ def initialize(config: Config, today: dt.date, *, demo: bool = False) -> InitOut
     """Create missing tabs (headers, frozen row, dropdowns); with `demo`, a sample team."""
     from handoffs.demo import demo_rows
 
+    if config.organisation and not demo:  # an organisation's spreadsheet (docs/rollup.md)
+        from handoffs.org_service import initialize_org
+
+        return initialize_org(config)
+
     backend = open_backend(config)
     schemas = input_schemas()
     generated = [t.title for t in generated_tabs().values()]

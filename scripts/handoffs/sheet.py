@@ -65,7 +65,18 @@ class Link:
     label: str
 
 
-CellValue = str | int | float | bool | dt.date | dt.datetime | Formula | Link | None
+@dataclass(frozen=True)
+class ExternalLink:
+    """Text that links to another spreadsheet (a URL) or workbook (a path): the label stays
+    text, never a formula, whatever a person typed (a team's name in a roll-up)."""
+
+    target: str
+    label: str
+
+
+CellValue = (
+    str | int | float | bool | dt.date | dt.datetime | Formula | Link | ExternalLink | None
+)
 
 
 @dataclass(frozen=True)

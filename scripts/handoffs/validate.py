@@ -80,9 +80,13 @@ class Dataset:
         return self.frames[name]
 
 
-def validate(raw_tabs: Mapping[str, RawTab], today: dt.date) -> Dataset:
-    """Check every input tab; a missing tab or column is one problem and the rest goes on."""
-    schemas = input_schemas()
+def validate(
+    raw_tabs: Mapping[str, RawTab], today: dt.date, schemas: Mapping[str, TabSchema] | None = None
+) -> Dataset:
+    """Check every input tab; a missing tab or column is one problem and the rest goes on.
+
+    `schemas`: other tabs than a team's (an organisation's Teams tab, docs/rollup.md)."""
+    schemas = input_schemas() if schemas is None else schemas
     log = ProblemLog()
     checked = {
         name: _check_tab(raw_tabs.get(schema.title), schema, today, log)

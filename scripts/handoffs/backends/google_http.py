@@ -151,6 +151,11 @@ class RetryingHTTPClient(gspread.HTTPClient):
         self.set_timeout((self.policy.connect_timeout, self.policy.read_timeout))
         self._sleep, self._clock, self._rng = sleep, clock, rng
         self.spent = 0.0  # seconds lost to failures and waits so far in this run
+        # Called before every attempt (a roll-up's shared pacer waits there; docs/rollup.md);
+        # its own wait is pacing, not failure, so it is not counted in `spent`.
+        self.before_attempt: Callable[[], None] = lambda: None
+        # Called with the status of every answer to retry (a roll-up's pacer learns of a 429).
+        self.on_retry_status: Callable[[int], None] = lambda status: None
 
     def request(
         self,
@@ -166,6 +171,7 @@ class RetryingHTTPClient(gspread.HTTPClient):
             endpoint = self.api_base + endpoint[len(SHEETS_API) :]
         attempt = 0
         while True:
+            self.before_attempt()
             started = self._clock()
             wait_at_least = 0.0
             try:
@@ -189,6 +195,7 @@ class RetryingHTTPClient(gspread.HTTPClient):
                     return response
                 if response.status_code not in RETRY_STATUSES:
                     raise gspread.exceptions.APIError(response)
+                self.on_retry_status(response.status_code)
                 reason, wait_at_least = _error_status(response), _retry_after(response)
             self.spent += self._clock() - started
             self.backoff(reason, attempt, wait_at_least)

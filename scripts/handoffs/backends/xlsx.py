@@ -28,7 +28,16 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from handoffs.errors import BackendError, ConfigError
-from handoffs.sheet import CellValue, Formula, FormulaWithoutValue, Link, NewTab, RawTab, TabContent
+from handoffs.sheet import (
+    CellValue,
+    ExternalLink,
+    Formula,
+    FormulaWithoutValue,
+    Link,
+    NewTab,
+    RawTab,
+    TabContent,
+)
 
 _BOLD = Font(bold=True)
 _DATE_FORMAT = "yyyy-mm-dd"
@@ -204,6 +213,8 @@ def _cell_value(value: CellValue) -> tuple[Any, str | None]:
         return f'=HYPERLINK("{target}","{label}")', None
     if isinstance(value, Formula):
         return value.text, None
+    if isinstance(value, ExternalLink):
+        return ILLEGAL_CHARACTERS_RE.sub("", value.label), None
     if isinstance(value, dt.datetime):
         return value, _DATETIME_FORMAT
     if isinstance(value, dt.date):
@@ -217,11 +228,13 @@ def _set(sheet: Worksheet, row: int, col: int, value: CellValue) -> int:
     """Write one cell; returns the width it needs."""
     stored, number_format = _cell_value(value)
     cell = sheet.cell(row=row, column=col, value=stored)
-    if isinstance(value, str):
+    if isinstance(value, str | ExternalLink):
         cell.data_type = "s"  # openpyxl would otherwise store '=…' text as a formula
+    if isinstance(value, ExternalLink):
+        cell.hyperlink = value.target  # a cell hyperlink: the text stays text
     if number_format:
         cell.number_format = number_format
-    return len(value.label if isinstance(value, Link) else str(stored or ""))
+    return len(value.label if isinstance(value, Link | ExternalLink) else str(stored or ""))
 
 
 def _write_tab(workbook: Workbook, tab: TabContent) -> None:

@@ -1,0 +1,156 @@
+"""Reading many team spreadsheets for a roll-up (docs/rollup.md), read-only, in parallel.
+
+Google Sheets: one `values.batchGet` of the six input tabs by title per team (unformatted,
+dates as serial numbers, exactly as a refresh reads them); only when Google refuses a range
+(a tab is missing) one metadata request to name the missing tabs: at most 2 reads per team.
+Several teams are read at once (`[rollup] concurrency` threads), every attempt paced by one
+shared `Pacer` so that no minute exceeds `[rollup] reads_per_minute`; a 429 that happens anyway
+makes the pacer hold everyone until the window frees, and the request is retried.
+
+Workbooks: read and validated in worker processes (openpyxl parses in Python, so threads would
+take turns on one core).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from google.auth.exceptions import GoogleAuthError
+from gspread.exceptions import APIError
+from gspread.http_client import ParamsType
+from gspread.utils import absolute_range_name
+
+from handoffs.backends.google_http import Connection, GaveUp
+from handoffs.backends.gsheets_requests import value_rows
+from handoffs.errors import HandoffsError
+from handoffs.pacer import Pacer
+from handoffs.sheet import RawTab
+
+VALUE_PARAMS: ParamsType = {
+    "valueRenderOption": "UNFORMATTED_VALUE",
+    "dateTimeRenderOption": "SERIAL_NUMBER",
+    "majorDimension": "ROWS",
+}
+_UNKNOWN_RANGE = "Unable to parse range"
+
+
+@dataclass(frozen=True)
+class TeamTabs:
+    """One team's input tabs as read, or why they could not be."""
+
+    tabs: dict[str, RawTab] | None
+    failure: str | None = None
+
+
+def missing_tabs(titles: Sequence[str], found: Sequence[str]) -> TeamTabs:
+    missing = [title for title in titles if title not in found]
+    return TeamTabs(
+        None,
+        f"missing input tabs: {', '.join(missing)}; run `handoffs init` on that spreadsheet",
+    )
+
+
+class GoogleTeamReader:
+    """Reads team spreadsheets through the Sheets API, one connection per thread."""
+
+    def __init__(self, connector: Callable[[], Connection], pacer: Pacer) -> None:
+        self._connector, self._pacer = connector, pacer
+        self._local = threading.local()
+
+    def _connection(self) -> Connection:
+        connection: Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._connector()
+            connection.client.before_attempt = self._pacer.acquire
+            connection.client.on_retry_status = self._pacer.exhausted
+            self._local.connection = connection
+        return connection
+
+    def read(self, key: str, titles: Sequence[str]) -> TeamTabs:
+        """The tabs of one team's spreadsheet; 1 request, 2 when a tab is missing."""
+        connection = self._connection()
+        client = connection.client
+        client.spent = 0.0  # each team has the whole retry budget of [sheet] retry_seconds
+        ranges = [absolute_range_name(title) for title in titles]
+        try:
+            try:
+                reply = client.values_batch_get(key, ranges, params=VALUE_PARAMS)
+            except APIError as error:
+                if error.code != 400 or _UNKNOWN_RANGE not in str(error):
+                    raise
+                params: ParamsType = {"fields": "sheets.properties.title"}
+                book = client.fetch_sheet_metadata(key, params=params)
+                found = [s["properties"]["title"] for s in book.get("sheets", [])]
+                return missing_tabs(titles, found)
+        except APIError as error:
+            return TeamTabs(None, refusal(error, key, connection.identity))
+        except GaveUp as error:
+            return TeamTabs(
+                None,
+                f"Google Sheets kept failing ({error.reason}) for {error.seconds:.1f} s over "
+                f"{error.attempts} attempts",
+            )
+        except GoogleAuthError as error:
+            return TeamTabs(None, f"Google did not accept the credentials ({type(error).__name__})")
+        ranges_read = reply.get("valueRanges", [])
+        return TeamTabs(
+            {
+                title: RawTab(title, value_rows(vr.get("values", ())))
+                for title, vr in zip(titles, ranges_read, strict=True)
+            }
+        )
+
+
+def refusal(error: APIError, key: str, identity: str) -> str:
+    """Why Google refused a team's spreadsheet, and what to do about it."""
+    status = error.error.get("status", "")
+    if error.code == 404:
+        return (
+            f"there is no spreadsheet with the key {key} (404 NOT_FOUND); "
+            "check the Spreadsheet cell of the Teams tab"
+        )
+    if error.code == 403:
+        return (
+            f"the spreadsheet is not shared with {identity} (403 {status}); share it with "
+            f"{identity} as Viewer"
+        )
+    message = str(error.error.get("message", "")).strip()
+    return f"Google Sheets refused the request ({error.code} {status}: {message})"
+
+
+def read_workbook(path: str, titles: Sequence[str], today: dt.date) -> tuple[TeamTabs, Any]:
+    """One team workbook, read and validated (in a worker process): (tabs read, Dataset)."""
+    from handoffs.backends.xlsx import XlsxBackend
+    from handoffs.validate import validate
+
+    if not Path(path).is_file():
+        return TeamTabs(None, f"there is no workbook at {path}"), None
+    try:
+        tabs = XlsxBackend(Path(path)).read(titles, merges=True)
+    except HandoffsError as error:
+        return TeamTabs(None, str(error)), None
+    if any(title not in tabs for title in titles):
+        return missing_tabs(titles, list(tabs)), None
+    return TeamTabs(tabs), validate(tabs, today)
+
+
+def workbook_pool(workers: int, count: int) -> Executor:
+    """Processes when several workbooks and cores are there to share, else one thread."""
+    cores = os.cpu_count() or 1
+    size = max(1, min(workers, cores, count))
+    if size == 1:
+        return ThreadPoolExecutor(max_workers=1)
+    import multiprocessing
+
+    # forkserver: a fork of this (possibly threaded) process could deadlock in the child
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["handoffs.backends.team_sheets", "handoffs.validate"])
+    return ProcessPoolExecutor(max_workers=size, mp_context=context)
+

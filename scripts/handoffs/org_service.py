@@ -1,0 +1,200 @@
+"""The use cases of an organisation's spreadsheet (docs/rollup.md): `init` and `rollup`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from handoffs.backends import open_backend
+from handoffs.config import Config
+from handoffs.errors import ConfigError
+from handoffs.schema import org_generated_tabs, org_schemas
+from handoffs.service import InitOutcome, input_titles, read_notes, run_lock
+from handoffs.sheet import NewTab, TabContent
+
+if TYPE_CHECKING:
+    from handoffs.backends.google_http import Connection
+    from handoffs.figures import Period
+    from handoffs.pacer import Pacer
+    from handoffs.rollup import TeamResult, Teams
+
+# (teams done, teams in all, seconds left when the quota sets the pace, else None)
+RollupProgress = Callable[[int, int, float | None], None]
+ORG_READS = 2  # the organisation's spreadsheet: metadata and one values.batchGet
+
+
+def _silent(done: int, total: int, seconds_left: float | None) -> None:
+    """The default progress reporter: says nothing."""
+
+
+def initialize_org(config: Config) -> InitOutcome:
+    """Create the Teams tab (header, frozen row, Status dropdown) and the Org tabs if missing."""
+    backend = open_backend(config)
+    schema = org_schemas()["teams"]
+    layouts = list(org_generated_tabs().values())
+    with run_lock(backend):
+        existing = backend.read([schema.title, *(t.title for t in layouts)], missing_ok=True)
+        plan: list[NewTab] = []
+        outcome = InitOutcome(backend.location)
+        if schema.title not in existing:
+            dropdowns = {i: f.enum for i, f in enumerate(schema.fields) if f.enum}
+            plan.append(NewTab(schema.title, schema.header, dropdowns))
+        plan += [NewTab(t.title, t.columns) for t in layouts if t.title not in existing]
+        outcome.created = [tab.title for tab in plan]
+        if plan:
+            backend.initialize(plan)
+    return outcome
+
+
+@dataclass
+class RollupOutcome:
+    results: list[TeamResult]
+    teams: Teams
+    period: Period | None
+    tabs: list[TabContent]
+    written: bool
+    location: str
+    requests: int  # Sheets read requests of the run, the organisation's included
+
+    @property
+    def unreachable(self) -> list[TeamResult]:
+        return [r for r in self.results if r.failure is not None]
+
+    @property
+    def with_errors(self) -> list[TeamResult]:
+        return [r for r in self.results if r.errors]
+
+
+def rollup(
+    config: Config,
+    today: dt.date,
+    *,
+    month: str | None = None,
+    dry_run: bool = False,
+    now: dt.datetime | None = None,
+    progress: RollupProgress = _silent,
+    window: float = 60.0,
+    slack: float | None = None,
+    connector: Callable[[], Connection] | None = None,
+) -> RollupOutcome:
+    """Read every active team's spreadsheet (never writing it), compute each team's figures as
+    `refresh` would, and write the four Org tabs to the organisation's spreadsheet in one write.
+
+    `window`/`slack`: the quota window the pacer keeps (tests shorten it); `connector`: how to
+    reach Google (default: `[sheet]` credentials, read-only)."""
+    from handoffs.figures import Period
+    from handoffs.pacer import Pacer
+    from handoffs.rollup import build_tabs, compute, org_period, teams_of
+    from handoffs.validate import validate
+
+    if not config.organisation:
+        raise ConfigError(
+            "rollup works on an organisation's spreadsheet: add a [rollup] section to its "
+            "config (see config.example.toml), list the teams in its Teams tab, then run "
+            "`handoffs --config org.toml rollup`."
+        )
+    asked = Period.parse(month) if month else None
+    if asked is not None and asked.months != 1:
+        raise ConfigError("--month takes a month as YYYY-MM, e.g. 2026-10.")
+    backend = open_backend(config)
+    pacer = Pacer(config.rollup.reads_per_minute, window, slack=slack)
+    title = org_schemas()["teams"].title
+    with run_lock(backend):
+        raw = backend.read([title])
+        if title not in raw:
+            raise ConfigError(
+                f"{backend.location} has no {title} tab; run `handoffs init` to add it, then "
+                "list one team per row."
+            )
+        if config.sheet.backend == "gsheets":
+            pacer.record(ORG_READS)
+        folder = config.source.parent if config.source else Path.cwd()
+        own = (
+            getattr(backend, "key", "")
+            if config.sheet.backend == "gsheets"
+            else str(config.sheet.path.resolve())
+        )
+        teams = teams_of(validate(raw, today, org_schemas()), folder, own)
+        results = _read_teams(teams, config, today, pacer, progress, connector)
+        period = org_period(results, asked)
+        notes, notes_folder = read_notes(config)
+        for result in results:
+            compute(result, period, config, notes, notes_folder)
+        tabs = build_tabs(
+            results, teams, period, config, now or dt.datetime.now(), asked=asked is not None
+        )
+        if not dry_run:
+            backend.write_generated(tabs)
+    return RollupOutcome(
+        results, teams, period, tabs, not dry_run, backend.location, pacer.requests
+    )
+
+
+def _read_teams(
+    teams: Teams,
+    config: Config,
+    today: dt.date,
+    pacer: Pacer,
+    progress: RollupProgress,
+    connector: Callable[[], Connection] | None,
+) -> list[TeamResult]:
+    """Every team read and validated, Google Sheets in threads and workbooks in processes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from handoffs.backends.team_sheets import read_workbook, workbook_pool
+    from handoffs.rollup import GOOGLE, TeamResult
+
+    titles = input_titles()
+    results = [TeamResult(source) for source in teams.sources]
+    google = [i for i, r in enumerate(results) if r.source.kind == GOOGLE]
+    workbooks = [i for i, r in enumerate(results) if r.source.kind != GOOGLE]
+    total, finished = len(results), [0]
+    progress(0, total, None)
+
+    def done(index: int, read: tuple[Any, Any]) -> None:
+        tabs, dataset = read
+        results[index].failure, results[index].dataset = tabs.failure, dataset
+        finished[0] += 1
+        left = total - finished[0]
+        progress(finished[0], total, pacer.seconds_left(left) if pacer.limited else None)
+
+    if google:
+        from handoffs.backends.google_http import connect
+        from handoffs.backends.team_sheets import GoogleTeamReader
+
+        reader = GoogleTeamReader(
+            connector or partial(connect, config.sheet, read_only=True), pacer
+        )
+
+        def read_google(index: int) -> tuple[Any, Any]:
+            tabs = reader.read(results[index].source.where, titles)
+            return tabs, validate_tabs(tabs.tabs, today)
+
+        with ThreadPoolExecutor(max_workers=config.rollup.concurrency) as threads:
+            futures = {threads.submit(read_google, i): i for i in google}
+            _collect(futures, done)
+    if workbooks:
+        with workbook_pool(config.rollup.concurrency, len(workbooks)) as pool:
+            futures = {
+                pool.submit(read_workbook, results[i].source.where, titles, today): i
+                for i in workbooks
+            }
+            _collect(futures, done)
+    return results
+
+
+def validate_tabs(tabs: Any, today: dt.date) -> Any:
+    from handoffs.validate import validate
+
+    return validate(tabs, today) if tabs is not None else None
+
+
+def _collect(futures: dict[Any, int], done: Callable[[int, Any], None]) -> None:
+    from concurrent.futures import as_completed
+
+    for future in as_completed(futures):
+        done(futures[future], future.result())
