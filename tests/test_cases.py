@@ -28,7 +28,7 @@ import pandas as pd
 import pytest
 
 from handoffs.cells import SERIAL_EPOCH
-from handoffs.schema import INPUT_TABS, input_schemas, schema_dir
+from handoffs.schema import INPUT_TABS, ORG_TABS, input_schemas, org_schemas, schema_dir
 from handoffs.sheet import FormulaWithoutValue, RawTab
 from handoffs.validate import Dataset, validate
 from tests.conftest import TODAY
@@ -60,9 +60,11 @@ def cell(value: Any) -> Any:
     raise ValueError(f"unknown cell marker {kind!r}")
 
 
-def load_tabs(case: dict[str, Any]) -> dict[str, RawTab]:
-    """The case's tabs over the base team's, as the backends hand them to the core."""
-    tabs = json.loads(BASE.read_text(encoding="utf-8"))["tabs"] | case.get("tabs", {})
+def load_tabs(case: dict[str, Any], org: bool = False) -> dict[str, RawTab]:
+    """The case's tabs over the base team's (an organisation's Teams tab stands alone), as the
+    backends hand them to the core."""
+    base = {} if org else json.loads(BASE.read_text(encoding="utf-8"))["tabs"]
+    tabs = base | case.get("tabs", {})
     merges = case.get("merges", {})
     return {
         title: RawTab(title, [[cell(v) for v in row] for row in rows], tuple(merges.get(title, ())))
@@ -71,9 +73,10 @@ def load_tabs(case: dict[str, Any]) -> dict[str, RawTab]:
     }
 
 
-def run_case(case: dict[str, Any]) -> Dataset:
+def run_case(case: dict[str, Any], org: bool = False) -> Dataset:
+    """Validate a case's tabs; `org`: an organisation's Teams tab (docs/rollup.md)."""
     today = dt.date.fromisoformat(case["today"]) if "today" in case else TODAY
-    return validate(load_tabs(case), today)
+    return validate(load_tabs(case, org), today, org_schemas() if org else None)
 
 
 def problems_of(dataset: Dataset) -> list[list[str]]:
@@ -107,7 +110,7 @@ def test_case(path: Path) -> None:
     else:
         assert any(p[0] == "error" for p in expected), "an invalid case expects an error"
 
-    dataset = run_case(case)
+    dataset = run_case(case, org=path.parent.parent.name in ORG_TABS)
 
     assert sorted(problems_of(dataset)) == sorted(expected), case["description"]
     for tab, rows in case.get("frames", {}).items():
@@ -127,14 +130,15 @@ def test_the_base_team_is_valid_and_every_row_counts() -> None:
 
 def test_every_input_tab_has_valid_and_invalid_cases() -> None:
     schema_files = {path.stem for path in schema_dir().glob("*.json")} - {"generated"}
-    assert schema_files == set(INPUT_TABS), "a new sheet_schema/ file needs its case folders"
-    for tab in INPUT_TABS:
+    every_tab = {*INPUT_TABS, *ORG_TABS}
+    assert schema_files == every_tab, "a new sheet_schema/ file needs its case folders"
+    for tab in every_tab:
         for kind in ("valid", "invalid"):
             assert list((CASES / tab / kind).glob("*.json")), f"no {tab}/{kind} case"
-    assert {p.parent.parent.name for p in CASE_FILES} == set(INPUT_TABS)
+    assert {p.parent.parent.name for p in CASE_FILES} == every_tab
 
 
-@pytest.mark.parametrize("tab", INPUT_TABS)
+@pytest.mark.parametrize("tab", [*INPUT_TABS, *ORG_TABS])
 def test_every_schema_is_a_valid_table_schema(tab: str) -> None:
     descriptor = json.loads((schema_dir() / f"{tab}.json").read_text(encoding="utf-8"))
     report = frictionless.Schema.validate_descriptor(descriptor)

@@ -88,7 +88,7 @@ def rollup(
     reach Google (default: `[sheet]` credentials, read-only)."""
     from handoffs.figures import Period
     from handoffs.pacer import Pacer
-    from handoffs.rollup import build_tabs, compute, org_period, teams_of
+    from handoffs.rollup import build_tabs, org_period, settle, teams_of
     from handoffs.validate import validate
 
     if not config.organisation:
@@ -119,11 +119,11 @@ def rollup(
             else str(config.sheet.path.resolve())
         )
         teams = teams_of(validate(raw, today, org_schemas()), folder, own)
-        results = _read_teams(teams, config, today, pacer, progress, connector)
-        period = org_period(results, asked)
         notes, notes_folder = read_notes(config)
-        for result in results:
-            compute(result, period, config, notes, notes_folder)
+        args = (today, config, asked, notes, notes_folder)  # those of rollup.roll_team
+        results = _read_teams(teams, config, pacer, progress, connector, args)
+        period = org_period(results, asked)
+        settle(results, period, config, notes, notes_folder)
         tabs = build_tabs(
             results, teams, period, config, now or dt.datetime.now(), asked=asked is not None
         )
@@ -137,30 +137,33 @@ def rollup(
 def _read_teams(
     teams: Teams,
     config: Config,
-    today: dt.date,
     pacer: Pacer,
     progress: RollupProgress,
     connector: Callable[[], Connection] | None,
+    args: tuple[Any, ...],
 ) -> list[TeamResult]:
-    """Every team read and validated, Google Sheets in threads and workbooks in processes."""
-    from concurrent.futures import ThreadPoolExecutor
+    """Every team read, validated and computed as it arrives: Google Sheets in threads (paced),
+    workbooks in worker processes."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
 
-    from handoffs.backends.team_sheets import read_workbook, workbook_pool
-    from handoffs.rollup import GOOGLE, TeamResult
+    from handoffs.backends.team_sheets import roll_workbook, workbook_pool
+    from handoffs.rollup import GOOGLE, roll_team
 
     titles = input_titles()
-    results = [TeamResult(source) for source in teams.sources]
-    google = [i for i, r in enumerate(results) if r.source.kind == GOOGLE]
-    workbooks = [i for i, r in enumerate(results) if r.source.kind != GOOGLE]
-    total, finished = len(results), [0]
+    sources = teams.sources
+    results: list[Any] = [None] * len(sources)
+    google = [i for i, s in enumerate(sources) if s.kind == GOOGLE]
+    workbooks = [i for i, s in enumerate(sources) if s.kind != GOOGLE]
+    total, finished = len(sources), 0
     progress(0, total, None)
 
-    def done(index: int, read: tuple[Any, Any]) -> None:
-        tabs, dataset = read
-        results[index].failure, results[index].dataset = tabs.failure, dataset
-        finished[0] += 1
-        left = total - finished[0]
-        progress(finished[0], total, pacer.seconds_left(left) if pacer.limited else None)
+    def collect(futures: dict[Any, int]) -> None:
+        nonlocal finished
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            finished += 1
+            left = total - finished
+            progress(finished, total, pacer.seconds_left(left) if pacer.limited else None)
 
     if google:
         from handoffs.backends.google_http import connect
@@ -170,31 +173,13 @@ def _read_teams(
             connector or partial(connect, config.sheet, read_only=True), pacer
         )
 
-        def read_google(index: int) -> tuple[Any, Any]:
-            tabs = reader.read(results[index].source.where, titles)
-            return tabs, validate_tabs(tabs.tabs, today)
+        def read_google(index: int) -> TeamResult:
+            read = reader.read(sources[index].where, titles)
+            return roll_team(sources[index], read.tabs, read.failure, *args)
 
         with ThreadPoolExecutor(max_workers=config.rollup.concurrency) as threads:
-            futures = {threads.submit(read_google, i): i for i in google}
-            _collect(futures, done)
+            collect({threads.submit(read_google, i): i for i in google})
     if workbooks:
         with workbook_pool(config.rollup.concurrency, len(workbooks)) as pool:
-            futures = {
-                pool.submit(read_workbook, results[i].source.where, titles, today): i
-                for i in workbooks
-            }
-            _collect(futures, done)
+            collect({pool.submit(roll_workbook, sources[i], titles, *args): i for i in workbooks})
     return results
-
-
-def validate_tabs(tabs: Any, today: dt.date) -> Any:
-    from handoffs.validate import validate
-
-    return validate(tabs, today) if tabs is not None else None
-
-
-def _collect(futures: dict[Any, int], done: Callable[[int, Any], None]) -> None:
-    from concurrent.futures import as_completed
-
-    for future in as_completed(futures):
-        done(futures[future], future.result())

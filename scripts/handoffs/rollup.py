@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -34,9 +34,9 @@ from handoffs.maturity import LEVELS, Maturity, assess
 from handoffs.notes import NoteCheck
 from handoffs.problems import ERROR, ProblemLog, Report
 from handoffs.schema import normalise_header, org_generated_tabs, org_schemas
-from handoffs.sheet import CellValue, ExternalLink, Link, TabContent
+from handoffs.sheet import CellValue, ExternalLink, Link, RawTab, TabContent
 from handoffs.tabs import NO_DATA, cell_rows
-from handoffs.validate import Dataset
+from handoffs.validate import Dataset, validate
 
 GOOGLE = "gsheets"
 WORKBOOK = "xlsx"
@@ -170,6 +170,7 @@ class TeamResult:
     source: TeamSource
     dataset: Dataset | None = None
     failure: str | None = None
+    period: Period | None = None  # the period the figures are for
     ranked: pd.DataFrame | None = None
     stale: pd.DataFrame | None = None
     hours: float | None = None
@@ -207,6 +208,7 @@ def compute(
 ) -> TeamResult:
     """Fill a read team's figures with the functions `refresh` uses."""
     ds = result.dataset
+    result.period = period
     if ds is None:
         return result
     if period is not None:
@@ -224,6 +226,39 @@ def compute(
     result.share = team_share(ds)
     result.maturity = assess(ds, config, result.share, notes, notes_folder)
     return result
+
+
+def roll_team(
+    source: TeamSource,
+    tabs: Mapping[str, RawTab] | None,
+    failure: str | None,
+    today: dt.date,
+    config: Config,
+    month: Period | None,
+    notes: Sequence[NoteCheck] | None = None,
+    notes_folder: str | None = None,
+) -> TeamResult:
+    """One team as soon as it is read: validated, and its figures for `month`, or for its own
+    latest month until the organisation's period is known (`settle` then redoes the few teams
+    whose latest month differs)."""
+    if tabs is None:
+        return TeamResult(source, failure=failure)
+    dataset = validate(tabs, today)
+    period = month or default_period(dataset)
+    return compute(TeamResult(source, dataset), period, config, notes, notes_folder)
+
+
+def settle(
+    results: Sequence[TeamResult],
+    period: Period | None,
+    config: Config,
+    notes: Sequence[NoteCheck] | None = None,
+    notes_folder: str | None = None,
+) -> None:
+    """Recompute the teams whose figures are for another period than the organisation's."""
+    for result in results:
+        if result.dataset is not None and result.period != period:
+            compute(result, period, config, notes, notes_folder)
 
 
 # -- the Org tabs --------------------------------------------------------------------------------

@@ -22,6 +22,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--latency", type=float, default=0.0, help="seconds added to every request (default 0)"
     )
+    parser.add_argument(
+        "--read-quota",
+        type=int,
+        default=None,
+        help="refuse reads beyond this many per window with Google's 429 (default: no quota)",
+    )
+    parser.add_argument(
+        "--quota-window", type=float, default=60.0, help="the quota window in seconds (default 60)"
+    )
     args = parser.parse_args(argv)
     stop = threading.Event()
 
@@ -30,7 +39,12 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-    with SheetsEmulator(args.port, latency=args.latency) as emulator:
+    with SheetsEmulator(
+        args.port,
+        latency=args.latency,
+        read_quota=args.read_quota,
+        quota_window=args.quota_window,
+    ) as emulator:
         print(emulator.host, flush=True)
         stop.wait()
     return 0

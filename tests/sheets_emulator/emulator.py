@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -13,7 +15,7 @@ from .model import Store, snapshot
 from .server import EmulatorServer
 from .spreadsheets import create_with_values
 
-FAULT_KINDS = ("429", "500", "502", "503", "504", "drop", "slow")
+FAULT_KINDS = ("403", "429", "500", "502", "503", "504", "drop", "slow")
 Match = str | Callable[[str, str], bool]
 
 
@@ -32,13 +34,14 @@ class LoggedRequest:
     status: int | str
     method_id: str | None = None
     response: Any = None
+    at: float = field(default_factory=time.monotonic)  # when it was answered (monotonic clock)
 
 
 @dataclass
 class Fault:
     """A scripted failure: after `after` good matching requests, hit the next `times` ones.
 
-    `kind`: "429" (quota, like Google), "500", "502" (Google front-end HTML page), "503", "504",
+    `kind`: "403" (not shared with the caller), "429" (quota, like Google), "500", "502" (Google front-end HTML page), "503", "504",
     "drop" (close the socket without answering) or "slow" (sleep `delay` seconds, then answer).
     `times=None` hits forever. `match` is a substring of "METHOD path" or a predicate
     `(method, path) -> bool`; None matches every request.
@@ -77,10 +80,21 @@ class SheetsEmulator:
     """
 
     def __init__(
-        self, port: int = 0, *, latency: float = 0.0, account_email: str = defaults.ACCOUNT_EMAIL
+        self,
+        port: int = 0,
+        *,
+        latency: float = 0.0,
+        account_email: str = defaults.ACCOUNT_EMAIL,
+        read_quota: int | None = None,
+        quota_window: float = 60.0,
     ) -> None:
         self.port = port
         self.latency = latency
+        # Google's per-user read quota: at most `read_quota` read (GET) requests arriving in
+        # any `quota_window` seconds, else 429 RESOURCE_EXHAUSTED; None: no quota.
+        self.read_quota = read_quota
+        self.quota_window = quota_window
+        self._reads: dict[str, deque[float]] = {}
         self.store = Store(account_email)
         self.crashes: list[str] = []
         self._faults: list[Fault] = []
@@ -157,12 +171,43 @@ class SheetsEmulator:
             self._faults.append(fault)
 
     def reset(self) -> None:
-        """Forget every spreadsheet, fault, logged request and crash."""
+        """Forget every spreadsheet, fault, logged request and crash; lift the read quota."""
         with self.store.lock, self._lock:
             self.store.reset()
             self._faults.clear()
             self._log.clear()
             self.crashes.clear()
+            self._reads.clear()
+            self.read_quota = None
+            self.quota_window = 60.0
+
+    def within_quota(self, method: str, user: str = "") -> bool:
+        """Count a read (GET) arriving now against `user`'s quota; False when it is used up
+        (the request is refused and not counted, like Google)."""
+        if self.read_quota is None or method != "GET":
+            return True
+        with self._lock:
+            now = time.monotonic()
+            arrivals = self._reads.setdefault(user, deque())
+            while arrivals and arrivals[0] <= now - self.quota_window:
+                arrivals.popleft()
+            if len(arrivals) >= self.read_quota:
+                return False
+            arrivals.append(now)
+            return True
+
+    def busiest_window(self, seconds: float | None = None) -> int:
+        """The most served read requests (status 200) in any window of `seconds` (default
+        `quota_window`), from the log: what the quota saw."""
+        span = self.quota_window if seconds is None else seconds
+        with self._lock:
+            times = sorted(r.at for r in self._log if r.method == "GET" and r.status == 200)
+        best, first = 0, 0
+        for last, moment in enumerate(times):
+            while times[first] <= moment - span:
+                first += 1
+            best = max(best, last - first + 1)
+        return best
 
     def take_fault(self, method: str, path: str) -> Fault | None:
         """The fault this request meets, if any; other matching faults count it as a good request."""

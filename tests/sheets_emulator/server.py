@@ -77,25 +77,30 @@ _ROUTES: list[tuple[str, re.Pattern[str], str, Handler]] = [
     ),
 ]
 JSON_TYPE = "application/json; charset=UTF-8"
+# Google counts quota per user; the emulator sees anonymous requests, so it counts per emulator,
+# or per the value of this header when a test client sends it (another tool sharing a quota).
+QUOTA_USER_HEADER = "X-Emulator-Quota-User"
 HTML_TYPE = "text/html; charset=UTF-8"
 _GFE_PAGE = (
     "<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n  <title>Error {code} ({title})!!1</title>\n"
     "  <p><b>{code}.</b> <ins>That\u2019s an error.</ins>\n  <p>{text}  <ins>That\u2019s all we know.</ins>\n"
 )
 _FAULT_ERRORS = {
+    "403": ApiError(403, "The caller does not have permission"),
     "500": ApiError(500, "Internal error encountered."),
     "503": ApiError(503, "The service is currently unavailable."),
     "504": ApiError(504, "Deadline expired before operation could complete."),
 }
 
 
-def quota_error(method: str) -> ApiError:
-    """The 429 Google sends when the per-minute read or write quota is used up."""
+def quota_error(method: str, limit: int = 60) -> ApiError:
+    """The 429 Google sends when the per-minute read or write quota is used up, as users have
+    recorded it (the consumer number is theirs)."""
     kind, metric = ("Read", "read_requests") if method == "GET" else ("Write", "write_requests")
     return ApiError(
         429,
         f"Quota exceeded for quota metric '{kind} requests' and limit '{kind} requests per minute per user' "
-        "of service 'sheets.googleapis.com' for consumer 'project_number:000000000000'.",
+        "of service 'sheets.googleapis.com' for consumer 'project_number:704566982728'.",
         [
             {
                 "@type": "type.googleapis.com/google.rpc.ErrorInfo",
@@ -103,11 +108,11 @@ def quota_error(method: str) -> ApiError:
                 "domain": "googleapis.com",
                 "metadata": {
                     "quota_location": "global",
+                    "quota_limit_value": str(limit),
+                    "service": "sheets.googleapis.com",
+                    "consumer": "projects/704566982728",
                     "quota_metric": f"sheets.googleapis.com/{metric}",
                     "quota_limit": f"{kind}RequestsPerMinutePerUser",
-                    "quota_limit_value": "60",
-                    "consumer": "projects/000000000000",
-                    "service": "sheets.googleapis.com",
                 },
             },
             {
@@ -115,7 +120,7 @@ def quota_error(method: str) -> ApiError:
                 "links": [
                     {
                         "description": "Request a higher quota limit.",
-                        "url": "https://cloud.google.com/docs/quotas/help/request_increase",
+                        "url": "https://cloud.google.com/docs/quota#requesting_higher_quota",
                     }
                 ],
             },
@@ -192,6 +197,13 @@ class RequestHandler(BaseHTTPRequestHandler):
             time.sleep(emulator.latency)
         served = route(self.command, split.path)
         method_id = served[0] if served else None
+        if fault is None and served is not None and not emulator.within_quota(
+            self.command, self.headers.get(QUOTA_USER_HEADER, "")
+        ):
+            error = quota_error(self.command, emulator.read_quota or 0)
+            emulator.record(self.command, path, query, body, 429, method_id, error.body())
+            self._send(429, json.dumps(error.body(), indent=2).encode(), JSON_TYPE)
+            return
         if fault is not None and fault.kind == "drop":
             emulator.record(self.command, path, query, body, "dropped", method_id, None)
             self._drop()

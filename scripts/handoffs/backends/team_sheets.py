@@ -13,7 +13,6 @@ take turns on one core).
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -31,6 +30,7 @@ from handoffs.backends.google_http import Connection, GaveUp
 from handoffs.backends.gsheets_requests import value_rows
 from handoffs.errors import HandoffsError
 from handoffs.pacer import Pacer
+from handoffs.rollup import TeamResult, TeamSource, roll_team
 from handoffs.sheet import RawTab
 
 VALUE_PARAMS: ParamsType = {
@@ -125,20 +125,26 @@ def refusal(error: APIError, key: str, identity: str) -> str:
     return f"Google Sheets refused the request ({error.code} {status}: {message})"
 
 
-def read_workbook(path: str, titles: Sequence[str], today: dt.date) -> tuple[TeamTabs, Any]:
-    """One team workbook, read and validated (in a worker process): (tabs read, Dataset)."""
+def read_workbook(path: str, titles: Sequence[str]) -> TeamTabs:
+    """One team workbook's input tabs, read-only."""
     from handoffs.backends.xlsx import XlsxBackend
-    from handoffs.validate import validate
 
     if not Path(path).is_file():
-        return TeamTabs(None, f"there is no workbook at {path}"), None
+        return TeamTabs(None, f"there is no workbook at {path}")
     try:
-        tabs = XlsxBackend(Path(path)).read(titles, merges=True)
+        tabs = XlsxBackend(Path(path)).read(titles)
     except HandoffsError as error:
-        return TeamTabs(None, str(error)), None
+        return TeamTabs(None, str(error))
     if any(title not in tabs for title in titles):
-        return missing_tabs(titles, list(tabs)), None
-    return TeamTabs(tabs), validate(tabs, today)
+        return missing_tabs(titles, list(tabs))
+    return TeamTabs(tabs)
+
+
+def roll_workbook(source: TeamSource, titles: Sequence[str], *args: Any) -> TeamResult:
+    """Read, validate and compute one team workbook (in a worker process); `args` are those
+    of `rollup.roll_team` after the failure."""
+    read = read_workbook(source.where, titles)
+    return roll_team(source, read.tabs, read.failure, *args)
 
 
 def workbook_pool(workers: int, count: int) -> Executor:
@@ -151,6 +157,6 @@ def workbook_pool(workers: int, count: int) -> Executor:
 
     # forkserver: a fork of this (possibly threaded) process could deadlock in the child
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["handoffs.backends.team_sheets", "handoffs.validate"])
+    context.set_forkserver_preload(["handoffs.backends.team_sheets"])
     return ProcessPoolExecutor(max_workers=size, mp_context=context)
 
