@@ -125,7 +125,7 @@ def cell_data(value: CellValue, sheet_ids: Mapping[str, int]) -> dict[str, Any]:
         text = {"userEnteredValue": {"stringValue": value.label}}
         if not value.target.startswith(("https://", "http://")):
             return text  # a local path means nothing to a browser
-        return {**text, "textFormatRuns": [{"startIndex": 0, "format": {"link": {"uri": value.target}}}]}
+        return {**text, "textFormatRuns": [{"format": {"link": {"uri": value.target}}}]}
     if isinstance(value, str):
         return {"userEnteredValue": {"stringValue": value}} if value else {}
     if isinstance(value, bool):
