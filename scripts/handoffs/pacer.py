@@ -32,6 +32,7 @@ class Pacer:
         self.slack = 0.5 + window / 100 if slack is None else slack
         self._clock, self._sleep = clock, sleep
         self._starts: deque[float] = deque()
+        self._hold_until = float("-inf")  # after a 429: no start before this
         self._lock = threading.Lock()
         self.requests = 0  # starts handed out, retries included
         self.held = 0.0  # seconds callers spent waiting for a start, all threads together
@@ -47,11 +48,11 @@ class Pacer:
             with self._lock:
                 now = self._clock()
                 self._forget(now)
-                if len(self._starts) < self.limit:
+                if now >= self._hold_until and len(self._starts) < self.limit:
                     self._starts.append(now)
                     self.requests += 1
                     return
-                wait = self._starts[0] + self.span - now
+                wait = max(self._hold_until, self._opens(now)) - now
                 self.limited = True
                 self.held += wait
             self._sleep(wait)
@@ -65,15 +66,23 @@ class Pacer:
             self.requests += count
 
     def exhausted(self, status: int) -> None:
-        """Google answered 429 anyway (another tool shares the quota): treat the quota as used
-        up as of now, so the retry and every other request wait until the window frees."""
+        """Google answered 429 anyway (another tool shares the quota, or the network bunched
+        requests up): hold every start until the oldest request of the window leaves it, or
+        for a quarter of a window when none of ours is in it. The retry waits there too."""
         if status != 429:
             return
         with self._lock:
             now = self._clock()
             self._forget(now)
-            self._starts.extend([now] * (self.limit - len(self._starts)))
+            frees = self._starts[0] + self.span if self._starts else now + self.window / 4
+            self._hold_until = max(self._hold_until, frees)
             self.limited = True
+
+    def _opens(self, now: float) -> float:
+        """When the next start is allowed by the window alone."""
+        if len(self._starts) < self.limit:
+            return now
+        return self._starts[0] + self.span
 
     def seconds_left(self, requests: int) -> float:
         """About how long `requests` more starts take at the quota, from now."""
@@ -83,7 +92,7 @@ class Pacer:
             free = self.limit - len(self._starts)
             if requests <= free:
                 return 0.0
-            first_free = self._starts[0] + self.span - now if self._starts else 0.0
+            first_free = max(self._hold_until, self._opens(now)) - now
             windows = (requests - free - 1) // self.limit
             return max(0.0, first_free + windows * self.span)
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -34,7 +34,7 @@ class LoggedRequest:
     status: int | str
     method_id: str | None = None
     response: Any = None
-    at: float = field(default_factory=time.monotonic)  # when it was answered (monotonic clock)
+    at: float = field(default_factory=time.monotonic)  # when it arrived (monotonic clock)
 
 
 @dataclass
@@ -94,7 +94,7 @@ class SheetsEmulator:
         # any `quota_window` seconds, else 429 RESOURCE_EXHAUSTED; None: no quota.
         self.read_quota = read_quota
         self.quota_window = quota_window
-        self._reads: dict[str, deque[float]] = {}
+        self._reads: dict[str, list[float]] = {}
         self.store = Store(account_email)
         self.crashes: list[str] = []
         self._faults: list[Fault] = []
@@ -181,24 +181,25 @@ class SheetsEmulator:
             self.read_quota = None
             self.quota_window = 60.0
 
-    def within_quota(self, method: str, user: str = "") -> bool:
-        """Count a read (GET) arriving now against `user`'s quota; False when it is used up
-        (the request is refused and not counted, like Google)."""
+    def within_quota(self, method: str, user: str = "", arrived: float | None = None) -> bool:
+        """Count a read (GET) that arrived at `arrived` (default: now) against `user`'s quota;
+        False when it is used up (the request is refused and not counted, like Google)."""
         if self.read_quota is None or method != "GET":
             return True
         with self._lock:
-            now = time.monotonic()
-            arrivals = self._reads.setdefault(user, deque())
-            while arrivals and arrivals[0] <= now - self.quota_window:
-                arrivals.popleft()
-            if len(arrivals) >= self.read_quota:
+            now = time.monotonic() if arrived is None else arrived
+            arrivals = self._reads.setdefault(user, [])
+            inside = [t for t in arrivals if now - self.quota_window < t <= now]
+            if len(inside) >= self.read_quota:
                 return False
-            arrivals.append(now)
+            # keep what a later (or slightly earlier, still unanswered) arrival may still see
+            arrivals[:] = [t for t in arrivals if t > now - 2 * self.quota_window]
+            bisect.insort(arrivals, now)
             return True
 
     def busiest_window(self, seconds: float | None = None) -> int:
-        """The most served read requests (status 200) in any window of `seconds` (default
-        `quota_window`), from the log: what the quota saw."""
+        """The most served read requests (status 200) arriving in any window of `seconds`
+        (default `quota_window`), from the log: what the quota saw."""
         span = self.quota_window if seconds is None else seconds
         with self._lock:
             times = sorted(r.at for r in self._log if r.method == "GET" and r.status == 200)
@@ -237,6 +238,10 @@ class SheetsEmulator:
         status: int | str,
         method_id: str | None,
         response: Any,
+        at: float | None = None,
     ) -> None:
+        when = time.monotonic() if at is None else at
         with self._lock:
-            self._log.append(LoggedRequest(method, path, query, body, status, method_id, response))
+            self._log.append(
+                LoggedRequest(method, path, query, body, status, method_id, response, when)
+            )

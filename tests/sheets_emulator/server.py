@@ -182,6 +182,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         self._handle()
 
     def _handle(self) -> None:
+        arrived = time.monotonic()  # what a quota counts: when the request came in
         emulator = self.server.emulator
         split = urlsplit(self.path)
         path = unquote(split.path)
@@ -198,10 +199,12 @@ class RequestHandler(BaseHTTPRequestHandler):
         served = route(self.command, split.path)
         method_id = served[0] if served else None
         if fault is None and served is not None and not emulator.within_quota(
-            self.command, self.headers.get(QUOTA_USER_HEADER, "")
+            self.command, self.headers.get(QUOTA_USER_HEADER, ""), arrived
         ):
             error = quota_error(self.command, emulator.read_quota or 0)
-            emulator.record(self.command, path, query, body, 429, method_id, error.body())
+            emulator.record(
+                self.command, path, query, body, 429, method_id, error.body(), arrived
+            )
             self._send(429, json.dumps(error.body(), indent=2).encode(), JSON_TYPE)
             return
         if fault is not None and fault.kind == "drop":
@@ -221,7 +224,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._send(404, page.encode(), HTML_TYPE)
             return
         status, payload = self._answer(served, query, body, malformed)
-        emulator.record(self.command, path, query, body, status, method_id, payload)
+        emulator.record(self.command, path, query, body, status, method_id, payload, arrived)
         self._send(status, json.dumps(payload, ensure_ascii=False, indent=2).encode(), JSON_TYPE)
 
     def _answer(
