@@ -27,7 +27,9 @@ def where(sheet: Spreadsheet) -> str:
     return f"https://docs.google.com/spreadsheets/d/{sheet.key}/edit#gid=0"
 
 
-def org(make_spreadsheet: MakeSheet, kind: str, rows: list[list[Any]], **rollup: Any) -> Spreadsheet:
+def org(
+    make_spreadsheet: MakeSheet, kind: str, rows: list[list[Any]], **rollup: Any
+) -> Spreadsheet:
     """An organisation's spreadsheet with these Teams rows and a [rollup] section."""
     sheet = make_spreadsheet(kind)
     keys = "".join(f"{key} = {value}\n" for key, value in rollup.items())

@@ -85,7 +85,11 @@ def test_a_teams_name_links_to_its_spreadsheet_and_stays_text(
         from openpyxl import load_workbook
 
         cell = load_workbook(organisation.path)["Team Rankings"]["B2"]
-        assert (cell.value, cell.data_type, cell.hyperlink.target) == ("=1+1", "s", str(member.path))
+        assert (cell.value, cell.data_type, cell.hyperlink.target) == (
+            "=1+1",
+            "s",
+            str(member.path),
+        )
     else:
         from tests.conftest import _emulator_call
 
@@ -120,7 +124,13 @@ def test_unreachable_teams_are_named_every_other_team_is_written_and_the_run_exi
     tabs = organisation.comparable("Team Rankings", "Org Summary")
     assert [row[1] for row in tabs["Team Rankings"][1:]] == ["Reporting", "Forecasting"]
     assert tabs["Team Rankings"][1][-1] == "ok"
-    assert tabs["Team Rankings"][2] == [None, "Forecasting", "Ben", *[None] * 11, f"unreachable: {reason}"]
+    assert tabs["Team Rankings"][2] == [
+        None,
+        "Forecasting",
+        "Ben",
+        *[None] * 11,
+        f"unreachable: {reason}",
+    ]
     assert ["Unreachable", "Forecasting", reason] in tabs["Org Summary"]
 
 
@@ -240,9 +250,7 @@ def test_rollup_needs_an_organisations_config(run, backend: Spreadsheet) -> None
 
 def test_progress_goes_to_stderr_unless_quiet(run, make_spreadsheet) -> None:
     a, b = team(make_spreadsheet, "xlsx"), team(make_spreadsheet, "xlsx")
-    organisation = org(
-        make_spreadsheet, "xlsx", [["A", where(a), "", ""], ["B", where(b), "", ""]]
-    )
+    organisation = org(make_spreadsheet, "xlsx", [["A", where(a), "", ""], ["B", where(b), "", ""]])
     loud = run("rollup", config=organisation.config)
     quiet = run("rollup", "--quiet", config=organisation.config)
     assert loud.stderr.splitlines()[-1] == "rollup: 2/2 teams read"
@@ -259,5 +267,26 @@ def test_workbooks_read_in_parallel_give_what_one_by_one_gives(run, make_spreads
         tabs = organisation.comparable(*ORG_TABS[1:])
         written[concurrency] = tabs
     assert written[4] == written[1]
-    assert [r[-1] for r in written[4]["Team Rankings"][1:]] == ["ok", "no data", "no data", "no data"]
+    assert [r[-1] for r in written[4]["Team Rankings"][1:]] == [
+        "ok",
+        "no data",
+        "no data",
+        "no data",
+    ]
     assert HEALTH_HEADER[0] == "Month"
+
+
+def test_the_config_example_documents_the_rollup_section() -> None:
+    import re
+    import tomllib
+
+    from handoffs.config import parse_config
+
+    example = Path(__file__).resolve().parents[1] / "config.example.toml"
+    block = example.read_text(encoding="utf-8").split("# [rollup]\n", 1)[1]
+    uncommented = "[rollup]\n" + re.sub(r"(?m)^#\s+([a-z_]+ = )", r"\1", block)
+    config = parse_config(tomllib.loads(uncommented), example)
+    assert config.organisation
+    assert (config.rollup.concurrency, config.rollup.reads_per_minute, config.rollup.top) == (
+        8, 60, 20,
+    )  # fmt: skip

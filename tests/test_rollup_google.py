@@ -74,8 +74,16 @@ def test_the_emulator_refuses_reads_beyond_its_quota_exactly_like_google(emulato
         ]
         write = session.post(
             f"http://{emulator.host}/v4/spreadsheets/{key}:batchUpdate",
-            json={"requests": [{"updateSpreadsheetProperties": {
-                "properties": {"title": "Renamed"}, "fields": "title"}}]},  # fmt: skip
+            json={
+                "requests": [
+                    {
+                        "updateSpreadsheetProperties": {
+                            "properties": {"title": "Renamed"},
+                            "fields": "title",
+                        }
+                    }
+                ]
+            },
             timeout=10,
         )
     assert [a.status_code for a in answers] == [200, 200, 429]
@@ -140,7 +148,10 @@ def test_a_spreadsheet_that_does_not_exist_is_unreachable_and_the_run_exits_5(
     )
     assert f"(Ghosts: {reason})" in result.stderr
     rankings = organisation.comparable("Team Rankings")["Team Rankings"]
-    assert [(r[1], r[-1]) for r in rankings[1:]] == [("Team 0", "ok"), ("Ghosts", f"unreachable: {reason}")]
+    assert [(r[1], r[-1]) for r in rankings[1:]] == [
+        ("Team 0", "ok"),
+        ("Ghosts", f"unreachable: {reason}"),
+    ]
 
 
 def test_a_spreadsheet_not_shared_with_the_account_names_the_email_to_share_it_with(

@@ -189,7 +189,9 @@ def refresh(
 
 
 @cli.command()
-@click.option("--month", metavar="YYYY-MM", help="Roll up this month (default: the latest with data).")
+@click.option(
+    "--month", metavar="YYYY-MM", help="Roll up this month (default: the latest with data)."
+)
 @click.option("--dry-run", is_flag=True, help="Read and compute everything; write nothing.")
 @click.option("--strict", is_flag=True, help="Exit 1 when a team's sheet has data errors.")
 @click.option("--quiet", is_flag=True, help="No progress line; print only what went wrong.")

@@ -293,9 +293,7 @@ def team_rankings_tab(results: Sequence[TeamResult]) -> TabContent:
             route = f"{item['from_role']} → {item['to_role']}"
             worst_cells = [str(item["handoff_id"]), route, _round(float(item["hours"]))]
         change = (
-            _round(r.hours - r.previous)
-            if r.hours is not None and r.previous is not None
-            else None
+            _round(r.hours - r.previous) if r.hours is not None and r.previous is not None else None
         )
         pct = r.share.non_manager_pct if r.share else None
         assert r.stale is not None and r.maturity is not None
@@ -322,7 +320,9 @@ def team_rankings_tab(results: Sequence[TeamResult]) -> TabContent:
 def worst_handoffs_tab(results: Sequence[TeamResult], top: int) -> TabContent:
     layout = org_generated_tabs()["org_worst_handoffs"]
     parts = [
-        r.ranked[r.ranked["has_data"]].assign(team=r.source.team, link=[r.source.link] * int(r.ranked["has_data"].sum()))
+        r.ranked[r.ranked["has_data"]].assign(
+            team=r.source.team, link=[r.source.link] * int(r.ranked["has_data"].sum())
+        )
         for r in sorted(results, key=lambda r: r.source.team.casefold())
         if r.ranked is not None and r.hours is not None
     ]
@@ -348,13 +348,23 @@ def worst_handoffs_tab(results: Sequence[TeamResult], top: int) -> TabContent:
 
 def stale_reviews_tab(results: Sequence[TeamResult]) -> TabContent:
     layout = org_generated_tabs()["org_stale_reviews"]
-    columns = ["handoff_id", "workflow", "contract_status", "owner", "last_reviewed", "reason", "detail"]
+    columns = [
+        "handoff_id",
+        "workflow",
+        "contract_status",
+        "owner",
+        "last_reviewed",
+        "reason",
+        "detail",
+    ]
     rows: list[list[CellValue]] = []
     for r in sorted(results, key=lambda r: r.source.team.casefold()):
         if r.stale is not None:
             rows += [[r.source.link, *cells] for cells in cell_rows(r.stale[columns])]
     if not rows:
-        rows = [["", "", "", "", "", None, "Every contract of every team is reviewed and complete.", ""]]
+        rows = [
+            ["", "", "", "", "", None, "Every contract of every team is reviewed and complete.", ""]
+        ]
     return TabContent(layout.title, layout.columns, rows, note=_NOTE)
 
 
@@ -398,7 +408,11 @@ def summary_tab(
          "a row with an error is not rolled up"]
     )  # fmt: skip
     for problem in report:
-        where: CellValue = Link(problem.tab, problem.cell, f"{problem.tab}!{problem.cell}") if problem.cell else problem.tab
+        where: CellValue = (
+            Link(problem.tab, problem.cell, f"{problem.tab}!{problem.cell}")
+            if problem.cell
+            else problem.tab
+        )
         rows.append([f"Teams tab {problem.severity}", where, problem.message])
     return TabContent(layout.title, layout.columns, rows, note=_NOTE)
 

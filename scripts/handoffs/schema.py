@@ -204,7 +204,9 @@ def generated_tabs() -> dict[str, GeneratedTab]:
 def org_schemas() -> dict[str, TabSchema]:
     """The input tabs of an organisation's spreadsheet (the Teams tab), by name."""
     folder = schema_dir()
-    raw = {name: json.loads((folder / f"{name}.json").read_text(encoding="utf-8")) for name in ORG_TABS}
+    raw = {
+        name: json.loads((folder / f"{name}.json").read_text(encoding="utf-8")) for name in ORG_TABS
+    }
     titles = {name: d["title"] for name, d in raw.items()}
     return {name: _tab(raw[name], titles) for name in ORG_TABS}
 

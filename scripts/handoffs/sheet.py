@@ -74,9 +74,7 @@ class ExternalLink:
     label: str
 
 
-CellValue = (
-    str | int | float | bool | dt.date | dt.datetime | Formula | Link | ExternalLink | None
-)
+CellValue = str | int | float | bool | dt.date | dt.datetime | Formula | Link | ExternalLink | None
 
 
 @dataclass(frozen=True)

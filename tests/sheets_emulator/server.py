@@ -198,13 +198,15 @@ class RequestHandler(BaseHTTPRequestHandler):
             time.sleep(emulator.latency)
         served = route(self.command, split.path)
         method_id = served[0] if served else None
-        if fault is None and served is not None and not emulator.within_quota(
-            self.command, self.headers.get(QUOTA_USER_HEADER, ""), arrived
+        if (
+            fault is None
+            and served is not None
+            and not emulator.within_quota(
+                self.command, self.headers.get(QUOTA_USER_HEADER, ""), arrived
+            )
         ):
             error = quota_error(self.command, emulator.read_quota or 0)
-            emulator.record(
-                self.command, path, query, body, 429, method_id, error.body(), arrived
-            )
+            emulator.record(self.command, path, query, body, 429, method_id, error.body(), arrived)
             self._send(429, json.dumps(error.body(), indent=2).encode(), JSON_TYPE)
             return
         if fault is not None and fault.kind == "drop":

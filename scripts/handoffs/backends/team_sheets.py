@@ -159,4 +159,3 @@ def workbook_pool(workers: int, count: int) -> Executor:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["handoffs.backends.team_sheets"])
     return ProcessPoolExecutor(max_workers=size, mp_context=context)
-
