@@ -192,6 +192,9 @@ def main() -> None:
         "--concurrency", type=int, action="append", help="quota lifted (repeatable)"
     )
     parser.add_argument("--skip-quota", action="store_true", help="skip the run at the quota")
+    parser.add_argument(
+        "--only-quota", action="store_true", help="only the Google Sheets run at the quota"
+    )
     args = parser.parse_args()
     from handoffs.org_service import rollup  # noqa: F401  (imports before any clock starts)
     from tests.conftest import _seed_workbook
@@ -222,6 +225,8 @@ def main() -> None:
             print(f"| default quota (60 reads/min) | 8 | {r['requests']} | {r['reads']} | "
                   f"{r['busiest']} | {r['429']} | {r['ok']} | {r['wall']:.1f} | "
                   f"{r['wall'] / floor:.2f}× of {floor:.0f} s |", flush=True)  # fmt: skip
+        if args.only_quota:
+            return
         emulator.read_quota = None
         for concurrency in args.concurrency or [1, 8, 32]:
             r = google_rollup(

@@ -46,6 +46,17 @@ def test_every_window_holds_at_most_the_limit_whatever_the_rhythm() -> None:
     assert all(sum(s <= t < s + 10 for t in starts) <= 4 for s in starts)
 
 
+def test_a_request_holds_its_place_until_a_window_after_its_answer() -> None:
+    """Google counts a request somewhere between its start and its answer: a slow answer
+    (a busy machine, a slow network) must not let the next window start early."""
+    paced, time = pacer(limit=1)
+    paced.acquire()
+    time.now = 9.0
+    paced.finish()
+    paced.acquire()
+    assert time.now == 9.0 + 61.0
+
+
 def test_requests_made_elsewhere_count_against_the_window() -> None:
     paced, time = pacer()
     paced.record(2)  # the organisation's own spreadsheet

@@ -1,16 +1,18 @@
-"""A request pacer shared by threads: at most `limit` requests start in any window of
-`window` seconds (the Sheets API's per-user read quota is 60 a minute; docs/rollup.md).
+"""A request pacer shared by threads: at most `limit` requests in any window of `window`
+seconds (the Sheets API's per-user read quota is 60 a minute; docs/rollup.md).
 
-Google counts a request when it arrives, a few milliseconds after it starts here, so the
-pacer keeps `slack` seconds more than the window between a request and the one `limit`
-places after it: network jitter can then never put `limit + 1` arrivals in one window.
+Google counts a request when it arrives, at some moment between our start and its answer. So a
+request holds its place in the window from its start until `window` + `slack` seconds after its
+answer (`finish`): however late it left this machine or reached Google's counter (a busy CPU,
+network jitter), it can never be counted in the same window as the request `limit` places
+after it.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 
 
@@ -31,11 +33,12 @@ class Pacer:
         self.limit, self.window = limit, window
         self.slack = 0.5 + window / 100 if slack is None else slack
         self._clock, self._sleep = clock, sleep
-        self._starts: deque[float] = deque()
-        self._hold_until = float("-inf")  # after a 429: no start before this
+        self._held: dict[int, float] = {}  # request -> its start, then its answer
+        self._tokens = itertools.count()
+        self._mine = threading.local()  # the request this thread has in flight
         self._lock = threading.Lock()
+        self._hold_until = float("-inf")  # after a 429: no start before this
         self.requests = 0  # starts handed out, retries included
-        self.held = 0.0  # seconds callers spent waiting for a start, all threads together
         self.limited = False  # whether the quota, not the network, has set the pace
 
     @property
@@ -43,59 +46,70 @@ class Pacer:
         return self.window + self.slack
 
     def acquire(self) -> None:
-        """Wait until a request may start, and count it as started now."""
+        """Wait until a request may start, and count it as started now (this thread's
+        request in flight, until `finish`)."""
         while True:
             with self._lock:
                 now = self._clock()
                 self._forget(now)
-                if now >= self._hold_until and len(self._starts) < self.limit:
-                    self._starts.append(now)
+                opens = max(self._hold_until, self._opens(now))
+                if opens <= now:
+                    token = next(self._tokens)
+                    self._held[token] = now
+                    self._mine.token = token
                     self.requests += 1
                     return
-                wait = max(self._hold_until, self._opens(now)) - now
                 self.limited = True
-                self.held += wait
-            self._sleep(wait)
+            self._sleep(opens - now)
+
+    def finish(self) -> None:
+        """This thread's request was answered (or failed): its place in the window runs from
+        now."""
+        token = getattr(self._mine, "token", None)
+        with self._lock:
+            if token in self._held:
+                self._held[token] = self._clock()
+        self._mine.token = None
 
     def record(self, count: int) -> None:
-        """Count requests made outside the pacer (the organisation's own spreadsheet) as
-        started now."""
+        """Count requests made outside the pacer (the organisation's own spreadsheet), answered
+        by now."""
         with self._lock:
             now = self._clock()
-            self._starts.extend([now] * count)
+            for _ in range(count):
+                self._held[next(self._tokens)] = now
             self.requests += count
 
     def exhausted(self, status: int) -> None:
-        """Google answered 429 anyway (another tool shares the quota, or the network bunched
-        requests up): hold every start until the oldest request of the window leaves it, or
-        for a quarter of a window when none of ours is in it. The retry waits there too."""
+        """Google answered 429 anyway (another tool shares the quota): hold every start until
+        the oldest request of the window leaves it, or for a quarter of a window when none of
+        ours is in it. The retry waits there too."""
         if status != 429:
             return
         with self._lock:
             now = self._clock()
             self._forget(now)
-            frees = self._starts[0] + self.span if self._starts else now + self.window / 4
+            frees = min(self._held.values()) + self.span if self._held else now + self.window / 4
             self._hold_until = max(self._hold_until, frees)
             self.limited = True
-
-    def _opens(self, now: float) -> float:
-        """When the next start is allowed by the window alone."""
-        if len(self._starts) < self.limit:
-            return now
-        return self._starts[0] + self.span
 
     def seconds_left(self, requests: int) -> float:
         """About how long `requests` more starts take at the quota, from now."""
         with self._lock:
             now = self._clock()
             self._forget(now)
-            free = self.limit - len(self._starts)
+            free = self.limit - len(self._held)
             if requests <= free:
-                return 0.0
-            first_free = max(self._hold_until, self._opens(now)) - now
-            windows = (requests - free - 1) // self.limit
-            return max(0.0, first_free + windows * self.span)
+                return max(0.0, self._hold_until - now)
+            first = max(self._hold_until, self._opens(now)) - now
+            return max(0.0, first + (requests - free - 1) // self.limit * self.span)
+
+    def _opens(self, now: float) -> float:
+        """When the window alone allows the next start."""
+        if len(self._held) < self.limit:
+            return now
+        return min(self._held.values()) + self.span
 
     def _forget(self, now: float) -> None:
-        while self._starts and self._starts[0] <= now - self.span:
-            self._starts.popleft()
+        for token in [t for t, moment in self._held.items() if moment <= now - self.span]:
+            del self._held[token]

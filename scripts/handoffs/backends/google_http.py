@@ -156,6 +156,8 @@ class RetryingHTTPClient(gspread.HTTPClient):
         self.before_attempt: Callable[[], None] = lambda: None
         # Called with the status of every answer to retry (a roll-up's pacer learns of a 429).
         self.on_retry_status: Callable[[int], None] = lambda status: None
+        # Called after every attempt, answered or not (the pacer counts the request from then).
+        self.after_attempt: Callable[[], None] = lambda: None
 
     def request(
         self,
@@ -175,16 +177,19 @@ class RetryingHTTPClient(gspread.HTTPClient):
             started = self._clock()
             wait_at_least = 0.0
             try:
-                response = self.session.request(
-                    method=method,
-                    url=endpoint,
-                    params=params,
-                    data=data,
-                    json=json,
-                    files=files,
-                    headers=headers,
-                    timeout=self.timeout,
-                )
+                try:
+                    response = self.session.request(
+                        method=method,
+                        url=endpoint,
+                        params=params,
+                        data=data,
+                        json=json,
+                        files=files,
+                        headers=headers,
+                        timeout=self.timeout,
+                    )
+                finally:
+                    self.after_attempt()
             except (requests.RequestException, TransportError) as error:
                 reason, sent = _network_failure(error)
                 if sent and method.upper() != "GET":

@@ -70,6 +70,7 @@ class GoogleTeamReader:
             connection = self._connector()
             connection.client.before_attempt = self._pacer.acquire
             connection.client.on_retry_status = self._pacer.exhausted
+            connection.client.after_attempt = self._pacer.finish
             self._local.connection = connection
         return connection
 
