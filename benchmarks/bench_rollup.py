@@ -123,7 +123,8 @@ def straightforward(emulator: Any, keys: list[str]) -> dict[str, Any]:
     """Each team's tabs the way most scripts read them, then the same validation and figures."""
     from handoffs.config import Config
     from handoffs.figures import Period
-    from handoffs.rollup import GOOGLE, TeamSource, roll_team
+    from handoffs.org_teams import GOOGLE, TeamSource
+    from handoffs.rollup import roll_team
     from handoffs.schema import input_schemas
     from handoffs.sheet import RawTab
     from tests.sheets_emulator.client import gspread_client

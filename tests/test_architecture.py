@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-CORE = ["sheet", "schema", "problems", "cells", "validate", "figures", "tabs", "demo"]
+CORE = ["sheet", "schema", "problems", "cells", "validate", "figures", "tabs", "demo", "org_teams",
+        "rollup", "pacer"]  # fmt: skip
 SHELL = ("click", "openpyxl", "gspread", "google.auth", "requests")
 
 

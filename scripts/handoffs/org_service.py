@@ -19,8 +19,9 @@ from handoffs.sheet import NewTab, TabContent
 if TYPE_CHECKING:
     from handoffs.backends.google_http import Connection
     from handoffs.figures import Period
+    from handoffs.org_teams import Teams
     from handoffs.pacer import Pacer
-    from handoffs.rollup import TeamResult, Teams
+    from handoffs.rollup import TeamResult
 
 # (teams done, teams in all, seconds left when the quota sets the pace, else None)
 RollupProgress = Callable[[int, int, float | None], None]
@@ -87,8 +88,9 @@ def rollup(
     `window`/`slack`: the quota window the pacer keeps (tests shorten it); `connector`: how to
     reach Google (default: `[sheet]` credentials, read-only)."""
     from handoffs.figures import Period
+    from handoffs.org_teams import teams_of
     from handoffs.pacer import Pacer
-    from handoffs.rollup import build_tabs, org_period, settle, teams_of
+    from handoffs.rollup import build_tabs, org_period, settle
     from handoffs.validate import validate
 
     if not config.organisation:
@@ -147,7 +149,8 @@ def _read_teams(
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
     from handoffs.backends.team_sheets import roll_workbook, workbook_pool
-    from handoffs.rollup import GOOGLE, roll_team
+    from handoffs.org_teams import GOOGLE
+    from handoffs.rollup import roll_team
 
     titles = input_titles()
     sources = teams.sources

@@ -29,8 +29,9 @@ from gspread.utils import absolute_range_name
 from handoffs.backends.google_http import Connection, GaveUp
 from handoffs.backends.gsheets_requests import value_rows
 from handoffs.errors import HandoffsError
+from handoffs.org_teams import TeamSource
 from handoffs.pacer import Pacer
-from handoffs.rollup import TeamResult, TeamSource, roll_team
+from handoffs.rollup import TeamResult, roll_team
 from handoffs.sheet import RawTab
 
 VALUE_PARAMS: ParamsType = {
