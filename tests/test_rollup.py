@@ -290,3 +290,17 @@ def test_the_config_example_documents_the_rollup_section() -> None:
     assert (config.rollup.concurrency, config.rollup.reads_per_minute, config.rollup.top) == (
         8, 60, 20,
     )  # fmt: skip
+
+
+def test_validate_on_an_organisation_checks_its_teams_tab(run, make_spreadsheet) -> None:
+    member = team(make_spreadsheet, "xlsx")
+    rows = [["Reporting", where(member), "", ""], ["Briefs", "briefs.ods", "", ""]]
+    organisation = org(make_spreadsheet, "xlsx", rows)
+
+    result = run("validate", config=organisation.config, expect=1)
+
+    assert result.stdout.startswith(
+        "Teams: 1 error, 0 warnings\n  error   B3     Spreadsheet [briefs.ods]: 'briefs.ods' is "
+        "neither a Google Sheets URL"
+    )
+    assert "Handoffs" not in result.stdout  # an organisation has no team tabs to check

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from handoffs.org_teams import Teams
     from handoffs.pacer import Pacer
     from handoffs.rollup import TeamResult
+    from handoffs.validate import Dataset
 
 # (teams done, teams in all, seconds left when the quota sets the pace, else None)
 RollupProgress = Callable[[int, int, float | None], None]
@@ -49,6 +50,29 @@ def initialize_org(config: Config) -> InitOutcome:
         if plan:
             backend.initialize(plan)
     return outcome
+
+
+def check_teams(config: Config, today: dt.date) -> Dataset:
+    """Validate the Teams tab of an organisation's spreadsheet, as `rollup` would."""
+    from handoffs.validate import validate
+
+    backend = open_backend(config, read_only=True)
+    raw = backend.read([org_schemas()["teams"].title])
+    checked = validate(raw, today, org_schemas())
+    checked.report = _teams(config, backend, checked).report
+    return checked
+
+
+def _teams(config: Config, backend: Any, checked: Dataset) -> Teams:
+    """The active teams of a validated Teams tab, with the problems only a roll-up sees."""
+    from handoffs.org_teams import teams_of
+
+    folder = config.source.parent if config.source else Path.cwd()
+    if config.sheet.backend == "gsheets":
+        own = getattr(backend, "key", "")
+    else:
+        own = str(config.sheet.path.resolve())
+    return teams_of(checked, folder, own)
 
 
 @dataclass
@@ -88,7 +112,6 @@ def rollup(
     `window`/`slack`: the quota window the pacer keeps (tests shorten it); `connector`: how to
     reach Google (default: `[sheet]` credentials, read-only)."""
     from handoffs.figures import Period
-    from handoffs.org_teams import teams_of
     from handoffs.pacer import Pacer
     from handoffs.rollup import build_tabs, org_period, settle
     from handoffs.validate import validate
@@ -114,13 +137,7 @@ def rollup(
             )
         if config.sheet.backend == "gsheets":
             pacer.record(ORG_READS)
-        folder = config.source.parent if config.source else Path.cwd()
-        own = (
-            getattr(backend, "key", "")
-            if config.sheet.backend == "gsheets"
-            else str(config.sheet.path.resolve())
-        )
-        teams = teams_of(validate(raw, today, org_schemas()), folder, own)
+        teams = _teams(config, backend, validate(raw, today, org_schemas()))
         notes, notes_folder = read_notes(config)
         args = (today, config, asked, notes, notes_folder)  # those of rollup.roll_team
         results = _read_teams(teams, config, pacer, progress, connector, args)

@@ -143,6 +143,10 @@ def refresh(
 
 def check(config: Config, today: dt.date) -> Dataset:
     """Validate only: nothing is written."""
+    if config.organisation:  # an organisation's spreadsheet: its Teams tab (docs/rollup.md)
+        from handoffs.org_service import check_teams
+
+        return check_teams(config, today)
     return load(open_backend(config, read_only=True), today)
 
 
