@@ -196,9 +196,9 @@ def main() -> None:
     parser.add_argument(
         "--only-quota", action="store_true", help="only the Google Sheets run at the quota"
     )
+    parser.add_argument("--only-local", action="store_true", help="only the local workbooks")
     args = parser.parse_args()
     from handoffs.org_service import rollup  # noqa: F401  (imports before any clock starts)
-    from tests.conftest import _seed_workbook
     from tests.sheets_emulator import SheetsEmulator
 
     layouts = templates()
@@ -216,6 +216,9 @@ def main() -> None:
         teams = [[f"Team {i}", key, f"Lead {i}", "active"] for i, key in enumerate(keys)]
         org = emulator.create_spreadsheet("Org", {"Teams": [header, *teams]})
         emulator.latency = args.latency
+        if args.only_local:
+            local(args.teams, layouts, folder, header)
+            return
         print("| Google Sheets run | concurrency | requests | reads | largest 60-s window "
               "| 429s | teams ok | wall s | vs floor |")  # fmt: skip
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -242,28 +245,32 @@ def main() -> None:
               f"requests ({per_team:.1f} per team), {naive['wall']:.1f} s "
               f"({naive['wall'] / naive['teams']:.2f} s per team).", flush=True)  # fmt: skip
         emulator.latency = 0.0
+        local(args.teams, layouts, folder, header)
 
-        teams_dir = folder / "teams"
-        teams_dir.mkdir()
-        for i in range(TEMPLATES):
-            _seed_workbook(teams_dir / f"template-{i}.xlsx", layouts[i])
-        rows = []
-        for i in range(args.teams):
-            path = teams_dir / f"team-{i:03d}.xlsx"
-            path.write_bytes((teams_dir / f"template-{i % TEMPLATES}.xlsx").read_bytes())
-            rows.append([f"Team {i}", f"teams/{path.name}", f"Lead {i}", "active"])
-        for i in range(TEMPLATES):
-            (teams_dir / f"template-{i}.xlsx").unlink()
-        _seed_workbook(folder / "org.xlsx", {"Teams": [header, *rows]})
-        print("\n| Local workbooks | wall s | peak memory MB |\n|---|---:|---:|")
-        for label, concurrency in (("parallel (default)", 8), ("one by one", 1)):
-            config = folder / f"local-{concurrency}.toml"
-            config.write_text(
-                f'[sheet]\npath = "org.xlsx"\n[rollup]\nconcurrency = {concurrency}\n'
-            )
-            r = local_rollup(config)
-            print(f"| {label} | {r['wall']:.1f} | {r['peak_mb']:.0f} |", flush=True)
-        print(f"\n{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the end.")
+
+def local(count: int, layouts: list[dict[str, Any]], folder: Path, header: list[str]) -> None:
+    """The same teams as workbooks in a folder: `rollup` in parallel and one by one."""
+    from tests.conftest import _seed_workbook
+
+    teams_dir = folder / "teams"
+    teams_dir.mkdir()
+    for i in range(TEMPLATES):
+        _seed_workbook(teams_dir / f"template-{i}.xlsx", layouts[i])
+    rows = []
+    for i in range(count):
+        path = teams_dir / f"team-{i:03d}.xlsx"
+        path.write_bytes((teams_dir / f"template-{i % TEMPLATES}.xlsx").read_bytes())
+        rows.append([f"Team {i}", f"teams/{path.name}", f"Lead {i}", "active"])
+    for i in range(TEMPLATES):
+        (teams_dir / f"template-{i}.xlsx").unlink()
+    _seed_workbook(folder / "org.xlsx", {"Teams": [header, *rows]})
+    print("\n| Local workbooks | wall s | peak memory MB |\n|---|---:|---:|")
+    for label, concurrency in (("parallel (default)", 8), ("one by one", 1)):
+        config = folder / f"local-{concurrency}.toml"
+        config.write_text(f'[sheet]\npath = "org.xlsx"\n[rollup]\nconcurrency = {concurrency}\n')
+        r = local_rollup(config)
+        print(f"| {label} | {r['wall']:.1f} | {r['peak_mb']:.0f} |", flush=True)
+    print(f"\n{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the end.")
 
 
 if __name__ == "__main__":
