@@ -193,10 +193,9 @@ def _emit(text: str, output: str | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise click.FileError(output, str(exc)) from exc
+    from handoffs.output_file import write_output
+
+    write_output(Path(output), text)
     click.echo(f"Wrote {output}.", err=True)
 
 
