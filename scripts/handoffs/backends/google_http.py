@@ -58,6 +58,16 @@ class RetryPolicy:
     budget_seconds: float = 60.0
     connect_timeout: float = 10.0
     read_timeout: float = 120.0
+    # Each attempt may wait at least this long for an answer, even with the budget spent: a
+    # healthy request must not be cut short because earlier ones failed.
+    min_timeout: float = 1.0
+
+    def timeout(self, spent: float) -> tuple[float, float]:
+        """(connect, read) timeouts for the next attempt: never beyond what is left of the
+        budget, so a server that accepts the connection and never answers costs no more than
+        `retry_seconds` (rather than two minutes per request)."""
+        left = max(self.budget_seconds - spent, self.min_timeout)
+        return min(self.connect_timeout, left), min(self.read_timeout, left)
 
     @property
     def first_delay(self) -> float:
@@ -148,7 +158,6 @@ class RetryingHTTPClient(gspread.HTTPClient):
         super().__init__(auth=None, session=session)  # type: ignore[arg-type]
         self.api_base = api_base.rstrip("/")
         self.policy = policy or RetryPolicy()
-        self.set_timeout((self.policy.connect_timeout, self.policy.read_timeout))
         self._sleep, self._clock, self._rng = sleep, clock, rng
         self.spent = 0.0  # seconds lost to failures and waits so far in this run
 
@@ -177,7 +186,7 @@ class RetryingHTTPClient(gspread.HTTPClient):
                     json=json,
                     files=files,
                     headers=headers,
-                    timeout=self.timeout,
+                    timeout=self.policy.timeout(self.spent),
                 )
             except (requests.RequestException, TransportError) as error:
                 reason, sent = _network_failure(error)
