@@ -58,9 +58,9 @@ class RetryPolicy:
     budget_seconds: float = 60.0
     connect_timeout: float = 10.0
     read_timeout: float = 120.0
-    # Each attempt may wait at least this long for an answer, even with the budget spent: a
-    # healthy request must not be cut short because earlier ones failed.
-    min_timeout: float = 1.0
+    # Each attempt may wait at least this long for an answer, even with a tiny or spent budget:
+    # retry_seconds is about retrying, and a large write can take Google a few seconds.
+    min_timeout: float = 5.0
 
     def timeout(self, spent: float) -> tuple[float, float]:
         """(connect, read) timeouts for the next attempt: never beyond what is left of the
