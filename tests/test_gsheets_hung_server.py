@@ -87,12 +87,12 @@ def test_a_hung_emulator_costs_the_budget_and_nothing_is_written(
     with pytest.raises(BackendError) as raised:
         backend.read(["Handoffs", "Health"])
     elapsed = time.monotonic() - started
-    assert elapsed < 1.2  # without the bound: 1.5 s per request, and the run succeeds
-    assert str(raised.value).startswith(
-        "Google Sheets kept failing (no answer in time) for 0.4 s over "
-    )
-    assert str(raised.value).endswith(
-        "; gave up. Nothing was written. Try again later, or raise [sheet] retry_seconds."
+    assert elapsed < 1.4  # without the bound: 1.5 s per request, and the run succeeds
+    message = str(raised.value)
+    assert message.startswith("Google Sheets kept failing (no answer in time) for 0.")
+    assert message.endswith(
+        " s over 1 attempts; gave up. Nothing was written. Try again later, or raise "
+        "[sheet] retry_seconds."
     )
     # Let the emulator finish the abandoned requests before the next test resets it.
     time.sleep(max(0.0, 1.6 - (time.monotonic() - started)))
