@@ -91,7 +91,7 @@ def test_a_hung_emulator_costs_the_budget_and_nothing_is_written(
     message = str(raised.value)
     assert message.startswith("Google Sheets kept failing (no answer in time) for 0.")
     assert message.endswith(
-        " s over 1 attempts; gave up. Nothing was written. Try again later, or raise "
+        " s over 1 attempt; gave up. Nothing was written. Try again later, or raise "
         "[sheet] retry_seconds."
     )
     # Let the emulator finish the abandoned requests before the next test resets it.
