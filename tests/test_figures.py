@@ -8,15 +8,8 @@ import datetime as dt
 import pandas as pd
 
 from handoffs.config import Config, ReviewConfig, ScoringConfig
-from handoffs.figures import (
-    Period,
-    default_period,
-    hours_lost,
-    months_between,
-    rankings,
-    sparkline,
-    stale_reviews,
-)
+from handoffs.figures import hours_lost, rankings, sparkline, stale_reviews, with_hours
+from handoffs.periods import Period, default_period, months_between
 from handoffs.sheet import RawTab
 from handoffs.validate import validate
 from tests.builders import contract, dataset, flag, handoff, health
@@ -188,7 +181,8 @@ def test_figures_are_the_same_whether_health_is_kept_in_month_order_or_not() -> 
     """A sheet kept in month order is read by slicing; any other order by scanning."""
     from tests.conftest import demo_tabs
 
-    ds = validate({title: RawTab(title, rows) for title, rows in demo_tabs().items()}, TODAY)
+    raw = {title: RawTab(title, rows) for title, rows in demo_tabs().items()}
+    ds = with_hours(validate(raw, TODAY), ScoringConfig())
     in_order = ds["health"]
     shuffled = in_order.sample(frac=1, random_state=7)
     assert in_order["month"].is_monotonic_increasing
@@ -203,5 +197,5 @@ def test_figures_are_the_same_whether_health_is_kept_in_month_order_or_not() -> 
         assert sorted(scanned["row"]) == sorted(expected["row"])
 
     ranked = rankings(ds, Period.parse("2026-10"), Config())
-    ds_shuffled = dataclasses.replace(ds, frames={**ds.frames, "health": shuffled}, derived={})
+    ds_shuffled = dataclasses.replace(ds, frames={**ds.frames, "health": shuffled})
     assert rankings(ds_shuffled, Period.parse("2026-10"), Config()).equals(ranked)

@@ -8,29 +8,28 @@ from __future__ import annotations
 import pandas as pd
 
 from handoffs.config import Config
-from handoffs.figures import (
-    ELEMENTS,
-    IN_USE,
-    Period,
-    TeamShare,
-    compression_candidates,
-    measured_improvement,
-    missing_elements,
-    months_between,
-)
+from handoffs.figures import missing_elements
 from handoffs.maturity import Maturity
+from handoffs.periods import Period, months_between
 from handoffs.records import (
     Record,
     day,
-    figures,
     maturity_record,
     measured,
     moment,
     num,
+    ranking_records,
     share_record,
     text,
 )
+from handoffs.review_loop import (
+    TeamShare,
+    compression_candidates,
+    compression_months,
+    measured_improvement,
+)
 from handoffs.validate import Dataset
+from handoffs.vocabulary import ELEMENTS, IN_USE
 
 WORST = 2
 
@@ -43,7 +42,7 @@ def content(
     share: TeamShare,
     maturity: Maturity,
 ) -> Record:
-    worst = figures(ranked, ranked[ranked["has_data"]].head(WORST))
+    worst = ranking_records(ranked, ranked[ranked["has_data"]].head(WORST))
     recorded = measured_improvement(ds, quarter, config)
     for record in worst:
         handoff = record["handoff_id"]
@@ -71,7 +70,7 @@ def content(
             }
             for row in candidates.itertuples(index=False)
         ],
-        "compression_months": [f"{m:%Y-%m}" for m in quarter.month_starts],
+        "compression_months": [f"{m:%Y-%m}" for m in compression_months(quarter, ds.today)],
         "compression_min_hours": config.compression.min_hours,
         "team_share": share_record(share),
         "maturity": maturity_record(maturity),

@@ -11,8 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from handoffs.figures import TeamShare
 from handoffs.maturity import LEVELS, Maturity
+from handoffs.review_loop import TeamShare
 
 Record = dict[str, Any]
 
@@ -51,7 +51,7 @@ def moment(value: Any) -> str | None:
     return None if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"
 
 
-def figures(ranked: pd.DataFrame, chosen: pd.DataFrame) -> list[Record]:
+def ranking_records(ranked: pd.DataFrame, chosen: pd.DataFrame) -> list[Record]:
     """Ranking rows as records; `tied_with` names others with exactly the same hours lost."""
     with_data = ranked[ranked["has_data"]]
     hours = with_data["hours"].round(6)

@@ -10,25 +10,16 @@ import pandas as pd
 from handoffs import __version__, flags
 from handoffs.config import Config
 from handoffs.document import Document, to_rows
-from handoffs.figures import (
-    LOOKBACK_MONTHS,
-    OPEN_FLAG,
-    TREND_MONTHS,
-    Period,
-    compression_candidates,
-    hours_grid,
-    monthly_hours,
-    months_ending,
-    rankings,
-    stale_reviews,
-    team_share,
-)
+from handoffs.figures import hours_grid, rankings, stale_reviews
 from handoffs.flags import FlagsHeader
 from handoffs.maturity import assess
 from handoffs.notes import NoteCheck
+from handoffs.periods import TREND_MONTHS, Period, months_ending
+from handoffs.review_loop import compression_candidates, compression_months, team_share
 from handoffs.schema import generated_tabs
 from handoffs.sheet import CellValue, Chart, Link, TabContent
 from handoffs.validate import Dataset
+from handoffs.vocabulary import OPEN_FLAG
 
 NO_DATA = "no data"
 CHART_HANDOFFS = 5
@@ -198,7 +189,7 @@ def habit_rows(
     ]
     if period is not None:
         candidates = compression_candidates(ds, period, config)
-        window = months_ending(period.last_month, LOOKBACK_MONTHS)
+        window = compression_months(period, ds.today)
         rows.append(
             [
                 "Role-compression candidates",
@@ -244,8 +235,8 @@ def chart_block(
     worst = ranked[ranked["has_data"]].head(CHART_HANDOFFS)["handoff_id"]
     if period is None or worst.empty:
         return [], None
-    months = months_ending(period.last_month, TREND_MONTHS)
-    grid = hours_grid(monthly_hours(ds, config.scoring), pd.Index(worst), months)
+    months = months_ending(period.last_month_by(ds.today), TREND_MONTHS)
+    grid = hours_grid(ds["health"], pd.Index(worst), months)
     block: list[list[CellValue]] = [["Month", *worst]]
     hours = cell_rows(grid.T)  # a row per month, a column per handoff
     block += [[f"{month:%Y-%m}", *row] for month, row in zip(months, hours, strict=True)]
@@ -276,9 +267,4 @@ def review_prep_tab(document: Document) -> TabContent:
 
 def _unranked(ds: Dataset, config: Config) -> pd.DataFrame:
     """Rankings when Health has no usable month yet: every active handoff as no data."""
-    today = pd.Timestamp(ds.today)
-    return rankings(ds, Period(pd.Timestamp(today.year, today.month, 1)), config)
-
-
-def tab_titles(tabs: Sequence[TabContent]) -> list[str]:
-    return [t.title for t in tabs]
+    return rankings(ds, Period.month_of(ds.today), config)
