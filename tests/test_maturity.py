@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from handoffs.config import Config
-from handoffs.review_loop import team_share
 from handoffs.maturity import Maturity, assess, row_ranges
 from handoffs.notes import NoteCheck
+from handoffs.review_loop import team_share
 from handoffs.validate import Dataset
 from tests.builders import contract, dataset, flag, handoff, member, quarter_health, review
 
