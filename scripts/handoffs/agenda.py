@@ -37,6 +37,24 @@ def share(part: int, pct: float | None) -> str:
     return f"{part} ({pct:.0f}%)" if pct is not None else str(part)
 
 
+def days(count: float | int) -> str:
+    """'1 day', '2.5 days'."""
+    return f"{count:g} day" + ("" if count == 1 else "s")
+
+
+def so_far(agenda: Record) -> str:
+    """' so far (1 of 3 months)' while the period is still running, else ''."""
+    done, months = agenda["months_so_far"], agenda["period_months"]
+    return f" so far ({done} of {months} months)" if done < months else ""
+
+
+def versus(change: float | None, previous: str) -> str:
+    """' (+3.0 vs 2026-Q2)', or what is missing when the previous period has no data."""
+    if change is None:
+        return f" (no Health data for {previous} to compare)"
+    return f" ({signed(change)} vs {previous})"
+
+
 def document(agenda: Record) -> Document:
     """The whole agenda, monthly or quarterly."""
     doc = Document()
@@ -48,10 +66,10 @@ def document(agenda: Record) -> Document:
         Heading(f"{title}: {period}", 1),
         Paragraph(
             f"Prepared on {agenda['today']} from the handoff health dashboard; "
-            f"{period} is compared with {previous}."
+            f"{period}{so_far(agenda)} is compared with {previous}."
         ),
         Heading("Headline figures"),
-        _headline(agenda["headline"], previous),
+        _headline(agenda["headline"], previous, so_far(agenda)),
     )
     if agenda["kind"] == "quarterly":
         _quarterly(doc, agenda)
@@ -60,12 +78,12 @@ def document(agenda: Record) -> Document:
     return doc
 
 
-def _headline(head: Record, previous: str) -> Facts:
-    change = f" ({signed(head['change'])} vs {previous})" if head["change"] is not None else ""
+def _headline(head: Record, previous: str, partial: str) -> Facts:
+    change = versus(head["change"], previous) if head["hours_lost"] is not None else ""
     problems = head["problems"]
     return Facts(
         [
-            ("Hours lost", f"{hours(head['hours_lost'])} across the active handoffs{change}"),
+            ("Hours lost", f"{hours(head['hours_lost'])} across the active handoffs{partial}{change}"),
             ("Active handoffs", f"{head['active_handoffs']} ({head['handoffs_with_data']} with Health data)"),
             ("Open flags", str(head["open_flags"])),
             ("Contracts needing attention", f"{head['contracts_needing_attention']} (see the Stale Reviews tab)"),
@@ -184,8 +202,8 @@ def _monthly(doc: Document, agenda: Record) -> None:
 
 def _due(days_left: int) -> str:
     if days_left < 0:
-        return f"overdue by {-days_left} days"
-    return "due today" if days_left == 0 else f"due in {days_left} days"
+        return f"overdue by {days(-days_left)}"
+    return "due today" if days_left == 0 else f"due in {days(days_left)}"
 
 
 # -- quarterly ----------------------------------------------------------------------------------
@@ -225,12 +243,12 @@ def _worst(doc: Document, item: Record, agenda: Record) -> None:
             [
                 (
                     "Hours lost",
-                    f"{hours(item['hours_lost'])} ({signed(item['change'])} vs {previous}), "
+                    f"{hours(item['hours_lost'])}{so_far(agenda)}{versus(item['change'], previous)}, "
                     f"six-month trend {item['trend']}",
                 ),
                 ("Rework requests", str(item["rework_requests"])),
                 ("Format translation", f"{amount(item['format_minutes'])} min"),
-                ("Delays", f"{amount(item['delay_days'])} days"),
+                ("Delays", days(item["delay_days"])),
                 ("Open flags", str(item["open_flags"])),
             ]
         ),
@@ -335,7 +353,8 @@ def compression_table(candidates: Sequence[Record]) -> Table:
              c["decision_note"] or "none yet"]
             for c in candidates
         ],
-        "No candidate: every costly handoff is split for a genuine specialization.",
+        "No candidate: no active handoff with a split reason other than specialization lost "
+        "that much.",
     )  # fmt: skip
 
 

@@ -29,7 +29,7 @@ from handoffs.review_loop import (
     measured_improvement,
 )
 from handoffs.validate import Dataset
-from handoffs.vocabulary import ELEMENTS, IN_USE
+from handoffs.vocabulary import ELEMENTS, IN_USE, OPEN_FLAG
 
 WORST = 2
 
@@ -78,14 +78,16 @@ def content(
 
 
 def _failure_cases(ds: Dataset, quarter: Period, handoff: str) -> list[Record]:
-    """Its flags in the quarter, its Health notes in the quarter, and the failure cases of its
-    earlier reviews (most recent first)."""
+    """Its flags raised in the quarter and every flag still open up to today (the open flags
+    the agenda counts), its Health notes in the quarter, and the failure cases of its earlier
+    reviews (most recent first)."""
     flags = ds["flags"]
-    flags = flags[
-        (flags["handoff_id"] == handoff)
-        & (flags["flagged_at"] >= quarter.start)
-        & (flags["flagged_at"] < quarter.end)
-    ].sort_values(["flagged_at", "row"], kind="stable")
+    raised = flags["flagged_at"]
+    in_quarter = (raised >= quarter.start) & (raised < quarter.end)
+    still_open = flags["status"].isin(OPEN_FLAG) & (raised.dt.normalize() <= pd.Timestamp(ds.today))
+    flags = flags[(flags["handoff_id"] == handoff) & (in_quarter | still_open)].sort_values(
+        ["flagged_at", "row"], kind="stable"
+    )
     inside = months_between(ds["health"], quarter.start, quarter.last_month)
     notes = inside[(inside["handoff_id"] == handoff) & inside["notes"].notna()].sort_values(
         "month", kind="stable"

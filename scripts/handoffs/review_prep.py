@@ -74,6 +74,8 @@ def build(
         "kind": "quarterly" if period.months == 3 else "monthly",
         "period": period.label,
         "previous_period": period.previous().label,
+        "months_so_far": period.months_so_far(ds.today),  # fewer than its months: still running
+        "period_months": period.months,
         "today": ds.today.isoformat(),
         "headline": _headline(ds, config, period, ranked, stale),
     }
