@@ -126,3 +126,18 @@ def test_template_for_an_unknown_handoff_exits_2_with_close_matches(run, tmp_pat
     assert run("check", "missing.md", "--handoff", "RPT-02", expect=2).stderr.endswith(
         "File 'missing.md' does not exist.\n"
     )
+
+
+def test_check_refuses_a_note_written_for_another_handoff(run, tmp_path: Path) -> None:
+    """The id in the note's title line must be the handoff it is checked for (exit 2)."""
+    workbook(tmp_path / "handoffs.xlsx", handoffs=[handoff("RPT-02"), handoff("RPT-03")])
+    run("template", "--handoff", "RPT-03", "--output", "note.md")
+    result = run("check", "note.md", "--handoff", "RPT-02", expect=2)
+    assert result.stderr == (
+        "Error: note.md is the note for RPT-03 (its title says 'Handoff note: RPT-03'), not for "
+        "RPT-02: check it with --handoff RPT-03, or start the note for RPT-02 with "
+        "`handoffs template --handoff RPT-02`.\n"
+    )
+    assert run("check", "note.md", "--handoff", "rpt-03", expect=1).stdout.startswith(
+        "note.md: 5 sections to fill in before the note for RPT-03 is ready:"
+    )
