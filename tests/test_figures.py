@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
+from openpyxl import load_workbook
 
 from handoffs.config import Config, ReviewConfig, ScoringConfig
 from handoffs.figures import hours_lost, rankings, sparkline, stale_reviews, with_hours
 from handoffs.periods import Period, default_period, months_between
 from handoffs.sheet import RawTab
 from handoffs.validate import validate
-from tests.builders import contract, dataset, flag, handoff, health
+from tests.builders import contract, dataset, flag, handoff, health, workbook
 from tests.conftest import TODAY
 
 
@@ -199,3 +201,21 @@ def test_figures_are_the_same_whether_health_is_kept_in_month_order_or_not() -> 
     ranked = rankings(ds, Period.parse("2026-10"), Config())
     ds_shuffled = dataclasses.replace(ds, frames={**ds.frames, "health": shuffled})
     assert rankings(ds_shuffled, Period.parse("2026-10"), Config()).equals(ranked)
+
+
+def test_a_contract_row_left_out_for_an_error_is_pointed_to_not_asked_for(
+    run, tmp_path: Path
+) -> None:
+    """A typo in Status drops the row from the figures; Stale Reviews names the row and its
+    problem instead of asking for a contract that exists."""
+    workbook(
+        tmp_path / "handoffs.xlsx",
+        handoffs=[handoff("RPT-02"), handoff("BRF-01")],
+        contracts=[contract("BRF-01"), contract("rpt-02", status="actve")],
+    )
+    run("refresh")
+    stale = load_workbook(tmp_path / "handoffs.xlsx")["Stale Reviews"]
+    rows = [[c.value for c in row] for row in stale.iter_rows(min_row=2)]
+    assert [(r[0], r[5], r[6]) for r in rows] == [
+        ("RPT-02", "contract row has an error", "Contracts row 3 has an error: see Problems")
+    ]

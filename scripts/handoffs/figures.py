@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,7 @@ from handoffs.periods import TREND_MONTHS, Period, months_between, months_ending
 from handoffs.validate import Dataset
 from handoffs.vocabulary import (
     ACTIVE,
+    CONTRACT_ROW_ERROR,
     ELEMENTS,
     IN_FORCE,
     IN_USE,
@@ -134,14 +136,32 @@ def missing_elements(contracts: pd.DataFrame) -> pd.Series:
     return missing.str.removesuffix(", ")
 
 
+WRITE_ONE = "write a contract with the five elements and trial it for two weeks"
+
+
+def _row_error(rows: Sequence[int]) -> str:
+    """'Contracts row 5 has an error: see Problems' (or rows 5, 7 have errors)."""
+    if len(rows) == 1:
+        return f"Contracts row {rows[0]} has an error: see Problems"
+    return f"Contracts rows {', '.join(map(str, rows))} have errors: see Problems"
+
+
 def _days(counts: pd.Series) -> pd.Series:
     """'1 day', '12 days' for each count."""
     whole = counts.astype("Int64")
     return whole.astype(str) + np.where(whole.eq(1).fillna(False), " day", " days")
 
 
-def stale_reviews(ds: Dataset, review: ReviewConfig) -> pd.DataFrame:
-    """Contracts that need attention, one row per reason (DESIGN §3 Stale, §2.3)."""
+def stale_reviews(
+    ds: Dataset,
+    review: ReviewConfig,
+    contract_errors: Mapping[str, Sequence[int]] | None = None,
+) -> pd.DataFrame:
+    """Contracts that need attention, one row per reason (docs/figures.md#stale-reviews).
+
+    An active handoff without a contract asks for one, unless a Contracts row for it was left
+    out for an error (`contract_errors`: case-folded handoff id -> rows): then that row's
+    problem is the thing to fix."""
     today = pd.Timestamp(ds.today)
     handoffs = ds["handoffs"].set_index("handoff_id")
     contracts = ds["contracts"]
@@ -180,6 +200,7 @@ def stale_reviews(ds: Dataset, review: ReviewConfig) -> pd.DataFrame:
     ]
     active = handoffs[handoffs["status"] == ACTIVE]
     uncovered = active.index[~active.index.isin(contracts["handoff_id"])]
+    broken = [(contract_errors or {}).get(str(h).casefold(), ()) for h in uncovered]
     parts.append(
         pd.DataFrame(
             {
@@ -187,8 +208,8 @@ def stale_reviews(ds: Dataset, review: ReviewConfig) -> pd.DataFrame:
                 "contract_status": "none",
                 "owner": None,
                 "last_reviewed": pd.NaT,
-                "reason": NO_CONTRACT,
-                "detail": "write a contract with the five elements and trial it for two weeks",
+                "reason": [CONTRACT_ROW_ERROR if rows else NO_CONTRACT for rows in broken],
+                "detail": [_row_error(rows) if rows else WRITE_ONE for rows in broken],
                 "order": len(reasons),
             }
         )

@@ -8,7 +8,7 @@ Pure: validated frames in, plain Python values out (numbers rounded as shown, da
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -63,11 +63,12 @@ def build(
     *,
     notes: Sequence[NoteCheck] | None = None,
     notes_folder: str | None = None,
+    contract_errors: Mapping[str, Sequence[int]] | None = None,
 ) -> Record:
     """The agenda for `period`: a month gives the monthly alignment check, a quarter the
     quarterly handoff review."""
     ranked = rankings(ds, period, config)
-    stale = stale_reviews(ds, config.review)
+    stale = stale_reviews(ds, config.review, contract_errors)
     head: Record = {
         "format": FORMAT,
         "version": VERSION,

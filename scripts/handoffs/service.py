@@ -52,10 +52,31 @@ def input_titles() -> list[str]:
     return [schema.title for schema in input_schemas().values()]
 
 
+ContractErrors = dict[str, tuple[int, ...]]  # handoff id (case-folded) -> Contracts rows
+
+
 @dataclass
 class Loaded:
     dataset: Dataset
     flags_header: FlagsHeader | None  # the Flags header order to remember in the Summary
+    contract_errors: ContractErrors  # Contracts rows left out for an error, by handoff
+
+
+def contract_errors(raw: dict[str, RawTab], dataset: Dataset) -> ContractErrors:
+    """The Contracts rows validation left out for an error, by the handoff id typed in them,
+    so that Stale Reviews points to the row's problem instead of asking for a contract."""
+    from handoffs.flags import handoff_ids_by_row
+
+    title = input_schemas()["contracts"].title
+    if title not in raw:
+        return {}
+    bad = set(dataset.report.error_rows(title).astype(int))
+    found: dict[str, tuple[int, ...]] = {}
+    for row, handoff_id in handoff_ids_by_row(raw[title]).items():
+        if row in bad:
+            key = handoff_id.casefold()
+            found[key] = (*found.get(key, ()), row)
+    return found
 
 
 def load_sheet(backend: Backend, today: dt.date, scoring: ScoringConfig) -> Loaded:
@@ -70,7 +91,7 @@ def load_sheet(backend: Backend, today: dt.date, scoring: ScoringConfig) -> Load
     raw = backend.read([*input_titles(), summary])
     dataset = with_hours(validate(raw, today), scoring)
     state = track(dataset.headers["flags"], raw.get(summary), today)
-    return Loaded(with_header_warning(dataset, state), state)
+    return Loaded(with_header_warning(dataset, state), state, contract_errors(raw, dataset))
 
 
 def load(backend: Backend, today: dt.date, scoring: ScoringConfig) -> Dataset:
@@ -143,6 +164,7 @@ def refresh(
             notes=notes,
             notes_folder=folder,
             flags_header=loaded.flags_header,
+            contract_errors=loaded.contract_errors,
         )
         if not dry_run:
             progress("writing the generated tabs")
@@ -265,11 +287,19 @@ def review_prep(
     asked = prep.requested_period(today, quarterly=quarterly, month=month, quarter=quarter)
     backend = open_backend(config, read_only=not write)
     with run_lock(backend) if write else nullcontext():
-        dataset = load(backend, today, config.scoring)
+        loaded = load_sheet(backend, today, config.scoring)
+        dataset = loaded.dataset
         quarterly = quarterly or (asked is not None and asked.months == 3)
         period = asked or prep.default_agenda_period(dataset, quarterly=quarterly)
         notes, folder = read_notes(config) if period.months == 3 else (None, None)
-        content = prep.build(dataset, config, period, notes=notes, notes_folder=folder)
+        content = prep.build(
+            dataset,
+            config,
+            period,
+            notes=notes,
+            notes_folder=folder,
+            contract_errors=loaded.contract_errors,
+        )
         document = agenda.document(content)
         if write:
             backend.write_generated([review_prep_tab(document)])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -145,13 +145,15 @@ def build_tabs(
     notes: Sequence[NoteCheck] | None = None,
     notes_folder: str | None = None,
     flags_header: FlagsHeader | None = None,
+    contract_errors: Mapping[str, Sequence[int]] | None = None,
 ) -> list[TabContent]:
     """Summary, Rankings, Stale Reviews and Problems for one refresh.
 
     `notes`: the checked notes of `[templates] notes_folder` (maturity evidence);
-    `flags_header`: the Flags header order to remember (see `flags.py`)."""
+    `flags_header`: the Flags header order to remember (see `flags.py`);
+    `contract_errors`: Contracts rows left out for an error, by handoff id (case-folded)."""
     ranked = rankings(ds, period, config) if period else _unranked(ds, config)
-    stale = stale_reviews(ds, config.review)
+    stale = stale_reviews(ds, config.review, contract_errors)
     layout = generated_tabs()
     rows = summary_rows(ds, period, ranked, stale, refreshed_at)
     rows += habit_rows(ds, period, config, notes, notes_folder)
