@@ -1,5 +1,7 @@
 """The review-prep dict (`review_prep.build`) laid out as a document: headings, facts and tables
 in the playbook's words, rendered as Markdown or as Review Prep tab rows by `document.py`.
+The Summary tab words its team-share, compression and maturity rows with the functions here,
+from the same records, so the tab and the agenda never disagree.
 
 No pandas: plain records in, blocks out.
 """
@@ -356,6 +358,20 @@ def compression_table(candidates: Sequence[Record]) -> Table:
         "No candidate: no active handoff with a split reason other than specialization lost "
         "that much.",
     )  # fmt: skip
+
+
+def share_headline(share_: Record) -> str:
+    """'86% of flags by non-managers', or 'no flags'."""
+    pct = share_["non_manager_pct"]
+    return f"{pct:.0f}% of flags by non-managers" if pct is not None else "no flags"
+
+
+def compression_detail(candidate: Record) -> str:
+    note = candidate["decision_note"] or "none yet"
+    return (
+        f"{_route(candidate)}: {hours(candidate['avg_monthly_hours'])} hours lost a month; "
+        f"split reason {candidate['split_reason']}; decision note: {note}"
+    )
 
 
 def share_facts(share_: Record) -> list[tuple[str, str]]:

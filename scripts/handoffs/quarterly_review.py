@@ -13,11 +13,11 @@ from handoffs.maturity import Maturity
 from handoffs.periods import Period, months_between
 from handoffs.records import (
     Record,
+    compression_records,
     day,
     maturity_record,
     measured,
     moment,
-    num,
     ranking_records,
     share_record,
     text,
@@ -57,19 +57,7 @@ def content(
         "worst_handoffs": worst,
         "last_quarter": last.label,
         "last_quarter_actions": measured(measured_improvement(ds, last, config)),
-        "compression_candidates": [
-            {
-                "handoff_id": row.handoff_id,
-                "workflow": row.workflow,
-                "from_role": row.from_role,
-                "to_role": row.to_role,
-                "split_reason": row.split_reason,
-                "decision_note": text(row.decision_note),
-                "avg_monthly_hours": num(row.avg_hours),
-                "months_with_data": int(row.months_with_data),
-            }
-            for row in candidates.itertuples(index=False)
-        ],
+        "compression_candidates": compression_records(candidates),
         "compression_months": [f"{m:%Y-%m}" for m in compression_months(quarter, ds.today)],
         "compression_min_hours": config.compression.min_hours,
         "team_share": share_record(share),

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from handoffs import __version__, flags
+from handoffs import __version__, agenda, flags
 from handoffs.config import Config
 from handoffs.document import Document, to_rows
 from handoffs.figures import hours_grid, rankings, stale_reviews
@@ -15,6 +15,7 @@ from handoffs.flags import FlagsHeader
 from handoffs.maturity import assess
 from handoffs.notes import NoteCheck
 from handoffs.periods import TREND_MONTHS, Period, months_ending
+from handoffs.records import compression_records, maturity_record, share_record
 from handoffs.review_loop import compression_candidates, compression_months, team_share
 from handoffs.schema import generated_tabs
 from handoffs.sheet import CellValue, Chart, Link, TabContent
@@ -172,25 +173,20 @@ def habit_rows(
     notes: Sequence[NoteCheck] | None,
     notes_folder: str | None,
 ) -> list[list[CellValue]]:
-    """Team-driven share, role-compression candidates and the maturity level with its evidence."""
+    """Team-driven share, role-compression candidates and the maturity level with its evidence:
+    the records the quarterly agenda shows, worded by the agenda's own functions."""
     share = team_share(ds)
-    pct = share.non_manager_pct
+    shared = share_record(share)
+    facts = agenda.share_facts(shared)
     rows: list[list[CellValue]] = [
         [
             "Team-driven share",
-            f"{pct:.0f}% of flags by non-managers" if pct is not None else "no flags",
-            f"{share.by_non_managers} of {share.flags} flags between {share.since} and "
-            f"{share.until}; {share.with_fix} with a suggested fix; median days from flag to "
-            "review: "
-            + (
-                f"{share.median_days_to_review:g}"
-                if share.median_days_to_review is not None
-                else "none reviewed"
-            ),
+            agenda.share_headline(shared),
+            "; ".join(f"{label}: {value}" for label, value in facts),
         ]
     ]
     if period is not None:
-        candidates = compression_candidates(ds, period, config)
+        candidates = compression_records(compression_candidates(ds, period, config))
         window = compression_months(period, ds.today)
         rows.append(
             [
@@ -201,25 +197,20 @@ def habit_rows(
                 "decision in the Handoffs tab (Split reason, Decision note, Status)",
             ]
         )
-        for item in candidates.head(COMPRESSION_SHOWN).itertuples(index=False):
-            note = item.decision_note if isinstance(item.decision_note, str) else "none yet"
-            rows.append(
-                [
-                    "Compression candidate",
-                    item.handoff_id,
-                    f"{item.from_role} → {item.to_role}: {item.avg_hours:.1f} hours lost a month; "
-                    f"split reason {item.split_reason}; decision note: {note}",
-                ]
-            )
+        rows += [
+            ["Compression candidate", item["handoff_id"], agenda.compression_detail(item)]
+            for item in candidates[:COMPRESSION_SHOWN]
+        ]
         if len(candidates) > COMPRESSION_SHOWN:
             rows.append(
                 ["Compression candidate", f"and {len(candidates) - COMPRESSION_SHOWN} more", ""]
             )
-    maturity = assess(ds, config, share, notes, notes_folder)
-    rows.append(["Maturity level", maturity.label, maturity.next_step])
+    maturity = maturity_record(assess(ds, config, share, notes, notes_folder))
+    rows.append(["Maturity level", maturity["label"], maturity["next"]])
     rows += [
-        [f"{c.level}: {c.title}", "met" if c.met else "not met", c.evidence]
-        for c in maturity.criteria
+        [f"{level['name']}: {c['title']}", "met" if c["met"] else "not met", c["evidence"]]
+        for level in maturity["levels"]
+        for c in level["criteria"]
     ]
     return rows
 
