@@ -44,3 +44,15 @@ def test_core_module_imports_no_io_or_shell_module(module: str) -> None:
     code = f"import sys, {module}; print(sorted(m for m in {FORBIDDEN!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_commands_return_outcomes_and_exit_codes_are_mapped_in_one_place() -> None:
+    """No command exits by itself: the exit code comes from the outcome it returns, or from a
+    HandoffsError, both mapped by `HandoffsGroup.invoke` (docs/commands.md#exit-codes)."""
+    import inspect
+
+    from handoffs import cli
+
+    source = inspect.getsource(cli)
+    assert "sys.exit" not in source
+    assert source.count("ctx.exit(") == 1

@@ -94,8 +94,8 @@ def rankings(ds: Dataset, period: Period, config: Config) -> pd.DataFrame:
 
 
 def rank_order(table: pd.DataFrame) -> pd.DataFrame:
-    """DESIGN §3 order: hours lost, then rework requests, then delay days, then handoff id;
-    rows without data (`has_data` False) last."""
+    """Ranking order (docs/figures.md#rankings): hours lost, then rework requests, then delay
+    days, then handoff id; rows without data (`has_data` False) last."""
     return table.sort_values(
         ["has_data", "hours", "rework_requests", "delay_days", "handoff_id"],
         ascending=[False, False, False, False, True],
