@@ -1,7 +1,6 @@
 """The review-prep dict (`review_prep.build`) laid out as a document: headings, facts and tables
 in the playbook's words, rendered as Markdown or as Review Prep tab rows by `document.py`.
-The Summary tab words its team-share, compression and maturity rows with the functions here,
-from the same records, so the tab and the agenda never disagree.
+The team-share, compression and maturity wording is `habit_text`'s, shared with the Summary.
 
 No pandas: plain records in, blocks out.
 """
@@ -12,13 +11,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from handoffs.document import Document, Facts, FillIn, Heading, Paragraph, Table
+from handoffs.habit_text import compression_table, hours, maturity_blocks, route, share_facts
 
 Record = dict[str, Any]
 FIX_TYPES = "a contract update, a format change or a workflow redesign"
-
-
-def hours(value: float | None) -> str:
-    return "no data" if value is None else f"{value:.1f}"
 
 
 def amount(value: float | None) -> str:
@@ -33,10 +29,6 @@ def signed(value: float | None, unit: str = "") -> str:
 
 def percent(value: float | None) -> str:
     return "" if value is None else f"{value:+.0f}%"
-
-
-def share(part: int, pct: float | None) -> str:
-    return f"{part} ({pct:.0f}%)" if pct is not None else str(part)
 
 
 def days(count: float | int) -> str:
@@ -94,16 +86,12 @@ def _headline(head: Record, previous: str, partial: str) -> Facts:
     )  # fmt: skip
 
 
-def _route(item: Record) -> str:
-    return f"{item['from_role']} → {item['to_role']}"
-
-
 def _figures_table(items: Sequence[Record], empty: str) -> Table:
     return Table(
         ["Rank", "Handoff", "From → to", "Hours lost", "Rework", "Format (min)", "Delays (days)",
          "Change", "Trend", "Contract", "Open flags"],
         [
-            [item["rank"], item["handoff_id"], _route(item), hours(item["hours_lost"]),
+            [item["rank"], item["handoff_id"], route(item), hours(item["hours_lost"]),
              item["rework_requests"], amount(item["format_minutes"]), amount(item["delay_days"]),
              signed(item["change"]), item["trend"], item["contract_status"], item["open_flags"]]
             for item in items
@@ -240,7 +228,7 @@ def _quarterly(doc: Document, agenda: Record) -> None:
 def _worst(doc: Document, item: Record, agenda: Record) -> None:
     previous = agenda["previous_period"]
     doc.add(
-        Heading(f"{item['rank']}. {item['handoff_id']} · {_route(item)} ({item['workflow']})", 3),
+        Heading(f"{item['rank']}. {item['handoff_id']} · {route(item)} ({item['workflow']})", 3),
         Facts(
             [
                 (
@@ -345,65 +333,3 @@ def _compression(doc: Document, agenda: Record) -> None:
         ),
         compression_table(agenda["compression_candidates"]),
     )
-
-
-def compression_table(candidates: Sequence[Record]) -> Table:
-    return Table(
-        ["Handoff", "From → to", "Hours lost a month", "Split reason", "Decision note"],
-        [
-            [c["handoff_id"], _route(c), hours(c["avg_monthly_hours"]), c["split_reason"],
-             c["decision_note"] or "none yet"]
-            for c in candidates
-        ],
-        "No candidate: no active handoff with a split reason other than specialization lost "
-        "that much.",
-    )  # fmt: skip
-
-
-def share_headline(share_: Record) -> str:
-    """'86% of flags by non-managers', or 'no flags'."""
-    pct = share_["non_manager_pct"]
-    return f"{pct:.0f}% of flags by non-managers" if pct is not None else "no flags"
-
-
-def compression_detail(candidate: Record) -> str:
-    note = candidate["decision_note"] or "none yet"
-    return (
-        f"{_route(candidate)}: {hours(candidate['avg_monthly_hours'])} hours lost a month; "
-        f"split reason {candidate['split_reason']}; decision note: {note}"
-    )
-
-
-def share_facts(share_: Record) -> list[tuple[str, str]]:
-    others = []
-    if share_["not_in_team"]:
-        others.append(f"{share_['not_in_team']} by people not in the Team tab")
-    if share_["anonymous"]:
-        others.append(f"{share_['anonymous']} anonymous")
-    extra = f", counting {' and '.join(others)}" if others else ""
-    median = share_["median_days_to_review"]
-    return [
-        ("Flags", f"{share_['flags']} between {share_['since']} and {share_['until']}"),
-        ("Raised by non-managers", share(share_["by_non_managers"], share_["non_manager_pct"]) + extra),
-        ("With a suggested fix", share(share_["with_suggested_fix"], share_["suggested_fix_pct"])),
-        ("Median days from flag to review",
-         f"{median:g} ({share_['reviewed']} reviewed)" if median is not None else "no flag reviewed yet"),
-    ]  # fmt: skip
-
-
-def maturity_blocks(doc: Document, maturity: Record) -> None:
-    doc.add(
-        Heading(f"Maturity: {maturity['label']}"),
-        Paragraph(f"Evidence-based, from the rows of this spreadsheet; {maturity['next']}."),
-    )
-    for level in maturity["levels"]:
-        doc.add(
-            Heading(f"{level['name']} ({'met' if level['met'] else 'not met'})", 3),
-            Table(
-                ["Criterion", "Met", "Evidence"],
-                [
-                    [c["title"], "yes" if c["met"] else "no", c["evidence"]]
-                    for c in level["criteria"]
-                ],
-            ),
-        )

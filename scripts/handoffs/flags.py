@@ -64,21 +64,6 @@ def handoff_ids(tab: RawTab) -> list[str]:
     return [i for i in ids if i]
 
 
-def handoff_ids_by_row(tab: RawTab) -> dict[int, str]:
-    """Sheet row -> the Handoff ID typed in it (rows without one are left out), for a tab
-    whose Handoff ID column is named as in the Contracts tab: what a row with an error was
-    about, though validation left it out."""
-    column = column_of(tab.header, input_schemas()["contracts"].field("handoff_id"))
-    if column is None:
-        return {}
-    found = {}
-    for number, row in enumerate(tab.data_rows, start=2):
-        text = cell_text(row[column]) if column < len(row) else None
-        if text:
-            found[number] = text
-    return found
-
-
 def resolve_handoff(typed: str, ids: Sequence[str]) -> str:
     """The id as the Handoffs tab spells it; a clear error (exit 2) with close matches if none."""
     wanted = typed.strip()

@@ -52,31 +52,11 @@ def input_titles() -> list[str]:
     return [schema.title for schema in input_schemas().values()]
 
 
-ContractErrors = dict[str, tuple[int, ...]]  # handoff id (case-folded) -> Contracts rows
-
-
 @dataclass
 class Loaded:
     dataset: Dataset
     flags_header: FlagsHeader | None  # the Flags header order to remember in the Summary
-    contract_errors: ContractErrors  # Contracts rows left out for an error, by handoff
-
-
-def contract_errors(raw: dict[str, RawTab], dataset: Dataset) -> ContractErrors:
-    """The Contracts rows validation left out for an error, by the handoff id typed in them,
-    so that Stale Reviews points to the row's problem instead of asking for a contract."""
-    from handoffs.flags import handoff_ids_by_row
-
-    title = input_schemas()["contracts"].title
-    if title not in raw:
-        return {}
-    bad = set(dataset.report.error_rows(title).astype(int))
-    found: dict[str, tuple[int, ...]] = {}
-    for row, handoff_id in handoff_ids_by_row(raw[title]).items():
-        if row in bad:
-            key = handoff_id.casefold()
-            found[key] = (*found.get(key, ()), row)
-    return found
+    contract_errors: dict[str, tuple[int, ...]]  # Contracts rows left out, by handoff id
 
 
 def load_sheet(backend: Backend, today: dt.date, scoring: ScoringConfig) -> Loaded:
@@ -85,6 +65,7 @@ def load_sheet(backend: Backend, today: dt.date, scoring: ScoringConfig) -> Load
     a warning)."""
     from handoffs.figures import with_hours
     from handoffs.flags import track, with_header_warning
+    from handoffs.rejected import contract_errors
     from handoffs.validate import validate
 
     summary = generated_tabs()["summary"].title

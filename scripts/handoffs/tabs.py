@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from handoffs import __version__, agenda, flags
+from handoffs import __version__, flags, habit_text
 from handoffs.config import Config
 from handoffs.document import Document, to_rows
 from handoffs.figures import hours_grid, rankings, stale_reviews
@@ -174,14 +174,14 @@ def habit_rows(
     notes_folder: str | None,
 ) -> list[list[CellValue]]:
     """Team-driven share, role-compression candidates and the maturity level with its evidence:
-    the records the quarterly agenda shows, worded by the agenda's own functions."""
+    the records the quarterly agenda shows, in the same words (`habit_text`)."""
     share = team_share(ds)
     shared = share_record(share)
-    facts = agenda.share_facts(shared)
+    facts = habit_text.share_facts(shared)
     rows: list[list[CellValue]] = [
         [
             "Team-driven share",
-            agenda.share_headline(shared),
+            habit_text.share_headline(shared),
             "; ".join(f"{label}: {value}" for label, value in facts),
         ]
     ]
@@ -198,7 +198,7 @@ def habit_rows(
             ]
         )
         rows += [
-            ["Compression candidate", item["handoff_id"], agenda.compression_detail(item)]
+            ["Compression candidate", item["handoff_id"], habit_text.compression_detail(item)]
             for item in candidates[:COMPRESSION_SHOWN]
         ]
         if len(candidates) > COMPRESSION_SHOWN:
