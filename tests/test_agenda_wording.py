@@ -62,6 +62,15 @@ def test_the_running_quarter_is_so_far_and_never_counts_or_draws_future_months()
     assert "12.0 so far (1 of 3 months) (-18.0 vs 2026-Q3), six-month trend ··▇▇▇█" in text
 
 
+def test_the_running_month_is_so_far_too() -> None:
+    ds = dataset(handoffs=[handoff("RPT-02")], health=[health("2026-11", "RPT-02", 4)])
+    text = markdown(build(ds, CONFIG, Period.parse("2026-11")))
+    assert "2026-11 so far (to 2026-11-25) is compared with 2026-10." in text
+    assert "2026-10 is compared with 2026-09." in markdown(
+        build(ds, CONFIG, Period.parse("2026-10"))
+    )
+
+
 def test_an_ended_quarter_is_not_so_far() -> None:
     ds = dataset(handoffs=[handoff("RPT-02")], health=quarter_health("2026-Q3", "RPT-02", 10))
     text = markdown(build(ds, CONFIG, Q3))

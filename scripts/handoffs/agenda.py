@@ -37,9 +37,14 @@ def days(count: float | int) -> str:
 
 
 def so_far(agenda: Record) -> str:
-    """' so far (1 of 3 months)' while the period is still running, else ''."""
+    """' so far (1 of 3 months)' while a quarter is still running, ' so far (to 2026-11-25)'
+    while a month is, else ''."""
     done, months = agenda["months_so_far"], agenda["period_months"]
-    return f" so far ({done} of {months} months)" if done < months else ""
+    if done < months:
+        return f" so far ({done} of {months} months)"
+    if months == 1 and agenda["today"].startswith(agenda["period"]):
+        return f" so far (to {agenda['today']})"
+    return ""
 
 
 def versus(change: float | None, previous: str) -> str:
