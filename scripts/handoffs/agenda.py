@@ -12,6 +12,7 @@ from typing import Any
 
 from handoffs.document import Document, Facts, FillIn, Heading, Paragraph, Table
 from handoffs.habit_text import compression_table, hours, maturity_blocks, route, share_facts
+from handoffs.vocabulary import NOT_YET_MEASURABLE, UNMEASURED
 
 Record = dict[str, Any]
 FIX_TYPES = "a contract update, a format change or a workflow redesign"
@@ -301,12 +302,9 @@ def _measured_table(actions: Sequence[Record], before: str, after: str | None) -
     rows = []
     for a in actions:
         months = ""
-        if (
-            a["result"] not in ("not yet measurable", "no data")
-            and min(a["months_before"], a["months_after"]) < 3
-        ):
+        if a["result"] not in UNMEASURED and min(a["months_before"], a["months_after"]) < 3:
             months = f" ({a['months_before']} and {a['months_after']} of 3 months with data)"
-        if a["result"] == "not yet measurable":
+        if a["result"] == NOT_YET_MEASURABLE:
             figure = f"{hours(a['hours_before'])} → measured after {a['measured_on']} ends"
         else:
             figure = f"{hours(a['hours_before'])} → {hours(a['hours_after'])}"

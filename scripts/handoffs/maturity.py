@@ -21,7 +21,7 @@ from handoffs.notes import NoteCheck, summarise
 from handoffs.periods import Period, months_between, recent_months
 from handoffs.review_loop import TeamShare, measured_improvement, period_ranking
 from handoffs.validate import Dataset
-from handoffs.vocabulary import ACTIVE, DRAFT, DROPPED_ACTION, IN_FORCE
+from handoffs.vocabulary import ACTIVE, DRAFT, DROPPED_ACTION, IN_FORCE, UNMEASURED
 
 LEVELS = ("Developing", "Proficient", "Mastered")
 NEW_MEMBER_MONTHS = 6
@@ -322,7 +322,7 @@ def _review_loop(ds: Dataset, config: Config) -> Criterion:
             continue
         first = own.iloc[0]
         rows += [int(r) for r in own["row"]]
-        if first["result"] in ("no data", "not yet measurable"):
+        if first["result"] in UNMEASURED:
             short.append(f"{handoff}: improvement {first['result']} (Reviews row {first['row']})")
             continue
         found.append(

@@ -13,7 +13,7 @@ from handoffs.config import Config
 from handoffs.figures import period_totals, rank_order
 from handoffs.periods import LOOKBACK_MONTHS, Period, months_between, months_ending
 from handoffs.validate import Dataset
-from handoffs.vocabulary import ACTIVE, SPECIALIZATION
+from handoffs.vocabulary import ACTIVE, NO_DATA_RESULT, NOT_YET_MEASURABLE, SPECIALIZATION
 
 
 def period_ranking(ds: Dataset, period: Period, config: Config) -> pd.DataFrame:
@@ -55,7 +55,7 @@ def measured_improvement(ds: Dataset, quarter: Period, config: Config) -> pd.Dat
     )
     result = np.select(
         [np.full(len(actions), not measurable), change.isna(), change < 0, change > 0],
-        ["not yet measurable", "no data", "improved", "worse"],
+        [NOT_YET_MEASURABLE, NO_DATA_RESULT, "improved", "worse"],
         "unchanged",
     )
     actions["result"] = pd.Series(result, index=actions.index, dtype="object")

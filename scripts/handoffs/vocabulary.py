@@ -41,3 +41,9 @@ INCOMPLETE = "incomplete"
 NO_CONTRACT = "active handoff without a contract"
 CONTRACT_ROW_ERROR = "contract row has an error"
 STALE_REASONS = (NEVER_REVIEWED, REVIEW_OVERDUE, TRIAL_ENDED)
+
+# Measured improvement results (docs/figures.md#measured-improvement): the two that carry no
+# measurement, then the three that do.
+NOT_YET_MEASURABLE = "not yet measurable"
+NO_DATA_RESULT = "no data"
+UNMEASURED = (NOT_YET_MEASURABLE, NO_DATA_RESULT)
