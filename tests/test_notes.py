@@ -141,3 +141,18 @@ def test_check_refuses_a_note_written_for_another_handoff(run, tmp_path: Path) -
     assert run("check", "note.md", "--handoff", "rpt-03", expect=1).stdout.startswith(
         "note.md: 5 sections to fill in before the note for RPT-03 is ready:"
     )
+
+
+def test_template_names_the_handoffs_row_left_out_for_an_error(run, tmp_path: Path) -> None:
+    """The handoff exists but its row has an error: say so instead of 'there is no handoff'."""
+    workbook(
+        tmp_path / "handoffs.xlsx",
+        handoffs=[handoff("RPT-01"), handoff("RPT-02", status="actve")],
+    )
+    expected = (
+        "Error: The Handoffs tab's row 3 for rpt-02 has an error, so that handoff is left out: "
+        "run `handoffs validate` to see the fix, then run this again.\n"
+    )
+    assert run("template", "--handoff", "rpt-02", expect=2).stderr == expected
+    (tmp_path / "note.md").write_text("# Handoff note: RPT-02\n", encoding="utf-8")
+    assert run("check", "note.md", "--handoff", "rpt-02", expect=2).stderr == expected

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 from handoffs.backends import open_backend
 from handoffs.config import Config, ScoringConfig
 from handoffs.errors import ConfigError, LockedError
-from handoffs.schema import TabSchema, generated_tabs, input_schemas, normalise_header
-from handoffs.sheet import Backend, CellValue, NewTab, RawTab, TabContent
+from handoffs.schema import TabSchema, generated_tabs, input_schemas
+from handoffs.sheet import Backend, NewTab, RawTab, TabContent
 
 if TYPE_CHECKING:  # pandas-backed modules are imported lazily, inside the use cases
     from handoffs.document import Document
     from handoffs.flags import FlagsHeader
-    from handoffs.notes import NoteCheck
+    from handoffs.notes import NoteCheck, NoteContext
     from handoffs.periods import Period
     from handoffs.validate import Dataset
 
@@ -57,6 +57,7 @@ class Loaded:
     dataset: Dataset
     flags_header: FlagsHeader | None  # the Flags header order to remember in the Summary
     contract_errors: dict[str, tuple[int, ...]]  # Contracts rows left out, by handoff id
+    handoff_errors: dict[str, tuple[int, ...]]  # Handoffs rows left out, by handoff id
 
 
 def load_sheet(backend: Backend, today: dt.date, scoring: ScoringConfig) -> Loaded:
@@ -65,14 +66,19 @@ def load_sheet(backend: Backend, today: dt.date, scoring: ScoringConfig) -> Load
     a warning)."""
     from handoffs.figures import with_hours
     from handoffs.flags import track, with_header_warning
-    from handoffs.rejected import contract_errors
+    from handoffs.rejected import errors_by_handoff
     from handoffs.validate import validate
 
     summary = generated_tabs()["summary"].title
     raw = backend.read([*input_titles(), summary])
     dataset = with_hours(validate(raw, today), scoring)
     state = track(dataset.headers["flags"], raw.get(summary), today)
-    return Loaded(with_header_warning(dataset, state), state, contract_errors(raw, dataset))
+    return Loaded(
+        with_header_warning(dataset, state),
+        state,
+        errors_by_handoff(raw, dataset, "contracts"),
+        errors_by_handoff(raw, dataset, "handoffs"),
+    )
 
 
 def load(backend: Backend, today: dt.date, scoring: ScoringConfig) -> Dataset:
@@ -175,29 +181,9 @@ class InitOutcome:
     filled: list[str] = field(default_factory=list)
 
 
-def _aligned(
-    schema: TabSchema, header: Sequence[object], rows: list[list[CellValue]]
-) -> list[list[CellValue]]:
-    """Demo rows (schema order) laid out under an existing header."""
-    where = {normalise_header(text): i for i, text in enumerate(header) if text is not None}
-    positions = [
-        where.get(normalise_header(f.title), where.get(normalise_header(f.name)))
-        for f in schema.fields
-    ]
-    width = max([len(header), *(p + 1 for p in positions if p is not None)])
-    aligned = []
-    for row in rows:
-        out: list[CellValue] = [None] * width
-        for value, position in zip(row, positions, strict=True):
-            if position is not None:
-                out[position] = value
-        aligned.append(out)
-    return aligned
-
-
 def initialize(config: Config, today: dt.date, *, demo: bool = False) -> InitOutcome:
     """Create missing tabs (headers, frozen row, dropdowns); with `demo`, a sample team."""
-    from handoffs.demo import demo_rows
+    from handoffs.demo import aligned_rows, demo_rows
 
     backend = open_backend(config)
     schemas = input_schemas()
@@ -219,7 +205,9 @@ def initialize(config: Config, today: dt.date, *, demo: bool = False) -> InitOut
             elif rows:
                 header = found.header if any(c is not None for c in found.header) else schema.header
                 plan.append(
-                    NewTab(schema.title, header, {}, _aligned(schema, header, rows), exists=True)
+                    NewTab(
+                        schema.title, header, {}, aligned_rows(schema, header, rows), exists=True
+                    )
                 )
             if rows:
                 outcome.filled.append(schema.title)
@@ -339,10 +327,19 @@ def onboard(
 
 def note_template(config: Config, today: dt.date, handoff: str) -> str:
     """The handoff-note template for one handoff, with its contract's format and checks."""
-    from handoffs.notes import context_of, template
+    from handoffs.notes import template
 
-    dataset = load(open_backend(config, read_only=True), today, config.scoring)
-    return template(context_of(dataset, handoff))
+    loaded = load_sheet(open_backend(config, read_only=True), today, config.scoring)
+    return template(_note_context(loaded, handoff))
+
+
+def _note_context(loaded: Loaded, handoff: str) -> NoteContext:
+    """The handoff a note is for, as `template` and `check` name it."""
+    from handoffs.notes import context_of
+    from handoffs.rejected import refuse_rejected_handoff
+
+    refuse_rejected_handoff(handoff, loaded.dataset, loaded.handoff_errors)
+    return context_of(loaded.dataset, handoff)
 
 
 @dataclass
@@ -359,15 +356,15 @@ class NoteOutcome:
 def check_note(config: Config, today: dt.date, path: Path, handoff: str) -> NoteOutcome:
     """Check a filled note for one handoff: it is that handoff's note, and every required
     section is present and non-empty."""
-    from handoffs.notes import check, context_of, refuse_other_handoff
+    from handoffs.notes import check, refuse_other_handoff
 
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"Cannot read the note {path}: {exc}") from exc
-    dataset = load(open_backend(config, read_only=True), today, config.scoring)
+    loaded = load_sheet(open_backend(config, read_only=True), today, config.scoring)
     result = check(text, path.name)
-    handoff_id = context_of(dataset, handoff).handoff_id
+    handoff_id = _note_context(loaded, handoff).handoff_id
     refuse_other_handoff(result, handoff_id)
     return NoteOutcome(result, handoff_id)
 
