@@ -124,6 +124,11 @@ def demo(settings: Settings) -> None:
     from handoffs.service import demo as run_demo
 
     outcome = run_demo(Path.cwd(), settings.today)
+    if outcome.kept is not None:
+        click.echo(
+            f"Your edited handoffs-demo.xlsx from an earlier demo is kept as {outcome.kept.name}; "
+            "this is a fresh sample.\n"
+        )
     click.echo(demo_text(outcome), nl=False)
 
 
@@ -165,16 +170,22 @@ def refresh(
       handoffs refresh --month 2026-10 --dry-run
       */30 * * * * cd /srv/team && handoffs refresh --quiet
     """
+    from handoffs.errors import LockedError
     from handoffs.render import refresh_text
     from handoffs.service import refresh as run_refresh
 
-    outcome = run_refresh(
-        settings.config(),
-        settings.today,
-        month=month,
-        dry_run=dry_run,
-        progress=_progress(not quiet),
-    )
+    try:
+        outcome = run_refresh(
+            settings.config(),
+            settings.today,
+            month=month,
+            dry_run=dry_run,
+            progress=_progress(not quiet),
+        )
+    except LockedError:
+        if not quiet:
+            raise
+        sys.exit(LockedError.exit_code)  # an overlapping cron run is normal: exit 4 tells it
     errors = outcome.dataset.report.errors
     if not quiet:
         click.echo(refresh_text(outcome))
