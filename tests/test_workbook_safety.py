@@ -250,9 +250,11 @@ def test_temporary_files_of_killed_runs_are_cleaned_and_a_broken_backup_replaced
     run, demo_workbook: Path
 ) -> None:
     folder = demo_workbook.parent
-    leftovers = [folder / ".handoffs-k1ll3d.xlsx", folder / ".handoffs-x7q2a9.xlsx"]
+    leftovers = [folder / ".handoffs-k1ll3d_a.xlsx", folder / ".handoffs-x7q2a9zz.xlsx"]
     for leftover in leftovers:
         leftover.write_bytes(b"PK\x03\x04 half a workbook")
+    users_own = folder / ".handoffs-notes.xlsx"  # not a name handoffs makes: left alone
+    users_own.write_bytes(b"mine")
     backup = folder / "handoffs.backup.xlsx"
     backup.write_bytes(b"")  # a copy killed half-way, as before backups were atomic
     before = demo_workbook.read_bytes()
@@ -261,7 +263,7 @@ def test_temporary_files_of_killed_runs_are_cleaned_and_a_broken_backup_replaced
 
     assert not any(leftover.exists() for leftover in leftovers)
     assert backup.read_bytes() == before
-    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".handoffs-")) == []
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".handoffs-")] == [users_own.name]
 
 
 def test_a_damaged_workbook_names_the_backup_only_when_the_backup_is_a_workbook(
@@ -331,22 +333,33 @@ def test_a_password_protected_workbook_is_reported_as_encrypted(run, tmp_path: P
         )
 
 
-def test_rerunning_demo_keeps_a_sample_workbook_the_user_edited(run, tmp_path: Path) -> None:
+def test_rerunning_demo_keeps_sample_files_the_user_edited(run, tmp_path: Path) -> None:
     run("demo")
     workbook = tmp_path / "handoffs-demo.xlsx"
     edited = load_workbook(workbook)
     edited["Team"]["A2"] = "Our own person"
     edited.save(workbook)
     mine = workbook.read_bytes()
+    note = tmp_path / "handoffs-demo-notes" / "RPT-02-analysis-summary.md"
+    note.write_text("# My own note\n")
+    config = (tmp_path / "handoffs-demo.toml").read_text()  # unchanged: simply rewritten
 
     result = run("demo")
 
     assert result.stdout.startswith(
         "Your edited handoffs-demo.xlsx from an earlier demo is kept as "
-        "handoffs-demo-kept-2026-11-25.xlsx; this is a fresh sample.\n"
+        "handoffs-demo-kept-2026-11-25.xlsx.\n"
+        "Your edited RPT-02-analysis-summary.md from an earlier demo is kept as "
+        "RPT-02-analysis-summary-kept-2026-11-25.md.\n"
+        "This is a fresh sample.\n\n"
     )
     assert (tmp_path / "handoffs-demo-kept-2026-11-25.xlsx").read_bytes() == mine
+    assert (note.parent / "RPT-02-analysis-summary-kept-2026-11-25.md").read_text() == (
+        "# My own note\n"
+    )
     assert load_workbook(workbook)["Team"]["A2"].value == "Priya Shah"
+    assert (tmp_path / "handoffs-demo.toml").read_text() == config
+    assert not list(tmp_path.glob("handoffs-demo-kept-*.toml"))
 
 
 def test_backups_and_kept_demo_copies_are_git_ignored() -> None:

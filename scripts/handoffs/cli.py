@@ -124,11 +124,10 @@ def demo(settings: Settings) -> None:
     from handoffs.service import demo as run_demo
 
     outcome = run_demo(Path.cwd(), settings.today)
-    if outcome.kept is not None:
-        click.echo(
-            f"Your edited handoffs-demo.xlsx from an earlier demo is kept as {outcome.kept.name}; "
-            "this is a fresh sample.\n"
-        )
+    for name, kept in outcome.kept:
+        click.echo(f"Your edited {name} from an earlier demo is kept as {kept.name}.")
+    if outcome.kept:
+        click.echo("This is a fresh sample.\n")
     click.echo(demo_text(outcome), nl=False)
 
 

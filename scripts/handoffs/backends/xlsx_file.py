@@ -16,6 +16,7 @@ Rules (docs/configuration.md#xlsx):
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 import zipfile
@@ -173,9 +174,12 @@ def require_writable(path: Path) -> None:
 
 
 def leftovers(path: Path) -> list[Path]:
-    """Temporary files of earlier writes to this workbook (a run killed mid-write)."""
+    """Temporary files of earlier writes to this workbook (a run killed mid-write): exactly the
+    names `_temporary` makes, so a hidden file of the user's own is never taken for one."""
     target = target_of(path)
-    return sorted(target.parent.glob(f".{target.stem}-*{target.suffix}"))
+    made = re.compile(rf"\.{re.escape(target.stem)}-[a-z0-9_]{{8}}{re.escape(target.suffix)}")
+    candidates = target.parent.glob(f".{target.stem}-*{target.suffix}")
+    return sorted(p for p in candidates if made.fullmatch(p.name))
 
 
 def _temporary(target: Path) -> tuple[int, str]:
