@@ -14,10 +14,7 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Collection, Iterator
-from typing import cast
-from xml.etree.ElementTree import Element, XMLPullParser
-from xml.sax.saxutils import escape
+from collections.abc import Collection
 
 _HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 # A formula cell as openpyxl writes it: <c r="C2" s="1"><f>1+2</f><v /></c>
@@ -25,11 +22,17 @@ _SAVED_FORMULA_CELL = re.compile(
     rb'<c r="([A-Z]+[0-9]+)"([^>]*)>(<f(?:\s[^>]*)?(?:/>|>[^<]*</f>))<v\s*/>(?:</v>)?</c>'
 )
 _TYPE_ATTRIBUTE = re.compile(rb'\st="[^"]*"')
+# A cell whose first child is a formula, as Excel or LibreOffice save it (any namespace prefix):
+# group 1 the prefix, 2 the attributes, 3 everything after "<f".
+_FORMULA_CELL = re.compile(rb"<((?:\w+:)?)c\s([^>]*?)(?<!/)><\1f[\s>/](.*?)</\1c>", re.S)
+_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+_KIND = re.compile(rb'\bt="(\w+)"')
 _KINDS = {"str", "b", "e"}  # any other `t` on a formula cell means a number
-Cached = dict[str, tuple[str | None, str]]  # cell reference -> (t, value text)
+Cached = dict[str, tuple[str | None, bytes]]  # cell reference -> (t, value as stored in XML)
 
 
 def _local(tag: str) -> str:
+    """An XML tag without its namespace."""
     return tag.rsplit("}", 1)[-1]
 
 
@@ -53,36 +56,20 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _elements(data: bytes) -> Iterator[Element]:
-    """Each element as it ends, parsed a megabyte at a time (a Health tab can be large)."""
-    parser: XMLPullParser = XMLPullParser(events=("end",))
-    view = memoryview(data)
-    for start in range(0, len(data), 1 << 20):
-        parser.feed(bytes(view[start : start + (1 << 20)]))
-        yield from _ended(parser)
-    parser.close()
-    yield from _ended(parser)
-
-
-def _ended(parser: XMLPullParser) -> Iterator[Element]:
-    for event in parser.read_events():
-        yield cast(tuple[str, Element], event)[1]
-
-
 def cached_results(data: bytes) -> Cached:
-    """Every formula cell's saved result in one worksheet's XML, by cell reference."""
+    """Every formula cell's saved result in one worksheet's XML, by cell reference, as the
+    escaped XML text it is stored as. A cell's formula is its first child (the schema's
+    order), so the scan is one regular expression that skips every other cell in C."""
     found: Cached = {}
-    for element in _elements(data):
-        if _local(element.tag) == "row":
-            element.clear()
+    for match in _FORMULA_CELL.finditer(data):
+        prefix, attributes, rest = match.group(1), match.group(2), match.group(3)
+        ref = _REF.search(attributes)
+        value = re.search(b"<" + prefix + rb"v(?:\s[^>]*)?>(.*?)</" + prefix + b"v>", rest, re.S)
+        if ref is None or value is None:
             continue
-        if _local(element.tag) != "c":
-            continue
-        children = {_local(child.tag): child for child in element}
-        value = children.get("v")
-        if "f" in children and value is not None and value.text is not None:
-            kind = element.get("t")
-            found[element.get("r", "")] = (kind if kind in _KINDS else None, value.text)
+        kind = _KIND.search(attributes)
+        text = kind.group(1).decode() if kind else None
+        found[ref.group(1).decode()] = (text if text in _KINDS else None, value.group(1))
     return found
 
 
@@ -94,11 +81,10 @@ def with_results(saved: bytes, cached: Cached) -> bytes:
         known = cached.get(ref.decode())
         if known is None:
             return match.group(0)
-        kind, text = known
+        kind, value = known
         attributes = _TYPE_ATTRIBUTE.sub(b"", attributes)
         if kind is not None:
             attributes += f' t="{kind}"'.encode()
-        value = escape(text).encode()
         return b'<c r="' + ref + b'"' + attributes + b">" + formula + b"<v>" + value + b"</v></c>"
 
     return _SAVED_FORMULA_CELL.sub(restore, saved)
