@@ -15,6 +15,7 @@ Rules (docs/configuration.md#xlsx):
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
@@ -24,7 +25,6 @@ import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 from xml.etree.ElementTree import ParseError
 
 from openpyxl.utils.exceptions import InvalidFileException
@@ -140,20 +140,13 @@ def opening(path: Path) -> Iterator[None]:
         raise BackendError(f"Cannot read {path}: {exc}") from exc
 
 
-def has_macros(data: bytes | Path) -> bool:
+def has_macros(data: bytes) -> bool:
     """Whether the package carries a VBA project (an .xlsm, whatever its name)."""
-    source = data if isinstance(data, Path) else _Bytes(data)
     try:
-        with zipfile.ZipFile(source) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return VBA_PART in archive.namelist()
     except DAMAGED:
         return False
-
-
-def _Bytes(data: bytes) -> IO[bytes]:
-    import io
-
-    return io.BytesIO(data)
 
 
 def require_writable(path: Path) -> None:
