@@ -46,14 +46,15 @@ def sheet_part(path: Path, title: str) -> str:
 
 
 def put_formula(
-    path: Path, title: str, ref: str, formula: str, result: str, kind: str = ""
+    path: Path, title: str, ref: str, formula: str, result: str, kind: str = "", shared: str = ""
 ) -> None:
     """Make one existing cell a formula with its last calculated result, as Excel and
     LibreOffice save it: `<c r="C2" t="str"><f>…</f><v>…</v></c>` (`t` is str, b, e, or absent
-    for a number)."""
+    for a number; `shared` adds the attributes of a shared formula)."""
     part = sheet_part(path, title)
     kind_attribute = f' t="{kind}"' if kind else ""
-    cell = f'<c r="{ref}"{kind_attribute}><f>{formula}</f><v>{result}</v></c>'.encode()
+    f = f"<f{shared}>{formula}</f>" if formula else f"<f{shared}/>"
+    cell = f'<c r="{ref}"{kind_attribute}>{f}<v>{result}</v></c>'.encode()
 
     def change(parts: dict[str, bytes]) -> None:
         pattern = rf'<c r="{ref}"(?: [^>]*)?(?:/>|>.*?</c>)'.encode()
@@ -68,6 +69,9 @@ def with_formulas(demo_workbook: Path) -> Path:
     """The sample team with formulas in input tabs, each with its saved result: a number,
     text, a boolean and an error."""
     put_formula(demo_workbook, "Health", "C2", "1+2", "3")
+    # a shared formula, as Excel saves a formula filled down: D3 only names the shared one
+    put_formula(demo_workbook, "Health", "D2", "5*2", "10", shared=' t="shared" ref="D2:D3" si="0"')
+    put_formula(demo_workbook, "Health", "D3", "", "10", shared=' t="shared" si="0"')
     put_formula(demo_workbook, "Handoffs", "B2", '"Client"&amp;" report"', "Client report", "str")
     put_formula(demo_workbook, "Team", "C2", "TRUE()", "1", "b")
     put_formula(demo_workbook, "Team", "E2", "1/0", "#DIV/0!", "e")
@@ -82,6 +86,7 @@ def input_cells(path: Path) -> dict[str, list[list[object]]]:
 def test_formula_results_in_input_tabs_survive_every_write(run, with_formulas: Path) -> None:
     before = input_cells(with_formulas)
     assert before["Health"][1][2] == 3 and before["Team"][1][2] is True
+    assert (before["Health"][1][3], before["Health"][2][3]) == (10, 10)
     assert before["Handoffs"][1][1] == "Client report" and before["Team"][1][4] == "#DIV/0!"
 
     run("refresh")
