@@ -5,7 +5,10 @@ backup; and a damaged or encrypted file is refused with a message, never a trace
 from __future__ import annotations
 
 import re
+import signal
 import stat
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from fnmatch import fnmatch
@@ -371,3 +374,49 @@ def test_backups_and_kept_demo_copies_are_git_ignored() -> None:
     patterns = (Path(__file__).parents[1] / ".gitignore").read_text().split()
     for name in ("handoffs.backup.xlsx", "team.backup.xlsm", "handoffs-demo-kept-2026-11-25.xlsx"):
         assert any(fnmatch(name, p.lstrip("/")) for p in patterns), name
+
+
+# Runs `handoffs refresh` in a real process that SIGKILLs itself at an exact moment, found with
+# Python's audit hooks: when a file is about to be opened for writing or renamed onto `target`.
+KILL_WHEN_TOUCHING = """
+import os, signal, sys
+target = os.path.abspath(sys.argv[1])
+def kill_at_target(event, args):
+    if event == "os.rename":
+        path = args[1]
+    elif event == "open" and args[2] & (os.O_WRONLY | os.O_RDWR):
+        path = args[0]
+    else:
+        return
+    if isinstance(path, (str, os.PathLike)) and os.path.abspath(os.fspath(path)) == target:
+        os.kill(os.getpid(), signal.SIGKILL)
+sys.addaudithook(kill_at_target)
+sys.argv = ["handoffs", "--today", "2026-11-25", "refresh"]
+from handoffs.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize("moment", ["handoffs.backup.xlsx", "handoffs.xlsx"])
+def test_a_run_killed_while_writing_leaves_a_whole_workbook_and_backup(
+    run, demo_workbook: Path, moment: str
+) -> None:
+    folder = demo_workbook.parent
+    before = demo_workbook.read_bytes()
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_WHEN_TOUCHING, str(folder / moment)],
+        cwd=folder,
+        capture_output=True,
+        check=False,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+
+    assert demo_workbook.read_bytes() == before
+    backup = folder / "handoffs.backup.xlsx"
+    assert not backup.exists() or backup.read_bytes() == before  # never half a copy
+    assert [p.name for p in folder.glob(".handoffs-*.xlsx")], "the killed write's temporary file"
+
+    run("refresh")
+
+    assert not list(folder.glob(".handoffs-*.xlsx"))
+    assert backup.read_bytes() == before
