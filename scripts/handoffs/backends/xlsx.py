@@ -1,18 +1,16 @@
 """The local .xlsx workbook (the default backend), through openpyxl.
 
-Input tabs are never modified: a write reloads the file, replaces only generated tabs,
-saves to a temporary file beside the workbook and renames it over the original, keeping
-the previous version as `<name>.backup.xlsx`.
+Input tabs are never modified: a write reloads the file, replaces only generated tabs (and only
+tabs marked as generated: a team's own tab of the same name is refused), puts back the saved
+results of the input tabs' formulas, and replaces the file atomically keeping the previous
+version as `<name>.backup.xlsx` (backends/xlsx_file.py). Macro workbooks keep their VBA project.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import tempfile
-import zipfile
-from collections.abc import Iterator, Sequence
+import io
+from collections.abc import Iterator, Sequence, Set
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -23,12 +21,14 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from handoffs.backends import foreign_tab, holds_only, xlsx_file
+from handoffs.backends.xlsx_formula_values import restore_results
 from handoffs.errors import BackendError, ConfigError
 from handoffs.sheet import (
+    GENERATED_PREFIX,
     XLSX_CELL_LIMIT,
     CellValue,
     Formula,
@@ -45,7 +45,6 @@ _DATE_FORMAT = "yyyy-mm-dd"
 _DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 _DROPDOWN_ROWS = 2000
 _MAX_WIDTH = 60
-_UNREADABLE = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, EOFError)
 
 
 class XlsxBackend:
@@ -58,11 +57,13 @@ class XlsxBackend:
 
     @property
     def lock_path(self) -> str:
-        return str(self.path.with_name(f".{self.path.name}.lock"))
+        # Beside the file a symlink points to: one lock whichever path a run was given.
+        target = xlsx_file.target_of(self.path)
+        return str(target.with_name(f".{target.name}.lock"))
 
     @property
     def backup_path(self) -> Path:
-        return self.path.with_name(f"{self.path.stem}.backup{self.path.suffix}")
+        return xlsx_file.backup_of(self.path)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -72,6 +73,11 @@ class XlsxBackend:
         if missing_ok and not self.path.exists():
             return {}
         self._require_file()
+        xlsx_file.check_file(self.path)
+        with xlsx_file.opening(self.path):  # damaged parts can surface while cells are read
+            return self._read(titles)
+
+    def _read(self, titles: Sequence[str]) -> dict[str, RawTab]:
         workbook = self._load(data_only=False)
         tabs: dict[str, RawTab] = {}
         formulas: dict[str, list[tuple[int, int]]] = {}
@@ -88,6 +94,9 @@ class XlsxBackend:
             _fill_cached_values(self._load(data_only=True, read_only=True), tabs, formulas)
         return tabs
 
+    def require_existing(self) -> None:
+        self._require_file()
+
     def _require_file(self) -> None:
         if not self.path.exists():
             raise ConfigError(
@@ -96,23 +105,20 @@ class XlsxBackend:
             )
 
     def _load(self, *, data_only: bool, read_only: bool = False) -> Workbook:
-        try:
-            return load_workbook(self.path, data_only=data_only, read_only=read_only)
-        except PermissionError as exc:
-            raise BackendError(f"Cannot open {self.path}: permission denied.") from exc
-        except _UNREADABLE as exc:
-            raise BackendError(
-                f"{self.path} is not a readable .xlsx workbook ({type(exc).__name__}: {exc}); "
-                f"restore it from {self.backup_path.name} or re-save it from Excel or LibreOffice."
-            ) from exc
-        except OSError as exc:
-            raise BackendError(f"Cannot read {self.path}: {exc}") from exc
+        with xlsx_file.opening(self.path):
+            # From memory: openpyxl leaves the file open when a damaged part stops it.
+            data = io.BytesIO(self.path.read_bytes())
+            return load_workbook(data, data_only=data_only, read_only=read_only)
 
     # -- writing ---------------------------------------------------------------------------
 
     def write_generated(self, tabs: Sequence[TabContent]) -> None:
         self._require_file()
-        with self._editing() as workbook:
+        with self._editing(rewritten={tab.title for tab in tabs}) as workbook:
+            for tab in tabs:  # all checked before any is changed
+                existing = _tab_named(workbook, tab.title)
+                if existing is not None and not _is_generated(existing, tab.header):
+                    raise foreign_tab(existing.title)
             for tab in tabs:
                 _write_tab(workbook, tab)
 
@@ -132,49 +138,40 @@ class XlsxBackend:
                     _add_input_tab(workbook, tab)
 
     @contextmanager
-    def _editing(self, create: bool = False) -> Iterator[Workbook]:
-        """Load the current file, let the caller change it, then replace it atomically."""
+    def _editing(
+        self, create: bool = False, rewritten: Set[str] = frozenset()
+    ) -> Iterator[Workbook]:
+        """Load the current file, let the caller change it, then replace it atomically; the
+        formula results of every tab not `rewritten` are put back after openpyxl's save."""
         self._refuse_if_open_elsewhere()
+        previous: bytes | None = None
         if create:
             workbook = Workbook()
             workbook.remove(workbook.active)
         else:
-            workbook = self._load(data_only=False)
+            xlsx_file.check_file(self.path)
+            xlsx_file.require_writable(self.path)
+            with xlsx_file.opening(self.path):
+                previous = xlsx_file.target_of(self.path).read_bytes()
+                macros = xlsx_file.has_macros(previous)
+                workbook = load_workbook(io.BytesIO(previous), keep_vba=macros)
         yield workbook
-        self._save(workbook, keep_backup=not create)
+        saved = io.BytesIO()
+        workbook.save(saved)
+        content = saved.getvalue()
+        if previous is not None:
+            with xlsx_file.opening(self.path):
+                content = restore_results(content, previous, rewritten)
+        xlsx_file.replace(self.path, content, previous=previous)
 
     def _refuse_if_open_elsewhere(self) -> None:
-        for lock in (f"~${self.path.name}", f".~lock.{self.path.name}#"):
-            if (self.path.parent / lock).exists():
-                raise BackendError(
-                    f"{self.path} is open in Excel or LibreOffice (lock file {lock}); "
-                    "close it there and run again. Nothing was written."
-                )
-
-    def _save(self, workbook: Workbook, keep_backup: bool) -> None:
-        folder = self.path.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{self.path.stem}-", suffix=".xlsx", dir=folder
-        )
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                workbook.save(stream)
-                stream.flush()
-                os.fsync(stream.fileno())
-            if keep_backup:
-                shutil.copymode(self.path, temporary)
-                shutil.copy2(self.path, self.backup_path)
-            else:
-                umask = os.umask(0)
-                os.umask(umask)
-                os.chmod(temporary, 0o666 & ~umask)
-            os.replace(temporary, self.path)
-        except OSError as exc:
-            raise BackendError(f"Cannot write {self.path}: {exc}. Nothing was written.") from exc
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
+        for path in {self.path, xlsx_file.target_of(self.path)}:
+            for lock in (f"~${path.name}", f".~lock.{path.name}#"):
+                if (path.parent / lock).exists():
+                    raise BackendError(
+                        f"{self.path} is open in Excel or LibreOffice (lock file {lock}); "
+                        "close it there and run again. Nothing was written."
+                    )
 
 
 def _sheet_rows(sheet: Worksheet) -> tuple[list[list[Any]], list[tuple[int, int]]]:
@@ -234,10 +231,26 @@ def _set(sheet: Worksheet, row: int, col: int, value: CellValue) -> int:
     return len(value.label if isinstance(value, Link) else str(stored or ""))
 
 
+def _tab_named(workbook: Workbook, title: str) -> Worksheet | None:
+    """The tab with this title, ignoring case (Excel allows only one of them)."""
+    wanted = title.casefold()
+    return next((s for s in workbook.worksheets if s.title.casefold() == wanted), None)
+
+
+def _is_generated(sheet: Worksheet, header: Sequence[str]) -> bool:
+    """Marked by the tool (its note on A1), or holding nothing but that header: a tab an older
+    `init` created unmarked. Anything else is the team's own tab."""
+    comment = sheet["A1"].comment
+    if comment is not None and GENERATED_PREFIX in comment.text:
+        return True
+    return holds_only(sheet.iter_rows(values_only=True), header)
+
+
 def _write_tab(workbook: Workbook, tab: TabContent) -> None:
-    if tab.title in workbook.sheetnames:
-        index = workbook.sheetnames.index(tab.title)
-        workbook.remove(workbook[tab.title])
+    existing = _tab_named(workbook, tab.title)
+    if existing is not None:
+        index = workbook.worksheets.index(existing)
+        workbook.remove(existing)
         sheet = workbook.create_sheet(tab.title, index)
     else:
         sheet = workbook.create_sheet(tab.title)
@@ -291,6 +304,8 @@ def _add_input_tab(workbook: Workbook, tab: NewTab) -> None:
         _set(sheet, 1, c, title)
         sheet.cell(row=1, column=c).font = _BOLD
     sheet.freeze_panes = "A2"
+    if tab.note:  # a generated tab: marked, so that refresh knows it may rewrite it
+        sheet["A1"].comment = Comment(tab.note, "handoffs")
     _size_columns(sheet, [max(len(h), 12) for h in tab.header])
     for column, choices in tab.dropdowns.items():
         letter = get_column_letter(column + 1)
