@@ -271,7 +271,10 @@ def generated_requests(
 
 
 def chart_request(chart: Chart, sheet_id: int, anchor_col: int) -> dict[str, Any]:
-    """A LINE chart over a block: the first column is the x axis, the others one series each."""
+    """A LINE chart over a block: the first column is the x axis, the others one series each.
+
+    As the xlsx chart: straight lines with a marker on each point (months are points, not a
+    curve), a legend naming each series, both axes titled."""
 
     def column(col: int) -> dict[str, Any]:
         source = {
@@ -286,16 +289,24 @@ def chart_request(chart: Chart, sheet_id: int, anchor_col: int) -> dict[str, Any
     left_axis: dict[str, Any] = {"position": "LEFT_AXIS"}
     if chart.y_title:
         left_axis["title"] = chart.y_title
+    bottom_axis: dict[str, Any] = {"position": "BOTTOM_AXIS"}
+    if chart.x_title:
+        bottom_axis["title"] = chart.x_title
     spec = {
         "title": chart.title,
         "basicChart": {
             "chartType": "LINE",
             "legendPosition": "BOTTOM_LEGEND",
             "headerCount": 1,
-            "axis": [{"position": "BOTTOM_AXIS"}, left_axis],
+            "lineSmoothing": False,
+            "axis": [bottom_axis, left_axis],
             "domains": [{"domain": column(chart.first_col)}],
             "series": [
-                {"series": column(col), "targetAxis": "LEFT_AXIS"}
+                {
+                    "series": column(col),
+                    "targetAxis": "LEFT_AXIS",
+                    "pointStyle": {"shape": "CIRCLE", "size": 6},
+                }
                 for col in range(chart.first_col + 1, chart.last_col + 1)
             ],
         },
