@@ -200,6 +200,19 @@ def test_the_chart_has_straight_lines_with_markers_titled_axes_and_a_legend(
     ]
 
 
+def test_summary_text_wraps_in_narrow_columns_as_on_xlsx(make_spreadsheet) -> None:
+    sheet = make_spreadsheet("gsheets")
+    sheet.seed({"Health": [["Month"]]})
+    rows = [["Item", "Value", "Detail"], ["Maturity", "met", "a long sentence " * 10]]
+    summary = TabContent("Summary", rows[0], rows[1:], wrap_widths=(28, 18, 40))
+    sheet.open().write_generated([summary])
+    tab = tab_state(sheet, "Summary")
+    widths = [tab["columnMetadata"][str(c)]["pixelSize"] for c in range(3)]
+    assert widths == [7 * 26 + 16, 7 * 16 + 16, 7 * 38 + 16]
+    detail = tab["cells"]["C2"]["userEnteredFormat"]
+    assert (detail["wrapStrategy"], detail["verticalAlignment"]) == ("WRAP", "TOP")
+
+
 def test_initialize_adds_frozen_headers_dropdowns_and_appends_to_existing_tabs(
     make_spreadsheet,
 ) -> None:

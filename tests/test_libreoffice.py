@@ -52,6 +52,24 @@ def calc(tmp_path_factory: pytest.TempPathFactory) -> Calc:
     return Calc(tmp_path_factory.mktemp("libreoffice-profile"))
 
 
+def test_without_libreoffice_the_tests_skip_and_say_why_but_fail_in_ci(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no soffice, pdftoppm or pdftotext here
+    monkeypatch.delenv("HANDOFFS_REQUIRE_LIBREOFFICE", raising=False)
+    with pytest.raises(pytest.skip.Exception) as skipped:
+        require_tools()
+    reason = (
+        "soffice, pdftoppm, pdftotext not installed: apt-get install libreoffice-calc-nogui "
+        "poppler-utils to run the LibreOffice tests"
+    )
+    assert str(skipped.value) == reason
+    monkeypatch.setenv("HANDOFFS_REQUIRE_LIBREOFFICE", "1")
+    with pytest.raises(pytest.fail.Exception) as failed:
+        require_tools()
+    assert str(failed.value) == f"HANDOFFS_REQUIRE_LIBREOFFICE=1 but {reason}"
+
+
 def config(path: Path) -> Config:
     return Config(sheet=SheetConfig(path=path))
 

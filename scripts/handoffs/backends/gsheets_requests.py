@@ -203,6 +203,17 @@ def _column_widths(sheet_id: int, texts: Sequence[Sequence[str]]) -> list[dict[s
     return requests
 
 
+def _wrapped_columns(sheet_id: int, widths: Sequence[int], rows: int) -> list[dict[str, Any]]:
+    """Fixed widths (characters, as on xlsx) with text wrapped and top-aligned below the
+    header; Sheets fits each row's height to its wrapped text."""
+    requests = _column_widths(sheet_id, [["x" * (width - 2)] for width in widths])
+    body = {"userEnteredFormat": {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}}
+    area = {**_grid(sheet_id, rows, len(widths)), "startRowIndex": 1}
+    fields = "userEnteredFormat(wrapStrategy,verticalAlignment)"
+    requests.append({"repeatCell": {"range": area, "cell": body, "fields": fields}})
+    return requests
+
+
 def _shown(value: CellValue) -> str:
     if value is None:
         return ""
@@ -253,11 +264,14 @@ def generated_requests(
         requests.append(
             {"updateCells": {"range": _grid(sheet_id, rows, cols), "rows": body, "fields": "*"}}
         )
-        columns = [
-            [h, *(_shown(row[c]) for row in tab.rows if c < len(row))]
-            for c, h in enumerate(tab.header)
-        ]
-        requests += _column_widths(sheet_id, columns)
+        if tab.wrap_widths:
+            requests += _wrapped_columns(sheet_id, tab.wrap_widths, rows)
+        else:
+            columns = [
+                [h, *(_shown(row[c]) for row in tab.rows if c < len(row))]
+                for c, h in enumerate(tab.header)
+            ]
+            requests += _column_widths(sheet_id, columns)
         if info is None or not info.protected:
             protected = {
                 "range": {"sheetId": sheet_id},
