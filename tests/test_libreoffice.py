@@ -21,9 +21,9 @@ from openpyxl.worksheet.table import Table
 
 from handoffs.backends.xlsx import XlsxBackend
 from handoffs.config import Config, SheetConfig
-from handoffs.service import add_flag, initialize, input_titles, load, refresh
+from handoffs.service import add_flag, initialize, input_titles, load, refresh, review_prep
 from handoffs.sheet import Link, TabContent
-from handoffs.tabs import SUMMARY_WIDTHS
+from handoffs.tabs import SUMMARY_WIDTHS, review_prep_tab
 from tests.conftest import TODAY
 from tests.libreoffice import (
     PDF_ONE_PAGE_PER_TAB,
@@ -122,7 +122,10 @@ def refreshed(calc: Calc, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
     demo = folder / "demo.xlsx"
     initialize(config(demo), TODAY, demo=True)
     sources = {"demo": demo, "messy": make_messy(folder / "messy.xlsx")}
-    meant = {name: refresh(config(path), TODAY, now=NOW).tabs for name, path in sources.items()}
+    meant = {}
+    for name, path in sources.items():
+        agenda = review_prep(config(path), TODAY, quarterly=True).document
+        meant[name] = [*refresh(config(path), TODAY, now=NOW).tabs, review_prep_tab(agenda)]
     paths = list(sources.values())
     xlsx = calc.convert(paths, XLSX, folder / "by-libreoffice")
     pdf = calc.convert(paths, PDF_ONE_PAGE_PER_TAB, folder / "printed")
@@ -162,6 +165,7 @@ def trimmed(rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
     return out
 
 
+@pytest.mark.xdist_group("libreoffice-refreshed")
 @pytest.mark.parametrize("name", ["demo", "messy"])
 def test_libreoffice_shows_every_generated_cell_the_tool_meant(
     refreshed: dict[str, Converted], name: str
@@ -174,6 +178,7 @@ def test_libreoffice_shows_every_generated_cell_the_tool_meant(
     assert seen.sheetnames == load_workbook(converted.source, read_only=True).sheetnames
 
 
+@pytest.mark.xdist_group("libreoffice-refreshed")
 def test_libreoffice_prints_every_tab_without_a_cell_too_narrow(
     refreshed: dict[str, Converted],
 ) -> None:
@@ -185,12 +190,14 @@ def test_libreoffice_prints_every_tab_without_a_cell_too_narrow(
             assert "###" not in text, f"{converted.source.name} {title}:\n{text}"
 
 
+@pytest.mark.xdist_group("libreoffice-refreshed")
 def test_libreoffice_shows_booleans_as_true_and_false(refreshed: dict[str, Converted]) -> None:
     demo = refreshed["demo"]
     team = page_text(demo.pdf, demo.page_of("Team")).splitlines()
     assert "TRUE" in team[1].split() and "FALSE" in team[2].split()  # Manager, Priya and Marco
 
 
+@pytest.mark.xdist_group("libreoffice-refreshed")
 def test_problem_links_jump_to_the_named_cell_in_libreoffice(
     refreshed: dict[str, Converted],
 ) -> None:
@@ -208,6 +215,7 @@ def test_problem_links_jump_to_the_named_cell_in_libreoffice(
         assert word_at(words, target.x, target.y) == str(seen[tab][cell].value), target
 
 
+@pytest.mark.xdist_group("libreoffice-refreshed")
 def test_summary_chart_is_drawn_beside_the_text_with_a_legend_naming_each_handoff(
     refreshed: dict[str, Converted],
 ) -> None:
@@ -247,10 +255,12 @@ def saved_by_libreoffice(calc: Calc, tmp_path_factory: pytest.TempPathFactory) -
 
 
 def input_rows(path: Path) -> dict[str, list[list[Any]]]:
-    tabs = XlsxBackend(path).read(input_titles())
+    """Every tab people type in: the input tabs and the team's own."""
+    tabs = XlsxBackend(path).read([*input_titles(), "Our notes"])
     return {title: trimmed(tab.rows) for title, tab in tabs.items()}
 
 
+@pytest.mark.xdist_group("libreoffice-typed")
 def test_formulas_saved_by_libreoffice_are_read_by_their_results(
     saved_by_libreoffice: Path,
 ) -> None:
@@ -266,6 +276,7 @@ def test_formulas_saved_by_libreoffice_are_read_by_their_results(
     ]
 
 
+@pytest.mark.xdist_group("libreoffice-typed")
 def test_after_refresh_and_flag_libreoffice_and_the_tool_still_see_every_input_value(
     calc: Calc, saved_by_libreoffice: Path, tmp_path: Path
 ) -> None:
