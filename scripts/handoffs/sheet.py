@@ -96,6 +96,10 @@ class TabContent:
     rows: Sequence[Sequence[CellValue]]
     note: str = GENERATED_NOTE
     chart: Chart | None = None
+    # Column widths in characters, first column first; long text wraps within them (a tab
+    # with a chart keeps its text narrow so the chart beside it is seen without scrolling).
+    # Empty: each column is as wide as its longest text, up to a cap.
+    wrap_widths: Sequence[int] = ()
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ class Chart:
     first_col: int  # 1-based column of the x axis
     last_col: int
     y_title: str = ""
+    x_title: str = ""
 
 
 @dataclass(frozen=True)

@@ -219,6 +219,17 @@ def _column_widths(sheet_id: int, texts: Sequence[Sequence[str]]) -> list[dict[s
     return requests
 
 
+def _wrapped_columns(sheet_id: int, widths: Sequence[int], rows: int) -> list[dict[str, Any]]:
+    """Fixed widths (characters, as on xlsx) with text wrapped and top-aligned below the
+    header; Sheets fits each row's height to its wrapped text."""
+    requests = _column_widths(sheet_id, [["x" * (width - 2)] for width in widths])
+    body = {"userEnteredFormat": {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}}
+    area = {**_grid(sheet_id, rows, len(widths)), "startRowIndex": 1}
+    fields = "userEnteredFormat(wrapStrategy,verticalAlignment)"
+    requests.append({"repeatCell": {"range": area, "cell": body, "fields": fields}})
+    return requests
+
+
 def _shown(value: CellValue) -> str:
     if value is None:
         return ""
@@ -269,11 +280,14 @@ def generated_requests(
         requests.append(
             {"updateCells": {"range": _grid(sheet_id, rows, cols), "rows": body, "fields": "*"}}
         )
-        columns = [
-            [h, *(_shown(row[c]) for row in tab.rows if c < len(row))]
-            for c, h in enumerate(tab.header)
-        ]
-        requests += _column_widths(sheet_id, columns)
+        if tab.wrap_widths:
+            requests += _wrapped_columns(sheet_id, tab.wrap_widths, rows)
+        else:
+            columns = [
+                [h, *(_shown(row[c]) for row in tab.rows if c < len(row))]
+                for c, h in enumerate(tab.header)
+            ]
+            requests += _column_widths(sheet_id, columns)
         if info is None or not info.protected:
             requests.append(_generated_mark(sheet_id))
         if tab.chart:
@@ -288,7 +302,10 @@ def _generated_mark(sheet_id: int) -> dict[str, Any]:
 
 
 def chart_request(chart: Chart, sheet_id: int, anchor_col: int) -> dict[str, Any]:
-    """A LINE chart over a block: the first column is the x axis, the others one series each."""
+    """A LINE chart over a block: the first column is the x axis, the others one series each.
+
+    As the xlsx chart: straight lines with a marker on each point (months are points, not a
+    curve), a legend naming each series, both axes titled."""
 
     def column(col: int) -> dict[str, Any]:
         source = {
@@ -303,16 +320,24 @@ def chart_request(chart: Chart, sheet_id: int, anchor_col: int) -> dict[str, Any
     left_axis: dict[str, Any] = {"position": "LEFT_AXIS"}
     if chart.y_title:
         left_axis["title"] = chart.y_title
+    bottom_axis: dict[str, Any] = {"position": "BOTTOM_AXIS"}
+    if chart.x_title:
+        bottom_axis["title"] = chart.x_title
     spec = {
         "title": chart.title,
         "basicChart": {
             "chartType": "LINE",
             "legendPosition": "BOTTOM_LEGEND",
             "headerCount": 1,
-            "axis": [{"position": "BOTTOM_AXIS"}, left_axis],
+            "lineSmoothing": False,
+            "axis": [bottom_axis, left_axis],
             "domains": [{"domain": column(chart.first_col)}],
             "series": [
-                {"series": column(col), "targetAxis": "LEFT_AXIS"}
+                {
+                    "series": column(col),
+                    "targetAxis": "LEFT_AXIS",
+                    "pointStyle": {"shape": "CIRCLE", "size": 6},
+                }
                 for col in range(chart.first_col + 1, chart.last_col + 1)
             ],
         },
