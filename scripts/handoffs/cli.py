@@ -36,9 +36,9 @@ class HandoffsGroup(click.Group):
         try:
             outcome = super().invoke(ctx)
         except HandoffsError as error:
-            if error.silent:
-                ctx.exit(error.exit_code)
-            raise CommandError(error) from error
+            if not error.silent:
+                raise CommandError(error) from error
+            outcome = error  # exit with its code, saying nothing
         code = getattr(outcome, "exit_code", 0)
         if code:
             ctx.exit(code)
