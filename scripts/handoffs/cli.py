@@ -153,9 +153,10 @@ def validate(settings: Settings) -> None:
 @click.option(
     "--strict", is_flag=True, help="Exit 1 when the data has errors (tabs are still written)."
 )
+@click.option("--notify", is_flag=True, help="Then send what is new, as `handoffs notify` does.")
 @click.pass_obj
 def refresh(
-    settings: Settings, month: str | None, quiet: bool, dry_run: bool, strict: bool
+    settings: Settings, month: str | None, quiet: bool, dry_run: bool, strict: bool, notify: bool
 ) -> None:
     """Validate, compute the figures and rewrite the generated tabs in one write.
 
@@ -163,7 +164,7 @@ def refresh(
     Example:
       handoffs refresh
       handoffs refresh --month 2026-10 --dry-run
-      */30 * * * * cd /srv/team && handoffs refresh --quiet
+      */30 * * * * cd /srv/team && handoffs refresh --quiet --notify
     """
     from handoffs.render import refresh_text
     from handoffs.service import refresh as run_refresh
@@ -174,10 +175,13 @@ def refresh(
         month=month,
         dry_run=dry_run,
         progress=_progress(not quiet),
+        notify=notify,
     )
     errors = outcome.dataset.report.errors
     if not quiet:
         click.echo(refresh_text(outcome))
+    if outcome.notices is not None:
+        _report_notices(outcome.notices, dry_run=dry_run, quiet=quiet)
     elif errors:
         click.echo(
             f"handoffs refresh: {errors} data errors in {outcome.location}; "
@@ -186,6 +190,39 @@ def refresh(
         )
     if strict and errors:
         sys.exit(1)
+
+
+def _report_notices(outcome: Any, *, dry_run: bool, quiet: bool) -> None:
+    """Print the dry run's messages or what was sent; a failed channel ends with exit 5."""
+    from handoffs.notify_run import dry_run_text, sent_text
+
+    if dry_run:
+        click.echo(dry_run_text(outcome), nl=False)
+    elif not quiet:
+        click.echo(sent_text(outcome))
+    error = outcome.error()
+    if error is not None:
+        raise error
+
+
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="Print the messages that would go out; send nothing.")
+@click.option("--quiet", is_flag=True, help="Print nothing unless something is wrong (for cron).")
+@click.pass_obj
+def notify(settings: Settings, dry_run: bool, quiet: bool) -> None:
+    """Send what is new to the team's channels and to each person it concerns, once.
+
+    What was sent is recorded in the Notices tab; see docs/notices.md.
+
+    \b
+    Example:
+      handoffs notify --dry-run
+      handoffs refresh --quiet --notify     # the cron line
+    """
+    from handoffs.service import notify as run_notify
+
+    outcome = run_notify(settings.config(), settings.today, dry_run=dry_run, now=settings.now())
+    _report_notices(outcome, dry_run=dry_run, quiet=quiet)
 
 
 def _emit(text: str, output: str | None) -> None:

@@ -47,12 +47,23 @@ class TemplatesConfig:
 
 
 @dataclass(frozen=True)
+class NotifyConfig:
+    """Apprise URLs for notices (docs/notices.md); `${NAME}` is expanded only when sending."""
+
+    team: tuple[str, ...] = ()
+    email: str = ""
+    worse_by_hours: float = 2.0
+    retry_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
 class Config:
     sheet: SheetConfig = field(default_factory=SheetConfig)
     review: ReviewConfig = field(default_factory=ReviewConfig)
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
     compression: CompressionConfig = field(default_factory=CompressionConfig)
     templates: TemplatesConfig = field(default_factory=TemplatesConfig)
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
     source: Path | None = None  # the file it came from, None for built-in defaults
 
 
@@ -62,6 +73,7 @@ _SECTIONS: dict[str, type] = {
     "scoring": ScoringConfig,
     "compression": CompressionConfig,
     "templates": TemplatesConfig,
+    "notify": NotifyConfig,
 }
 _BACKENDS = ("xlsx", "gsheets")
 
@@ -152,6 +164,12 @@ def _coerce(value: Any, type_name: Any, label: str, path: Path) -> Any:
         if not isinstance(value, str):
             raise ConfigError(f'{path}: {label} must be a path in quotes, e.g. "handoffs.xlsx".')
         return Path(value).expanduser()
+    if expected.startswith("tuple[str"):  # a list of text, e.g. [notify] team
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f'{path}: {label} must be a list of text, e.g. ["slack://…"].')
+        return tuple(value)
     if expected == "str":
         if not isinstance(value, str):
             raise ConfigError(f"{path}: {label} must be text in quotes.")

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pandas-backed modules are imported lazily, inside the use c
     from handoffs.figures import Period
     from handoffs.flags import FlagsHeader
     from handoffs.notes import NoteCheck
+    from handoffs.notify_run import Channels, NoticeOutcome
     from handoffs.validate import Dataset
 
 Progress = Callable[[str], None]
@@ -56,19 +57,22 @@ def input_titles() -> list[str]:
 class Loaded:
     dataset: Dataset
     flags_header: FlagsHeader | None  # the Flags header order to remember in the Summary
+    extras: dict[str, RawTab] = field(default_factory=dict)  # other tabs read in the same pass
 
 
-def load_sheet(backend: Backend, today: dt.date) -> Loaded:
-    """Read every input tab and the Summary in one pass, validate, and compare the Flags header
-    with the order the last refresh remembered (a change is a warning)."""
+def load_sheet(backend: Backend, today: dt.date, extra: Sequence[str] = ()) -> Loaded:
+    """Read every input tab, the Summary and any `extra` tabs in one pass, validate, and
+    compare the Flags header with the order the last refresh remembered (a change is a
+    warning)."""
     from handoffs.flags import track, with_header_warning
     from handoffs.validate import validate
 
     summary = generated_tabs()["summary"].title
-    raw = backend.read([*input_titles(), summary])
+    raw = backend.read([*input_titles(), summary, *extra])
     dataset = validate(raw, today)
     state = track(dataset.headers["flags"], raw.get(summary), today)
-    return Loaded(with_header_warning(dataset, state), state)
+    extras = {title: raw[title] for title in extra if title in raw}
+    return Loaded(with_header_warning(dataset, state), state, extras)
 
 
 def load(backend: Backend, today: dt.date) -> Dataset:
@@ -101,6 +105,7 @@ class RefreshOutcome:
     tabs: list[TabContent]
     written: bool
     location: str
+    notices: NoticeOutcome | None = None  # with notify=True
 
 
 def refresh(
@@ -111,15 +116,18 @@ def refresh(
     dry_run: bool = False,
     now: dt.datetime | None = None,
     progress: Progress = _quiet,
+    notify: bool = False,
 ) -> RefreshOutcome:
-    """Validate, compute the figures and rewrite every generated tab in one write."""
+    """Validate, compute the figures and rewrite every generated tab in one write. `notify`:
+    also send what is new (docs/notices.md) and record it in the Notices tab, in that write."""
     from handoffs.figures import Period, default_period
     from handoffs.tabs import build_tabs
 
+    channels = notify_channels(config) if notify else None
     backend = open_backend(config)
     with run_lock(backend):
         progress("reading the spreadsheet")
-        loaded = load_sheet(backend, today)
+        loaded = load_sheet(backend, today, _notices_tabs() if notify else ())
         dataset = loaded.dataset
         period = Period.parse(month) if month else default_period(dataset)
         if period is not None and period.months != 1:
@@ -135,10 +143,77 @@ def refresh(
             notes_folder=folder,
             flags_header=loaded.flags_header,
         )
+        notices = None
+        if channels is not None:
+            progress("sending notices")
+            notices = _send_notices(config, backend, loaded, channels, now, dry_run)
         if not dry_run:
             progress("writing the generated tabs")
-            backend.write_generated(tabs)
-    return RefreshOutcome(dataset, period, tabs, not dry_run, backend.location)
+            backend.write_generated([*tabs, *([notices.tab] if notices and notices.tab else [])])
+    return RefreshOutcome(dataset, period, tabs, not dry_run, backend.location, notices)
+
+
+# -- notices (docs/notices.md) -----------------------------------------------------------------
+
+
+def notify_channels(config: Config) -> Channels:
+    """The configured channels, checked before anything is read or sent (exit 2 otherwise)."""
+    from handoffs.notify_run import Channels
+
+    channels = Channels.of(config)
+    if not channels.team and channels.email is None:
+        raise ConfigError(
+            'Nothing to notify: add [notify] team = ["<Apprise URL>", …] and/or '
+            'email = "mailto://…" to the config (see config.example.toml).'
+        )
+    return channels
+
+
+def _notices_tabs() -> tuple[str]:
+    from handoffs.notices import notices_title
+
+    return (notices_title(),)
+
+
+def _send_notices(
+    config: Config,
+    backend: Backend,
+    loaded: Loaded,
+    channels: Channels,
+    now: dt.datetime | None,
+    dry_run: bool,
+) -> NoticeOutcome:
+    from handoffs.figures import team_share
+    from handoffs.maturity import assess
+    from handoffs.notify_run import run_notices
+
+    dataset = loaded.dataset
+    notes, folder = read_notes(config)
+    maturity = assess(dataset, config, team_share(dataset), notes, folder).label
+    return run_notices(
+        dataset,
+        loaded.extras.get(_notices_tabs()[0]),
+        config,
+        channels,
+        backend.tab_url,
+        (now or dt.datetime.now()).replace(microsecond=0),
+        maturity,
+        dry_run=dry_run,
+    )
+
+
+def notify(
+    config: Config, today: dt.date, *, dry_run: bool = False, now: dt.datetime | None = None
+) -> NoticeOutcome:
+    """Send what is new since the Notices tab and record it there (one write)."""
+    channels = notify_channels(config)
+    backend = open_backend(config)
+    with run_lock(backend):
+        loaded = load_sheet(backend, today, _notices_tabs())
+        outcome = _send_notices(config, backend, loaded, channels, now, dry_run)
+        if outcome.tab is not None and not dry_run:
+            backend.write_generated([outcome.tab])
+    return outcome
 
 
 def check(config: Config, today: dt.date) -> Dataset:

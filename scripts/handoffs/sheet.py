@@ -115,6 +115,10 @@ class Backend(Protocol):
         """A local file that serialises runs against this spreadsheet."""
         ...
 
+    def tab_url(self, title: str) -> str:
+        """Where people open this tab (a URL, or the workbook's path), for notices."""
+        ...
+
     def read(
         self, titles: Sequence[str], *, missing_ok: bool = False, merges: bool = True
     ) -> dict[str, RawTab]:
