@@ -2,7 +2,8 @@
 a login and keeps every e-mail, and an HTTP server that keeps every webhook post (Apprise's
 json:// and form:// send here). Tests switch them down and up to play an outage.
 
-Fixtures: `mail_server`, `webhook` (import them into a test module).
+Fixtures: `mail_server`, `webhook` (import them into a test module); `running_webhook()` and
+`running_mail_server()` are the same servers as context managers (benchmarks use them).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -72,8 +74,8 @@ class MailServer:
     refuse: bool = False  # True: every message is refused with 451
 
 
-@pytest.fixture
-def webhook() -> Iterator[Webhook]:
+@contextmanager
+def running_webhook() -> Iterator[Webhook]:
     hook: Webhook
 
     class Handler(BaseHTTPRequestHandler):
@@ -105,8 +107,8 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def mail_server() -> Iterator[MailServer]:
+@contextmanager
+def running_mail_server() -> Iterator[MailServer]:
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult
 
@@ -135,3 +137,15 @@ def mail_server() -> Iterator[MailServer]:
     controller.start()
     yield box
     controller.stop()
+
+
+@pytest.fixture
+def webhook() -> Iterator[Webhook]:
+    with running_webhook() as hook:
+        yield hook
+
+
+@pytest.fixture
+def mail_server() -> Iterator[MailServer]:
+    with running_mail_server() as box:
+        yield box

@@ -7,12 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+import socket
+import time
+import tomllib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import Result
 
+from handoffs.config import parse_config
+from handoffs.notify_run import Channels
 from tests.conftest import Spreadsheet
 from tests.notify_servers import MailServer, Webhook, mail_server, webhook
 
@@ -174,8 +181,9 @@ def test_first_run_sends_the_digest_and_personal_notices_and_records_them(
     assert again.stdout == "Nothing new to notify.\n"
     assert (len(webhook.posts), len(mail_server.mails)) == (1, 1)
     assert team_sheet.snapshot() == before  # nothing new: nothing written either
-    tabs = team_sheet.read("Notices", *TABS)
-    no_secret_in(result.output, again.output, repr(tabs))
+    tabs = repr(team_sheet.read("Notices", *TABS))
+    no_secret_in(result.output, again.output, tabs)
+    assert "127.0.0.1" not in tabs and "json://" not in tabs  # channels go by kind, never URL
 
 
 def text_hash(text: str) -> str:
@@ -327,8 +335,70 @@ def test_an_edited_or_deleted_notices_tab_means_at_most_one_more_message(
     assert (len(webhook.posts), len(mail_server.mails)) == (2, 2)
 
 
-def test_the_notices_tab_holds_no_url_and_no_password(team_sheet: Spreadsheet, run: Any) -> None:
-    run("notify", config=team_sheet.config)
-    text = repr(team_sheet.read("Notices"))
-    assert "127.0.0.1" not in text and "json://" not in text
-    no_secret_in(text)
+@pytest.fixture
+def workbook(
+    make_spreadsheet: Any, webhook: Webhook, mail_server: MailServer, monkeypatch: Any
+) -> Spreadsheet:
+    monkeypatch.setenv("SMTP_PASSWORD", PASSWORD)
+    sheet = make_spreadsheet("xlsx")
+    sheet.seed(TABS)
+    return sheet
+
+
+@pytest.mark.parametrize("fault", ["timeout", "refused"])
+def test_a_channel_that_times_out_or_refuses_is_retried_within_the_budget_then_exit_5(
+    workbook: Spreadsheet, webhook: Webhook, mail_server: MailServer, run: Any, fault: str
+) -> None:
+    if fault == "timeout":
+        silent = socket.socket()  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        url = f"json://127.0.0.1:{silent.getsockname()[1]}/hook"
+    else:
+        with socket.socket() as closed:
+            closed.bind(("127.0.0.1", 0))
+            url = f"json://127.0.0.1:{closed.getsockname()[1]}/hook"
+    configure(workbook, webhook, mail_server, url)
+    started = time.monotonic()
+    failed = run("notify", config=workbook.config, expect=5)
+    assert time.monotonic() - started < 5  # retry_seconds = 0.3 bounds Apprise's own timeouts
+    assert "Could not deliver notices to json (team 1) after retrying" in failed.stderr
+    assert len(mail_server.mails) == 1
+    if fault == "timeout":
+        silent.close()
+
+
+def test_people_who_cannot_be_written_to_are_counted_in_the_digest_once(
+    workbook: Spreadsheet, webhook: Webhook, mail_server: MailServer, run: Any
+) -> None:
+    team = [*TEAM, ["ben ode", "Writer", False, "ben2@example.org"]]  # Ben twice
+    reviews = [*REVIEWS, ["2026-Q3", "RPT-02", "x", "format change", "Shorter summary",
+                          "di park", dt.date(2026, 11, 20), "in progress"]]  # fmt: skip
+    flags = [*FLAGS, [dt.datetime(2026, 9, 1, 8, 0), "Ben Ode", "RPT-02", "Late", None,
+                      "accepted", dt.date(2026, 9, 5)]]  # fmt: skip
+    workbook.seed({**TABS, "Team": team, "Reviews": reviews, "Flags": flags})
+    configure(workbook, webhook, mail_server)
+    run("notify", config=workbook.config)
+    assert (
+        webhook.posts[0]
+        .json["message"]
+        .endswith(
+            "Personal notices not sent: 3 (1 no E-mail in the Team tab, 1 not in the Team tab, "
+            "1 the person appears twice in the Team tab)."
+        )
+    )
+    assert [m.recipients for m in mail_server.mails] == [["ana@example.org"]]
+    run("notify", config=workbook.config)
+    assert len(webhook.posts) == 1  # skipped people alone are no news
+
+
+def test_the_readme_channel_examples_are_urls_apprise_accepts() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    notices = readme[readme.index("## Notices") :]
+    block = re.search(r"```toml\n(.*?)```", notices, re.DOTALL)
+    assert block is not None
+    config = parse_config(tomllib.loads(block.group(1)), Path("README.md"))
+    names = set(re.findall(r"\$\{([A-Z_]+)\}", block.group(1)))
+    channels = Channels.of(config, {name: "example" for name in names})
+    assert [c.kind for c in channels.team] == ["slack", "workflows", "gchat"]
+    assert channels.email is not None and channels.email.kind == "mailtos"

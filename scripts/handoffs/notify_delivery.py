@@ -8,7 +8,8 @@ commands that send nothing never need the secrets.
 Retries: Apprise reports only success or failure, so every failure (timeout, refused
 connection, a 4xx/5xx answer) is retried with exponential backoff and full jitter, bounded by
 one time budget (`[notify] retry_seconds`) shared by every message of the run; each attempt's
-connect and read timeouts are cut to what is left of the budget.
+connect and read timeouts are cut to what is left of the budget (but a message whose turn comes
+after the budget ran out still gets one try of a couple of seconds).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 EMAIL_SCHEMES = ("mailto", "mailtos")
 ATTEMPT_TIMEOUT = 10.0
+LAST_TRY_TIMEOUT = 2.0  # a channel reached after the budget ran out still gets one fair try
 APPRISE_WIKI = "https://github.com/caronc/apprise/wiki"
 
 # Apprise logs URLs (partly masked) and server replies; none of it may reach a terminal or a
@@ -144,7 +146,8 @@ class Sender:
         attempt = 0
         while True:
             plugin = _plugin(url)
-            timeout = max(0.05, min(ATTEMPT_TIMEOUT, self.remaining))
+            floor = min(LAST_TRY_TIMEOUT, self.budget_seconds)
+            timeout = min(ATTEMPT_TIMEOUT, max(floor, self.remaining))
             plugin.socket_connect_timeout = plugin.socket_read_timeout = timeout
             if channel.kind in EMAIL_SCHEMES:
                 plugin.notify_format = apprise.NotifyFormat.TEXT
