@@ -149,10 +149,15 @@ class Sender:
             floor = min(LAST_TRY_TIMEOUT, self.budget_seconds)
             timeout = min(ATTEMPT_TIMEOUT, max(floor, self.remaining))
             plugin.socket_connect_timeout = plugin.socket_read_timeout = timeout
+            # Messages are written to read the same as plain text and as Markdown. Declared as
+            # Markdown, chat services show them as they are (declared as text, Apprise would
+            # backslash-escape every parenthesis and dot for them); e-mail stays plain text.
+            text = apprise.NotifyFormat.TEXT
+            body_format = text if channel.kind in EMAIL_SCHEMES else apprise.NotifyFormat.MARKDOWN
             if channel.kind in EMAIL_SCHEMES:
-                plugin.notify_format = apprise.NotifyFormat.TEXT
+                plugin.notify_format = text
             self.attempts += 1
-            if plugin.notify(body=body, title=title, body_format=apprise.NotifyFormat.TEXT):
+            if plugin.notify(body=body, title=title, body_format=body_format):
                 return True
             delay = self.rng() * min(cap, first_delay * 2**attempt)
             if self.remaining - delay <= 0:
