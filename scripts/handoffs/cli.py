@@ -15,6 +15,7 @@ import click
 from handoffs import __version__
 from handoffs.config import Config, load_config
 from handoffs.errors import HandoffsError
+from handoffs.printable import printable
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -23,7 +24,7 @@ class CommandError(click.ClickException):
     """A HandoffsError on its way out, with the exit code DESIGN §4 gives it."""
 
     def __init__(self, error: HandoffsError) -> None:
-        super().__init__(str(error))
+        super().__init__(printable(str(error)))  # messages can quote cells
         self.exit_code = error.exit_code  # type: ignore[misc]
 
 
@@ -226,14 +227,15 @@ def notify(settings: Settings, dry_run: bool, quiet: bool) -> None:
 
 
 def _emit(text: str, output: str | None) -> None:
-    """Print `text`, or write it to `output` (UTF-8) and say so on stderr."""
+    """Print `text`, or write it to `output` (UTF-8) and say so on stderr; cell text in it
+    is shown escaped either way."""
+    text = printable(text)
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise click.FileError(output, str(exc)) from exc
+    from handoffs.output_file import write_output
+
+    write_output(Path(output), text)
     click.echo(f"Wrote {output}.", err=True)
 
 
@@ -301,7 +303,7 @@ def review_prep(
         write=not no_write,
     )
     if fmt == "json":
-        text = json.dumps(outcome.agenda, ensure_ascii=False, indent=2) + "\n"
+        text = printable(json.dumps(outcome.agenda, ensure_ascii=False, indent=2), json=True) + "\n"
     else:
         from handoffs.document import to_markdown
 
@@ -333,7 +335,7 @@ def flag(settings: Settings, handoff: str, what: str, fix: str | None, by: str |
         settings.config(), settings.now(), handoff=handoff, what=what, fix=fix, by=by
     )
     click.echo(
-        f"Flagged {outcome.handoff_id} at {outcome.flagged_at:%Y-%m-%d %H:%M} in the Flags tab "
+        f"Flagged {printable(outcome.handoff_id)} at {outcome.flagged_at:%Y-%m-%d %H:%M} in the Flags tab "
         f"of {outcome.location}; it comes up at the next monthly alignment check."
     )
 
@@ -391,7 +393,7 @@ def check_note(settings: Settings, note: str, handoff: str) -> None:
     from handoffs.service import check_note as run_check
 
     result, handoff_id = run_check(settings.config(), settings.today, Path(note), handoff)
-    click.echo(check_text(result, handoff_id))
+    click.echo(printable(check_text(result, handoff_id)))
     if not result.complete:
         sys.exit(1)
 

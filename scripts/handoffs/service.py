@@ -13,7 +13,7 @@ from handoffs.backends import open_backend
 from handoffs.config import Config
 from handoffs.errors import ConfigError, LockedError
 from handoffs.schema import TabSchema, generated_tabs, input_schemas, normalise_header
-from handoffs.sheet import Backend, CellValue, NewTab, RawTab, TabContent
+from handoffs.sheet import XLSX_CELL_LIMIT, Backend, CellValue, NewTab, RawTab, TabContent
 
 if TYPE_CHECKING:  # pandas-backed modules are imported lazily, inside the use cases
     from handoffs.document import Document
@@ -354,6 +354,12 @@ def add_flag(
     what, fix, by = what.strip(), (fix or "").strip() or None, (by or "").strip() or None
     if not what:
         raise ConfigError("--what is empty; say in one sentence what went wrong at the handoff.")
+    for option, text in (("--what", what), ("--fix", fix), ("--by", by)):
+        if text is not None and len(text) > XLSX_CELL_LIMIT:  # a cell would cut it short
+            raise ConfigError(
+                f"{option} is {len(text):,} characters; a spreadsheet cell holds at most "
+                f"{XLSX_CELL_LIMIT:,}. Shorten it, and put long details in a document it names."
+            )
     schemas = input_schemas()
     titles = (schemas["handoffs"].title, schemas["flags"].title)
     backend = open_backend(config)

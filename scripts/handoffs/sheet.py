@@ -21,6 +21,21 @@ def column_letter(col: int) -> str:
     return letters
 
 
+# The most text one cell holds: Google refuses a write with a longer cell (the whole write
+# fails), Excel cannot open a longer one. See docs/spreadsheet.md#generated-tabs.
+GOOGLE_SHEETS_CELL_LIMIT = 50_000
+XLSX_CELL_LIMIT = 32_767
+
+
+def fit_cell(text: str, limit: int) -> str:
+    """Generated text as one cell of at most `limit` characters: longer text is cut and ends
+    with a visible marker saying how long it was, so the rest of the write still happens."""
+    if len(text) <= limit:
+        return text
+    marker = f"… [truncated: {len(text):,} characters]"
+    return text[: limit - len(marker)] + marker
+
+
 @dataclass(frozen=True)
 class FormulaWithoutValue:
     """A formula cell whose last calculated value was not saved with the file."""

@@ -314,7 +314,8 @@ class GoogleSheetsBackend:
             )
         return (
             f"Google Sheets kept failing ({error.reason}) for {error.seconds:.1f} s over "
-            f"{error.attempts} attempts; gave up. {outcome} {advice}"
+            f"{error.attempts} attempt{'' if error.attempts == 1 else 's'}; gave up. "
+            f"{outcome} {advice}"
         )
 
     def _refused(self, error: APIError) -> str:

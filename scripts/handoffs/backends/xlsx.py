@@ -28,7 +28,17 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from handoffs.errors import BackendError, ConfigError
-from handoffs.sheet import CellValue, Formula, FormulaWithoutValue, Link, NewTab, RawTab, TabContent
+from handoffs.sheet import (
+    XLSX_CELL_LIMIT,
+    CellValue,
+    Formula,
+    FormulaWithoutValue,
+    Link,
+    NewTab,
+    RawTab,
+    TabContent,
+    fit_cell,
+)
 
 _BOLD = Font(bold=True)
 _DATE_FORMAT = "yyyy-mm-dd"
@@ -213,7 +223,7 @@ def _cell_value(value: CellValue) -> tuple[Any, str | None]:
     if isinstance(value, dt.date):
         return value, _DATE_FORMAT
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value), None
+        return fit_cell(ILLEGAL_CHARACTERS_RE.sub("", value), XLSX_CELL_LIMIT), None
     return value, None
 
 
