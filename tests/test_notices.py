@@ -90,3 +90,7 @@ def test_data_errors_and_maturity_are_told_again_only_when_they_change() -> None
     assert not ledger.is_new("slack (team 1)", Notice("problems", "problems|3", ""))
     assert ledger.is_new("slack (team 1)", Notice("problems", "problems|4", ""))
     assert ledger.is_new("json (team 2)", Notice("problems", "problems|3", ""))
+
+
+def test_control_characters_and_bidi_overrides_never_reach_a_message() -> None:
+    assert quoted("pay\u202eevil\x1b[2J\x85 now\u2028later") == "“pay evil [2J now later”"

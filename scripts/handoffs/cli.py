@@ -198,7 +198,7 @@ def _report_notices(outcome: Any, *, dry_run: bool, quiet: bool) -> None:
     from handoffs.notify_run import dry_run_text, sent_text
 
     if dry_run:
-        click.echo(dry_run_text(outcome), nl=False)
+        click.echo(printable(dry_run_text(outcome)), nl=False)
     elif not quiet:
         click.echo(sent_text(outcome))
     error = outcome.error()

@@ -3,7 +3,8 @@ of fact, each fact on one line, and where in the sheet to look. Plain text that 
 Slack, Teams and Google Chat Markdown. Pure: no I/O.
 
 Text people typed in the sheet is quoted as text: newlines and tabs become spaces, angle
-brackets and backticks are replaced by look-alikes, and channel-wide mentions (@channel, @here,
+brackets and backticks are replaced by look-alikes, control characters and bidirectional
+overrides are dropped, and channel-wide mentions (@channel, @here,
 @everyone, <!everyone>) lose their power; it is cut with an ellipsis, so one notice is always
 one line and a message never splits a notice.
 """
@@ -21,7 +22,9 @@ if TYPE_CHECKING:
 QUOTED_CHARS = 280
 TITLE_PREFIX = "Handoffs: "
 _MENTION = re.compile(r"@(?=(channel|here|everyone|all|group)\b)", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+# Control characters, line and paragraph separators, and the invisible bidirectional marks and
+# overrides that make a line read differently from what it is.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 _LOOKALIKE = str.maketrans({"<": "‹", ">": "›", "`": "'"})
 
 
