@@ -94,3 +94,21 @@ def test_data_errors_and_maturity_are_told_again_only_when_they_change() -> None
 
 def test_control_characters_and_bidi_overrides_never_reach_a_message() -> None:
     assert quoted("pay\u202eevil\x1b[2J\x85 now\u2028later") == "“pay evil [2J now later”"
+
+
+def test_a_handoff_is_getting_worse_when_its_hours_rose_by_worse_by_hours_or_more() -> None:
+    health = [
+        TABS["Health"][0],
+        ["2026-09", "RPT-01", 1, 0, 0],
+        ["2026-10", "RPT-01", 2, 0, 0],  # 2.0 → 4.0 hours: up 2.0, the threshold
+        ["2026-09", "RPT-02", 1, 0, 0],
+        ["2026-10", "RPT-02", 1, 60, 0],  # up 1.0: not enough
+    ]
+    ds = validate({t: RawTab(t, rows) for t, rows in {**TABS, "Health": health}.items()}, TODAY)
+    worse = [n for n in find_facts(ds, Config(), None).team if n.kind == "worse"]
+    assert [(n.key, n.line) for n in worse] == [
+        (
+            "worse|RPT-01|2026-10",
+            "RPT-01 (Analyst → Writer): 4.0 hours lost in 2026-10, up 2.0 from 2026-09",
+        )
+    ]
