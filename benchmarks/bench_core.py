@@ -59,14 +59,15 @@ def make_tabs(handoffs: int, months: int) -> dict:
 
 def run_once(handoffs: int, months: int) -> dict:
     from handoffs.config import Config
-    from handoffs.figures import default_period
+    from handoffs.figures import with_hours
+    from handoffs.periods import default_period
     from handoffs.tabs import build_tabs
     from handoffs.validate import validate
 
     tabs = make_tabs(handoffs, months)
     rows = handoffs * months
     start = time.perf_counter()
-    dataset = validate(tabs, TODAY)
+    dataset = with_hours(validate(tabs, TODAY), Config().scoring)
     validated = time.perf_counter()
     period = default_period(dataset)
     generated = build_tabs(dataset, period, Config(), dt.datetime(2026, 11, 25, 6, 0))

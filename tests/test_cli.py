@@ -175,7 +175,7 @@ def test_bad_today_is_a_usage_error(run) -> None:
 
     result = CliRunner().invoke(cli, ["--today", "25/11/2026", "validate"])
     assert result.exit_code == 2
-    assert "'25/11/2026' does not match the format '%Y-%m-%d'" in result.stderr
+    assert "--today '25/11/2026' is not a date; type it as YYYY-MM-DD" in result.stderr
 
 
 def test_every_command_has_help_with_an_example(run) -> None:

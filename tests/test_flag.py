@@ -13,7 +13,7 @@ from filelock import FileLock
 from openpyxl import load_workbook
 
 from handoffs.config import load_config
-from handoffs.service import check, refresh
+from handoffs.service import refresh, validate_sheet
 from tests.builders import grids, handoff, member
 from tests.conftest import TODAY, Spreadsheet, serial_number
 
@@ -141,7 +141,7 @@ def summary_items(sheet: Spreadsheet) -> dict[str, list]:
 
 
 def flags_warnings(sheet: Spreadsheet, day: dt.date) -> list[str]:
-    report = check(load_config(str(sheet.config)), day).report
+    report = validate_sheet(load_config(str(sheet.config)), day).dataset.report
     return [p.message for p in report if p.tab == "Flags" and p.cell == "A1:H1"]
 
 

@@ -7,16 +7,23 @@ import datetime as dt
 import random
 
 from handoffs.config import Config
+from handoffs.figures import with_hours
 from handoffs.notice_text import compose, quoted
 from handoffs.notices import Ledger, Notice, SentRow, find_facts, read_sent
 from handoffs.sheet import RawTab
-from handoffs.validate import validate
+from handoffs.validate import Dataset, validate
 from tests.conftest import TODAY
 from tests.test_notify_e2e import TABS
 
 
+def validated(tabs: dict[str, list[list[object]]]) -> Dataset:
+    """The tabs as the use cases see them: validated, with each Health row's hours lost."""
+    raw = {title: RawTab(title, rows) for title, rows in tabs.items()}
+    return with_hours(validate(raw, TODAY), Config().scoring)
+
+
 def facts_of(tabs: dict[str, list[list[object]]]) -> list[str]:
-    ds = validate({title: RawTab(title, rows) for title, rows in tabs.items()}, TODAY)
+    ds = validated(tabs)
     facts = find_facts(ds, Config(), "Developing")
     return sorted(n.key for n in [*facts.team, *facts.personal])
 
@@ -104,7 +111,7 @@ def test_a_handoff_is_getting_worse_when_its_hours_rose_by_worse_by_hours_or_mor
         ["2026-09", "RPT-02", 1, 0, 0],
         ["2026-10", "RPT-02", 1, 60, 0],  # up 1.0: not enough
     ]
-    ds = validate({t: RawTab(t, rows) for t, rows in {**TABS, "Health": health}.items()}, TODAY)
+    ds = validated({**TABS, "Health": health})
     worse = [n for n in find_facts(ds, Config(), None).team if n.kind == "worse"]
     assert [(n.key, n.line) for n in worse] == [
         (

@@ -29,13 +29,18 @@ class CommandError(click.ClickException):
 
 
 class HandoffsGroup(click.Group):
-    """Maps the project's one exception tree to exit codes, in one place."""
+    """Exit codes (docs/commands.md#exit-codes), in one place: the project's one exception tree,
+    and the `exit_code` of the outcome a command returns (data errors, an incomplete note)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            outcome = super().invoke(ctx)
         except HandoffsError as error:
             raise CommandError(error) from error
+        code = getattr(outcome, "exit_code", 0)
+        if code:
+            ctx.exit(code)
+        return outcome
 
 
 @dataclass
@@ -69,12 +74,12 @@ def _progress(enabled: bool) -> Any:
 )
 @click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
     help="Pin the date every rule uses, as YYYY-MM-DD (back-fills, tests).",
 )
 @click.version_option(__version__, "--version", prog_name="handoffs")
 @click.pass_context
-def cli(ctx: click.Context, config_file: str | None, today: dt.datetime | None) -> None:
+def cli(ctx: click.Context, config_file: str | None, today: str | None) -> None:
     """Keep the team's handoff spreadsheet honest: validate, rank, flag stale reviews.
 
     \b
@@ -82,7 +87,10 @@ def cli(ctx: click.Context, config_file: str | None, today: dt.datetime | None) 
       handoffs demo                 # the one-command tour, no account needed
       handoffs --config team.toml refresh --quiet
     """
-    ctx.obj = Settings(config_file, today.date() if today else dt.date.today(), today is not None)
+    from handoffs.periods import parse_day
+
+    pinned = parse_day(today) if today is not None else None
+    ctx.obj = Settings(config_file, pinned or dt.date.today(), pinned is not None)
 
 
 @cli.command()
@@ -124,13 +132,13 @@ def demo(settings: Settings) -> None:
     from handoffs.render import demo_text
     from handoffs.service import demo as run_demo
 
-    outcome = run_demo(Path.cwd(), settings.today)
+    outcome = run_demo(Path.cwd(), settings.today, now=settings.now())
     click.echo(demo_text(outcome), nl=False)
 
 
 @cli.command()
 @click.pass_obj
-def validate(settings: Settings) -> None:
+def validate(settings: Settings) -> Any:
     """Check every input tab and list the problems; exit 1 if any is an error.
 
     \b
@@ -139,12 +147,11 @@ def validate(settings: Settings) -> None:
       handoffs --config team.toml validate
     """
     from handoffs.render import problems_text
-    from handoffs.service import check
+    from handoffs.service import validate_sheet
 
-    dataset = check(settings.config(), settings.today)
-    click.echo(problems_text(dataset.report))
-    if dataset.report.errors:
-        sys.exit(1)
+    outcome = validate_sheet(settings.config(), settings.today)
+    click.echo(problems_text(outcome.dataset.report))
+    return outcome
 
 
 @cli.command()
@@ -158,7 +165,7 @@ def validate(settings: Settings) -> None:
 @click.pass_obj
 def refresh(
     settings: Settings, month: str | None, quiet: bool, dry_run: bool, strict: bool, notify: bool
-) -> None:
+) -> Any:
     """Validate, compute the figures and rewrite the generated tabs in one write.
 
     \b
@@ -175,26 +182,27 @@ def refresh(
         settings.today,
         month=month,
         dry_run=dry_run,
+        strict=strict,
+        now=settings.now(),
         progress=_progress(not quiet),
         notify=notify,
     )
     errors = outcome.dataset.report.errors
     if not quiet:
         click.echo(refresh_text(outcome))
-    if outcome.notices is not None:
-        _report_notices(outcome.notices, dry_run=dry_run, quiet=quiet)
     elif errors:
         click.echo(
             f"handoffs refresh: {errors} data errors in {outcome.location}; "
             "see the Problems tab or run `handoffs validate`.",
             err=True,
         )
-    if strict and errors:
-        sys.exit(1)
+    if outcome.notices is not None:
+        _report_notices(outcome.notices, dry_run=dry_run, quiet=quiet)
+    return outcome
 
 
 def _report_notices(outcome: Any, *, dry_run: bool, quiet: bool) -> None:
-    """Print the dry run's messages or what was sent; a failed channel ends with exit 5."""
+    """Print the dry run's messages or what was sent, and what could not be delivered."""
     from handoffs.notify_run import dry_run_text, sent_text
 
     if dry_run:
@@ -203,14 +211,14 @@ def _report_notices(outcome: Any, *, dry_run: bool, quiet: bool) -> None:
         click.echo(sent_text(outcome))
     error = outcome.error()
     if error is not None:
-        raise error
+        click.echo(f"Error: {error}", err=True)
 
 
 @cli.command()
 @click.option("--dry-run", is_flag=True, help="Print the messages that would go out; send nothing.")
 @click.option("--quiet", is_flag=True, help="Print nothing unless something is wrong (for cron).")
 @click.pass_obj
-def notify(settings: Settings, dry_run: bool, quiet: bool) -> None:
+def notify(settings: Settings, dry_run: bool, quiet: bool) -> Any:
     """Send what is new to the team's channels and to each person it concerns, once.
 
     What was sent is recorded in the Notices tab; see docs/notices.md.
@@ -224,6 +232,7 @@ def notify(settings: Settings, dry_run: bool, quiet: bool) -> None:
 
     outcome = run_notify(settings.config(), settings.today, dry_run=dry_run, now=settings.now())
     _report_notices(outcome, dry_run=dry_run, quiet=quiet)
+    return outcome  # exit 5 when a message could not be delivered
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -382,7 +391,7 @@ def template(settings: Settings, handoff: str, output: str | None) -> None:
 @click.argument("note", type=click.Path(exists=True, dir_okay=False))
 @click.option("--handoff", required=True, metavar="ID", help="The handoff the note is for.")
 @click.pass_obj
-def check_note(settings: Settings, note: str, handoff: str) -> None:
+def check_note(settings: Settings, note: str, handoff: str) -> Any:
     """Check a filled handoff note: exit 1 listing each missing or empty section.
 
     \b
@@ -392,10 +401,9 @@ def check_note(settings: Settings, note: str, handoff: str) -> None:
     from handoffs.notes import check_text
     from handoffs.service import check_note as run_check
 
-    result, handoff_id = run_check(settings.config(), settings.today, Path(note), handoff)
-    click.echo(printable(check_text(result, handoff_id)))
-    if not result.complete:
-        sys.exit(1)
+    outcome = run_check(settings.config(), settings.today, Path(note), handoff)
+    click.echo(printable(check_text(outcome.result, outcome.handoff_id)))
+    return outcome
 
 
 def tune_memory_for_one_run() -> None:

@@ -6,11 +6,12 @@ Everything is relative to `today` and seeded, so a pinned --today gives the same
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from handoffs.schema import input_schemas
+from handoffs.schema import TabSchema, input_schemas, normalise_header
 from handoffs.sheet import CellValue
 
 # id, workflow, step, from, to, artifact, context that travels, what gets lost, split, note, status
@@ -247,3 +248,23 @@ Doc with the shared template
 - [x] assumptions listed
 """,
 )
+
+
+def aligned_rows(
+    schema: TabSchema, header: Sequence[object], rows: list[list[CellValue]]
+) -> list[list[CellValue]]:
+    """Demo rows (schema order) laid out under an existing header."""
+    where = {normalise_header(text): i for i, text in enumerate(header) if text is not None}
+    positions = [
+        where.get(normalise_header(f.title), where.get(normalise_header(f.name)))
+        for f in schema.fields
+    ]
+    width = max([len(header), *(p + 1 for p in positions if p is not None)])
+    aligned = []
+    for row in rows:
+        out: list[CellValue] = [None] * width
+        for value, position in zip(row, positions, strict=True):
+            if position is not None:
+                out[position] = value
+        aligned.append(out)
+    return aligned

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from handoffs.errors import ConfigError
 from handoffs.schema import Field, TabSchema, input_schemas, normalise_header
 from handoffs.sheet import CellValue, RawTab, column_letter
+from handoffs.vocabulary import NEW_FLAG
 
 if TYPE_CHECKING:
     from handoffs.validate import Dataset
@@ -91,14 +92,14 @@ def flag_row(
         "handoff_id": handoff_id,
         "what_went_wrong": what,
         "suggested_fix": fix,
-        "status": "new",
+        "status": NEW_FLAG,
     }
     positions: dict[str, int] = {}
     for spec in schema.fields:
         column = column_of(tab.header, spec)
         if column is not None:
             positions[spec.name] = column
-        elif spec.required or values.get(spec.name) not in (None, "new"):
+        elif spec.required or values.get(spec.name) not in (None, NEW_FLAG):
             raise _missing_column(schema, spec)
     row: list[CellValue] = [None] * max(len(tab.header), max(positions.values(), default=-1) + 1)
     for name, column in positions.items():

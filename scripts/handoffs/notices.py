@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from handoffs.config import Config
-from handoffs.figures import default_period, monthly_hours, stale_reviews
+from handoffs.figures import stale_reviews
 from handoffs.notice_text import plural, quoted
+from handoffs.periods import default_period
 from handoffs.schema import generated_tabs, input_schemas, normalise_header
 from handoffs.sheet import CellValue, RawTab, TabContent
 from handoffs.validate import Dataset
@@ -186,7 +187,7 @@ def _worse(ds: Dataset, config: Config, routes: Mapping[str, str]) -> list[Notic
     if period is None:
         return []
     month, before = period.last_month, period.last_month - pd.DateOffset(months=1)
-    health = monthly_hours(ds, config.scoring)
+    health = ds["health"]  # with each row's hours lost (figures.with_hours)
     recent = health[health["month"].isin([month, before])]
     grid = recent.pivot_table(index="handoff_id", columns="month", values="hours", aggfunc="sum")
     if month not in grid.columns or before not in grid.columns:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from handoffs.config import Config
-from handoffs.errors import DeliveryError
+from handoffs.errors import ConfigError, DeliveryError
+from handoffs.notes import NoteCheck
 from handoffs.notice_text import Message, compose, plural, skipped_line
 from handoffs.notices import (
     Facts,
@@ -41,6 +42,17 @@ class Channels:
         return cls(team_channels(config.notify, environ), email_channel(config.notify, environ))
 
 
+def notify_channels(config: Config) -> Channels:
+    """The configured channels, checked before anything is read or sent (exit 2 otherwise)."""
+    channels = Channels.of(config)
+    if not channels.team and channels.email is None:
+        raise ConfigError(
+            'Nothing to notify: add [notify] team = ["<Apprise URL>", …] and/or '
+            'email = "mailto://…" to the config (see config.example.toml).'
+        )
+    return channels
+
+
 @dataclass
 class Delivery:
     """One message to one channel or person."""
@@ -61,6 +73,11 @@ class NoticeOutcome:
     @property
     def failed(self) -> list[Delivery]:
         return [d for d in self.deliveries if d.delivered is False]
+
+    @property
+    def exit_code(self) -> int:
+        """5 when a message could not be delivered (docs/commands.md#exit-codes)."""
+        return DeliveryError.exit_code if self.failed else 0
 
     def error(self) -> DeliveryError | None:
         """Exit 5 naming each failed channel by its kind, never its URL."""
@@ -84,13 +101,19 @@ def run_notices(
     channels: Channels,
     where: Callable[[str], str],
     now: dt.datetime,
-    maturity_label: str | None,
     *,
+    notes: Sequence[NoteCheck] | None = None,
+    notes_folder: str | None = None,
     dry_run: bool = False,
     sender: Sender | None = None,
 ) -> NoticeOutcome:
-    """Work out the messages, send them (unless `dry_run`) and build the Notices tab."""
-    facts = find_facts(ds, config, maturity_label)
+    """Work out the messages, send them (unless `dry_run`) and build the Notices tab.
+    `notes`: the checked notes of `[templates] notes_folder` (maturity evidence)."""
+    from handoffs.maturity import assess
+    from handoffs.review_loop import team_share
+
+    maturity = assess(ds, config, team_share(ds), notes, notes_folder).label
+    facts = find_facts(ds, config, maturity)
     previous = read_sent(notices)
     ledger = Ledger(previous)
     outcome = NoticeOutcome()

@@ -16,9 +16,9 @@ import pandas as pd
 from handoffs.config import Config
 from handoffs.document import Bullets, Code, Document, Heading, Paragraph, Table
 from handoffs.errors import ConfigError
-from handoffs.figures import ELEMENTS, IN_USE, monthly_hours, months_between
-from handoffs.maturity import recent_months
+from handoffs.periods import months_between, recent_months
 from handoffs.validate import Dataset
+from handoffs.vocabulary import ACTIVE, ELEMENTS, IN_USE
 
 
 def _fold(values: pd.Series) -> pd.Series:
@@ -46,7 +46,7 @@ def pack(
     """The pack for `person` (their role from the Team tab) or for `role`."""
     team = ds["team"]
     handoffs = ds["handoffs"]
-    active = handoffs[handoffs["status"] == "active"]
+    active = handoffs[handoffs["status"] == ACTIVE]
     member = None
     if person is not None:
         name = _pick(person, team["person"].astype(str).tolist(), "person", "the Team tab")
@@ -186,9 +186,8 @@ def _contracts(doc: Document, ds: Dataset, own: pd.DataFrame, key: str) -> None:
 
 
 def _shadow(doc: Document, ds: Dataset, config: Config, own: pd.DataFrame) -> pd.Series:
-    months = recent_months(ds)
-    health = monthly_hours(ds, config.scoring)
-    window = months_between(health, months[0], months[-1])
+    months = recent_months(ds.today)
+    window = months_between(ds["health"], months[0], months[-1])
     totals = window.groupby("handoff_id")[["hours", "rework_requests"]].sum()
     table = own.assign(
         hours=own["handoff_id"].map(totals["hours"]),

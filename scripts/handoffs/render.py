@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from handoffs.printable import one_line, printable
 from handoffs.problems import Problem, Report
-from handoffs.service import DemoOutcome, RefreshOutcome
-from handoffs.sheet import Link, TabContent
+
+if TYPE_CHECKING:  # outcomes are plain data; the use cases that make them stay out of the core
+    from handoffs.service import DemoOutcome, RefreshOutcome
 
 
 def table(rows: Sequence[Sequence[object]], header: Sequence[str] | None = None) -> str:
@@ -66,15 +68,6 @@ def refresh_text(outcome: RefreshOutcome) -> str:
         f"Period {period}: {_count(report.errors, 'error')}, {_count(report.warnings, 'warning')}"
         + (" (run `handoffs validate` for the list)." if len(report) else ".")
     )
-
-
-def tab_text(tab: TabContent, limit: int | None = None) -> str:
-    """A generated tab as a terminal table (links shown by their label)."""
-    rows = [
-        [value.label if isinstance(value, Link) else value for value in row]
-        for row in tab.rows[:limit]
-    ]
-    return table(rows, tab.header)
 
 
 def demo_text(outcome: DemoOutcome) -> str:

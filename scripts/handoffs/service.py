@@ -10,17 +10,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from handoffs.backends import open_backend
-from handoffs.config import Config
+from handoffs.config import Config, ScoringConfig
 from handoffs.errors import ConfigError, LockedError
-from handoffs.schema import TabSchema, generated_tabs, input_schemas, normalise_header
-from handoffs.sheet import XLSX_CELL_LIMIT, Backend, CellValue, NewTab, RawTab, TabContent
+from handoffs.schema import TabSchema, generated_tabs, input_schemas
+from handoffs.sheet import XLSX_CELL_LIMIT, Backend, NewTab, RawTab, TabContent
 
 if TYPE_CHECKING:  # pandas-backed modules are imported lazily, inside the use cases
     from handoffs.document import Document
-    from handoffs.figures import Period
     from handoffs.flags import FlagsHeader
-    from handoffs.notes import NoteCheck
+    from handoffs.notes import NoteCheck, NoteContext
     from handoffs.notify_run import Channels, NoticeOutcome
+    from handoffs.periods import Period
     from handoffs.validate import Dataset
 
 Progress = Callable[[str], None]
@@ -57,27 +57,38 @@ def input_titles() -> list[str]:
 class Loaded:
     dataset: Dataset
     flags_header: FlagsHeader | None  # the Flags header order to remember in the Summary
+    contract_errors: dict[str, tuple[int, ...]]  # Contracts rows left out, by handoff id
+    handoff_errors: dict[str, tuple[int, ...]]  # Handoffs rows left out, by handoff id
     extras: dict[str, RawTab] = field(default_factory=dict)  # other tabs read in the same pass
 
 
-def load_sheet(backend: Backend, today: dt.date, extra: Sequence[str] = ()) -> Loaded:
-    """Read every input tab, the Summary and any `extra` tabs in one pass, validate, and
-    compare the Flags header with the order the last refresh remembered (a change is a
-    warning)."""
+def load_sheet(
+    backend: Backend, today: dt.date, scoring: ScoringConfig, extra: Sequence[str] = ()
+) -> Loaded:
+    """Read every input tab, the Summary and any `extra` tabs in one pass, validate, add each
+    Health row's hours lost, and compare the Flags header with the order the last refresh
+    remembered (a change is a warning)."""
+    from handoffs.figures import with_hours
     from handoffs.flags import track, with_header_warning
+    from handoffs.rejected import errors_by_handoff
     from handoffs.validate import validate
 
     summary = generated_tabs()["summary"].title
     raw = backend.read([*input_titles(), summary, *extra])
-    dataset = validate(raw, today)
+    dataset = with_hours(validate(raw, today), scoring)
     state = track(dataset.headers["flags"], raw.get(summary), today)
-    extras = {title: raw[title] for title in extra if title in raw}
-    return Loaded(with_header_warning(dataset, state), state, extras)
+    return Loaded(
+        with_header_warning(dataset, state),
+        state,
+        errors_by_handoff(raw, dataset, "contracts"),
+        errors_by_handoff(raw, dataset, "handoffs"),
+        {title: raw[title] for title in extra if title in raw},
+    )
 
 
-def load(backend: Backend, today: dt.date) -> Dataset:
-    """Read every input tab in one pass and validate it."""
-    return load_sheet(backend, today).dataset
+def load(backend: Backend, today: dt.date, scoring: ScoringConfig) -> Dataset:
+    """Read every input tab in one pass, validate it and add the hours lost."""
+    return load_sheet(backend, today, scoring).dataset
 
 
 def read_notes(config: Config) -> tuple[list[NoteCheck] | None, str | None]:
@@ -105,7 +116,16 @@ class RefreshOutcome:
     tabs: list[TabContent]
     written: bool
     location: str
+    strict: bool = False  # --strict: data errors make the run fail
     notices: NoticeOutcome | None = None  # with notify=True
+
+    @property
+    def exit_code(self) -> int:
+        """1 when `strict` and the data has errors (the tabs are written all the same); else 5
+        when a notice could not be delivered."""
+        if self.strict and self.dataset.report.errors:
+            return 1
+        return self.notices.exit_code if self.notices is not None else 0
 
 
 def refresh(
@@ -114,24 +134,27 @@ def refresh(
     *,
     month: str | None = None,
     dry_run: bool = False,
+    strict: bool = False,
     now: dt.datetime | None = None,
     progress: Progress = _quiet,
     notify: bool = False,
 ) -> RefreshOutcome:
-    """Validate, compute the figures and rewrite every generated tab in one write. `notify`:
-    also send what is new (docs/notices.md) and record it in the Notices tab, in that write."""
-    from handoffs.figures import Period, default_period
+    """Validate, compute the figures and rewrite every generated tab in one write. `now` is
+    the Summary's "Refreshed at" stamp (the clock when not given). `notify`: also send what is
+    new (docs/notices.md) and record it in the Notices tab, in that same write."""
+    from handoffs.notices import notices_title
+    from handoffs.notify_run import notify_channels
+    from handoffs.periods import default_period, requested
     from handoffs.tabs import build_tabs
 
-    channels = notify_channels(config) if notify else None
+    asked = requested(month, today, option="--month", months=1) if month else None
+    channels = notify_channels(config) if notify else None  # exit 2 before anything is read
     backend = open_backend(config)
     with run_lock(backend):
         progress("reading the spreadsheet")
-        loaded = load_sheet(backend, today, _notices_tabs() if notify else ())
+        loaded = load_sheet(backend, today, config.scoring, [notices_title()] if notify else [])
         dataset = loaded.dataset
-        period = Period.parse(month) if month else default_period(dataset)
-        if period is not None and period.months != 1:
-            raise ConfigError("--month takes a month as YYYY-MM, e.g. 2026-10.")
+        period = asked or default_period(dataset)
         progress("computing figures")
         notes, folder = read_notes(config)
         tabs = build_tabs(
@@ -142,40 +165,19 @@ def refresh(
             notes=notes,
             notes_folder=folder,
             flags_header=loaded.flags_header,
+            contract_errors=loaded.contract_errors,
         )
         notices = None
         if channels is not None:
             progress("sending notices")
-            notices = _send_notices(config, backend, loaded, channels, now, dry_run)
+            notices = _notices(config, backend, loaded, channels, now, dry_run)
         if not dry_run:
             progress("writing the generated tabs")
             backend.write_generated([*tabs, *([notices.tab] if notices and notices.tab else [])])
-    return RefreshOutcome(dataset, period, tabs, not dry_run, backend.location, notices)
+    return RefreshOutcome(dataset, period, tabs, not dry_run, backend.location, strict, notices)
 
 
-# -- notices (docs/notices.md) -----------------------------------------------------------------
-
-
-def notify_channels(config: Config) -> Channels:
-    """The configured channels, checked before anything is read or sent (exit 2 otherwise)."""
-    from handoffs.notify_run import Channels
-
-    channels = Channels.of(config)
-    if not channels.team and channels.email is None:
-        raise ConfigError(
-            'Nothing to notify: add [notify] team = ["<Apprise URL>", …] and/or '
-            'email = "mailto://…" to the config (see config.example.toml).'
-        )
-    return channels
-
-
-def _notices_tabs() -> tuple[str]:
-    from handoffs.notices import notices_title
-
-    return (notices_title(),)
-
-
-def _send_notices(
+def _notices(
     config: Config,
     backend: Backend,
     loaded: Loaded,
@@ -183,21 +185,19 @@ def _send_notices(
     now: dt.datetime | None,
     dry_run: bool,
 ) -> NoticeOutcome:
-    from handoffs.figures import team_share
-    from handoffs.maturity import assess
+    from handoffs.notices import notices_title
     from handoffs.notify_run import run_notices
 
-    dataset = loaded.dataset
     notes, folder = read_notes(config)
-    maturity = assess(dataset, config, team_share(dataset), notes, folder).label
     return run_notices(
-        dataset,
-        loaded.extras.get(_notices_tabs()[0]),
+        loaded.dataset,
+        loaded.extras.get(notices_title()),
         config,
         channels,
         backend.tab_url,
         (now or dt.datetime.now()).replace(microsecond=0),
-        maturity,
+        notes=notes,
+        notes_folder=folder,
         dry_run=dry_run,
     )
 
@@ -205,20 +205,33 @@ def _send_notices(
 def notify(
     config: Config, today: dt.date, *, dry_run: bool = False, now: dt.datetime | None = None
 ) -> NoticeOutcome:
-    """Send what is new since the Notices tab and record it there (one write)."""
+    """Send what is new since the Notices tab (docs/notices.md) and record it there."""
+    from handoffs.notices import notices_title
+    from handoffs.notify_run import notify_channels
+
     channels = notify_channels(config)
     backend = open_backend(config)
     with run_lock(backend):
-        loaded = load_sheet(backend, today, _notices_tabs())
-        outcome = _send_notices(config, backend, loaded, channels, now, dry_run)
+        loaded = load_sheet(backend, today, config.scoring, [notices_title()])
+        outcome = _notices(config, backend, loaded, channels, now, dry_run)
         if outcome.tab is not None and not dry_run:
             backend.write_generated([outcome.tab])
     return outcome
 
 
-def check(config: Config, today: dt.date) -> Dataset:
+@dataclass
+class ValidateOutcome:
+    dataset: Dataset
+
+    @property
+    def exit_code(self) -> int:
+        """1 when any problem is an error (docs/commands.md#exit-codes)."""
+        return 1 if self.dataset.report.errors else 0
+
+
+def validate_sheet(config: Config, today: dt.date) -> ValidateOutcome:
     """Validate only: nothing is written."""
-    return load(open_backend(config, read_only=True), today)
+    return ValidateOutcome(load(open_backend(config, read_only=True), today, config.scoring))
 
 
 @dataclass
@@ -228,29 +241,9 @@ class InitOutcome:
     filled: list[str] = field(default_factory=list)
 
 
-def _aligned(
-    schema: TabSchema, header: Sequence[object], rows: list[list[CellValue]]
-) -> list[list[CellValue]]:
-    """Demo rows (schema order) laid out under an existing header."""
-    where = {normalise_header(text): i for i, text in enumerate(header) if text is not None}
-    positions = [
-        where.get(normalise_header(f.title), where.get(normalise_header(f.name)))
-        for f in schema.fields
-    ]
-    width = max([len(header), *(p + 1 for p in positions if p is not None)])
-    aligned = []
-    for row in rows:
-        out: list[CellValue] = [None] * width
-        for value, position in zip(row, positions, strict=True):
-            if position is not None:
-                out[position] = value
-        aligned.append(out)
-    return aligned
-
-
 def initialize(config: Config, today: dt.date, *, demo: bool = False) -> InitOutcome:
     """Create missing tabs (headers, frozen row, dropdowns); with `demo`, a sample team."""
-    from handoffs.demo import demo_rows
+    from handoffs.demo import aligned_rows, demo_rows
 
     backend = open_backend(config)
     schemas = input_schemas()
@@ -272,7 +265,9 @@ def initialize(config: Config, today: dt.date, *, demo: bool = False) -> InitOut
             elif rows:
                 header = found.header if any(c is not None for c in found.header) else schema.header
                 plan.append(
-                    NewTab(schema.title, header, {}, _aligned(schema, header, rows), exists=True)
+                    NewTab(
+                        schema.title, header, {}, aligned_rows(schema, header, rows), exists=True
+                    )
                 )
             if rows:
                 outcome.filled.append(schema.title)
@@ -321,11 +316,19 @@ def review_prep(
     asked = prep.requested_period(today, quarterly=quarterly, month=month, quarter=quarter)
     backend = open_backend(config, read_only=not write)
     with run_lock(backend) if write else nullcontext():
-        dataset = load(backend, today)
+        loaded = load_sheet(backend, today, config.scoring)
+        dataset = loaded.dataset
         quarterly = quarterly or (asked is not None and asked.months == 3)
         period = asked or prep.default_agenda_period(dataset, quarterly=quarterly)
         notes, folder = read_notes(config) if period.months == 3 else (None, None)
-        content = prep.build(dataset, config, period, notes=notes, notes_folder=folder)
+        content = prep.build(
+            dataset,
+            config,
+            period,
+            notes=notes,
+            notes_folder=folder,
+            contract_errors=loaded.contract_errors,
+        )
         document = agenda.document(content)
         if write:
             backend.write_generated([review_prep_tab(document)])
@@ -384,28 +387,52 @@ def onboard(
 
     if (person is None) == (role is None):
         raise ConfigError("Name a PERSON from the Team tab or give --role ROLE (one of them).")
-    dataset = load(open_backend(config, read_only=True), today)
+    dataset = load(open_backend(config, read_only=True), today, config.scoring)
     return pack(dataset, config, person=person, role=role)
 
 
 def note_template(config: Config, today: dt.date, handoff: str) -> str:
     """The handoff-note template for one handoff, with its contract's format and checks."""
-    from handoffs.notes import context_of, template
+    from handoffs.notes import template
 
-    dataset = load(open_backend(config, read_only=True), today)
-    return template(context_of(dataset, handoff))
+    loaded = load_sheet(open_backend(config, read_only=True), today, config.scoring)
+    return template(_note_context(loaded, handoff))
 
 
-def check_note(config: Config, today: dt.date, path: Path, handoff: str) -> tuple[NoteCheck, str]:
-    """Check a filled note for one handoff: every required section present and non-empty."""
-    from handoffs.notes import check, context_of
+def _note_context(loaded: Loaded, handoff: str) -> NoteContext:
+    """The handoff a note is for, as `template` and `check` name it."""
+    from handoffs.notes import context_of
+    from handoffs.rejected import refuse_rejected_handoff
+
+    refuse_rejected_handoff(handoff, loaded.dataset, loaded.handoff_errors)
+    return context_of(loaded.dataset, handoff)
+
+
+@dataclass
+class NoteOutcome:
+    result: NoteCheck
+    handoff_id: str  # as the Handoffs tab spells it
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a required section is missing or empty."""
+        return 0 if self.result.complete else 1
+
+
+def check_note(config: Config, today: dt.date, path: Path, handoff: str) -> NoteOutcome:
+    """Check a filled note for one handoff: it is that handoff's note, and every required
+    section is present and non-empty."""
+    from handoffs.notes import check, refuse_other_handoff
 
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"Cannot read the note {path}: {exc}") from exc
-    dataset = load(open_backend(config, read_only=True), today)
-    return check(text, path.name), context_of(dataset, handoff).handoff_id
+    loaded = load_sheet(open_backend(config, read_only=True), today, config.scoring)
+    result = check(text, path.name)
+    handoff_id = _note_context(loaded, handoff).handoff_id
+    refuse_other_handoff(result, handoff_id)
+    return NoteOutcome(result, handoff_id)
 
 
 @dataclass
