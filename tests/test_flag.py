@@ -111,9 +111,10 @@ def test_a_flags_tab_without_a_needed_column_exits_2_and_writes_nothing(
     assert sheet.read("Flags")["Flags"][-1][1:] == ["RPT-02", "fine without --by"]
 
 
-def test_flag_waits_for_no_one_it_exits_4_while_a_refresh_holds_the_lock(
-    run, make_spreadsheet
+def test_flag_exits_4_while_a_refresh_holds_the_lock_beyond_its_wait(
+    run, make_spreadsheet, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("HANDOFFS_FLAG_WAIT", "0")
     sheet = make_spreadsheet("xlsx")
     seeded(sheet)
     with FileLock(str(sheet.path.with_name(".handoffs.xlsx.lock"))):

@@ -36,6 +36,8 @@ class HandoffsGroup(click.Group):
         try:
             outcome = super().invoke(ctx)
         except HandoffsError as error:
+            if error.silent:
+                ctx.exit(error.exit_code)
             raise CommandError(error) from error
         code = getattr(outcome, "exit_code", 0)
         if code:
@@ -133,6 +135,10 @@ def demo(settings: Settings) -> None:
     from handoffs.service import demo as run_demo
 
     outcome = run_demo(Path.cwd(), settings.today, now=settings.now())
+    for name, kept in outcome.kept:
+        click.echo(f"Your edited {name} from an earlier demo is kept as {kept.name}.")
+    if outcome.kept:
+        click.echo("This is a fresh sample.\n")
     click.echo(demo_text(outcome), nl=False)
 
 
@@ -174,19 +180,24 @@ def refresh(
       handoffs refresh --month 2026-10 --dry-run
       */30 * * * * cd /srv/team && handoffs refresh --quiet --notify
     """
+    from handoffs.errors import LockedError
     from handoffs.render import refresh_text
     from handoffs.service import refresh as run_refresh
 
-    outcome = run_refresh(
-        settings.config(),
-        settings.today,
-        month=month,
-        dry_run=dry_run,
-        strict=strict,
-        now=settings.now(),
-        progress=_progress(not quiet),
-        notify=notify,
-    )
+    try:
+        outcome = run_refresh(
+            settings.config(),
+            settings.today,
+            month=month,
+            dry_run=dry_run,
+            strict=strict,
+            now=settings.now(),
+            progress=_progress(not quiet),
+            notify=notify,
+        )
+    except LockedError as error:
+        error.silent = quiet  # an overlapping cron run is normal: exit 4 tells it, quietly
+        raise
     errors = outcome.dataset.report.errors
     if not quiet:
         click.echo(refresh_text(outcome))

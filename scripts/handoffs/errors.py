@@ -7,6 +7,7 @@ class HandoffsError(Exception):
     """Something the user can act on. `exit_code` follows DESIGN §4."""
 
     exit_code = 2
+    silent = False  # True: exit with the code but print nothing (refresh --quiet and the lock)
 
 
 class ConfigError(HandoffsError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -11,9 +12,9 @@ from typing import TYPE_CHECKING
 
 from handoffs.backends import open_backend
 from handoffs.config import Config, ScoringConfig
-from handoffs.errors import ConfigError, LockedError
+from handoffs.errors import BackendError, ConfigError, LockedError
 from handoffs.schema import TabSchema, generated_tabs, input_schemas
-from handoffs.sheet import XLSX_CELL_LIMIT, Backend, NewTab, RawTab, TabContent
+from handoffs.sheet import GENERATED_NOTE, XLSX_CELL_LIMIT, Backend, NewTab, RawTab, TabContent
 
 if TYPE_CHECKING:  # pandas-backed modules are imported lazily, inside the use cases
     from handoffs.document import Document
@@ -33,20 +34,66 @@ def _quiet(_: str) -> None:
     """The default progress reporter: says nothing."""
 
 
+FLAG_WAIT_ENV = "HANDOFFS_FLAG_WAIT"  # seconds `flag` waits for a run holding the lock
+FLAG_WAIT_SECONDS = 30.0
+LOCK_FILE_MODE = 0o666  # whoever runs next in a shared folder can take the lock, whatever umask
+
+
+def flag_wait() -> float:
+    """How long `flag` waits for the lock: flags come from people and chat bots at any moment,
+    while a refresh holds the lock for seconds."""
+    text = os.environ.get(FLAG_WAIT_ENV, "").strip()
+    try:
+        seconds = float(text) if text else FLAG_WAIT_SECONDS
+    except ValueError:
+        raise ConfigError(f"{FLAG_WAIT_ENV}={text!r} is not a number of seconds.") from None
+    if not 0 <= seconds <= 3600:
+        raise ConfigError(f"{FLAG_WAIT_ENV}={text!r} must be between 0 and 3600 seconds.")
+    return seconds
+
+
 @contextmanager
-def run_lock(backend: Backend) -> Iterator[None]:
-    """Hold the lock of this spreadsheet, or fail at once with exit 4."""
+def run_lock(backend: Backend, *, wait: float = 0.0, creating: bool = False) -> Iterator[None]:
+    """Hold the lock of this spreadsheet, waiting up to `wait` seconds for another run (then
+    exit 4). A spreadsheet that does not exist gets no lock file unless the run is `creating`
+    it; a lock file that cannot be made or opened is exit 3 with what to do."""
     from filelock import FileLock, Timeout
 
-    lock = FileLock(backend.lock_path, timeout=0)
+    if not creating:
+        backend.require_existing()
+    path = backend.lock_path
+    lock = FileLock(path, timeout=wait, mode=LOCK_FILE_MODE)
     try:
-        with lock:
-            yield
+        lock.acquire()
     except Timeout:
+        waited = f" (waited {wait:g} s)" if wait else ""
         raise LockedError(
-            f"Another handoffs run is working on {backend.location} (lock {backend.lock_path}); "
+            f"Another handoffs run is working on {backend.location} (lock {path}){waited}; "
             "try again when it has finished."
         ) from None
+    except OSError as error:
+        raise BackendError(_lock_problem(Path(path), error)) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _lock_problem(path: Path, error: OSError) -> str:
+    if path.exists():
+        owner = path.stat()
+        return (
+            f"Cannot take the lock file {path} ({error.strerror or error}): it was left by "
+            f"another user's run (owner uid {owner.st_uid}, permissions "
+            f"{oct(owner.st_mode & 0o777)[2:]}). When no handoffs run is active, delete it "
+            f"(rm '{path}'); the lock files handoffs creates now can be taken by every user. "
+            "Nothing was written."
+        )
+    return (
+        f"Cannot create the lock file {path} ({error.strerror or error}): the folder "
+        f"{path.parent} is not writable for you. Make it writable, or move the spreadsheet "
+        "to a folder you can write. Nothing was written."
+    )
 
 
 def input_titles() -> list[str]:
@@ -248,7 +295,7 @@ def initialize(config: Config, today: dt.date, *, demo: bool = False) -> InitOut
     backend = open_backend(config)
     schemas = input_schemas()
     generated = [t.title for t in generated_tabs().values()]
-    with run_lock(backend):
+    with run_lock(backend, creating=True):
         existing = backend.read([*input_titles(), *generated], missing_ok=True)
         samples = demo_rows(today) if demo else {}
         if demo:
@@ -259,7 +306,7 @@ def initialize(config: Config, today: dt.date, *, demo: bool = False) -> InitOut
             found = existing.get(schema.title)
             rows = samples.get(name, [])
             if found is None:
-                dropdowns = {i: f.enum for i, f in enumerate(schema.fields) if f.enum}
+                dropdowns = _dropdowns(schema)
                 plan.append(NewTab(schema.title, schema.header, dropdowns, rows))
                 outcome.created.append(schema.title)
             elif rows:
@@ -273,11 +320,22 @@ def initialize(config: Config, today: dt.date, *, demo: bool = False) -> InitOut
                 outcome.filled.append(schema.title)
         for layout in generated_tabs().values():
             if layout.title not in existing:
-                plan.append(NewTab(layout.title, layout.columns))
+                plan.append(NewTab(layout.title, layout.columns, note=GENERATED_NOTE))
                 outcome.created.append(layout.title)
         if plan:
             backend.initialize(plan)
     return outcome
+
+
+def _dropdowns(schema: TabSchema) -> dict[int, Sequence[str]]:
+    """Choices offered in a new input tab: every enum, and TRUE/FALSE for a yes/no column."""
+    dropdowns: dict[int, Sequence[str]] = {}
+    for i, f in enumerate(schema.fields):
+        if f.enum:
+            dropdowns[i] = f.enum
+        elif f.type == "boolean":
+            dropdowns[i] = ("TRUE", "FALSE")
+    return dropdowns
 
 
 def _refuse_demo_over_data(existing: dict[str, RawTab], schemas: dict[str, TabSchema]) -> None:
@@ -366,7 +424,7 @@ def add_flag(
     schemas = input_schemas()
     titles = (schemas["handoffs"].title, schemas["flags"].title)
     backend = open_backend(config)
-    with run_lock(backend):
+    with run_lock(backend, wait=flag_wait()):
         tabs = backend.read(titles, merges=False)  # nothing is validated here
         for title in titles:
             if title not in tabs:
@@ -440,24 +498,78 @@ class DemoOutcome:
     refresh: RefreshOutcome
     review: ReviewPrepOutcome
     config_file: Path
+    kept: list[tuple[str, Path]] = field(default_factory=list)  # edited sample file -> kept as
+
+
+_DEMO_STAMP = "# sample input tabs as written (sha256): "
+
+
+def _set_aside(path: Path, today: dt.date) -> Path:
+    """Rename a file the user changed to `<stem>-kept-<date>[-n]<suffix>` beside it."""
+    for n in range(1, 1000):
+        suffix = "" if n == 1 else f"-{n}"
+        kept = path.with_name(f"{path.stem}-kept-{today.isoformat()}{suffix}{path.suffix}")
+        if not kept.exists():
+            path.rename(kept)
+            return kept
+    raise ConfigError(f"{path} was edited and too many kept copies exist; move them away.")
+
+
+def _edited_demo_files(folder: Path) -> list[Path]:
+    """Sample files from an earlier demo that someone changed since: the workbook when its
+    input tabs are not those the last demo wrote (using it through its config changes only
+    generated tabs), the config and the sample note when their text differs."""
+    from handoffs.backends.xlsx_file import fingerprint
+    from handoffs.demo import DEMO_NOTE, demo_config
+
+    config_file, workbook = folder / DEMO_CONFIG, folder / DEMO_WORKBOOK
+    note = folder / DEMO_NOTES / DEMO_NOTE[0]
+    try:
+        config = config_file.read_text(encoding="utf-8") if config_file.exists() else ""
+        written = note.read_text(encoding="utf-8") if note.exists() else DEMO_NOTE[1]
+    except (OSError, UnicodeDecodeError):
+        config, written = "", ""
+    lines = config.splitlines(keepends=True)
+    stamps = [line[len(_DEMO_STAMP) :].strip() for line in lines if line.startswith(_DEMO_STAMP)]
+    settings = "".join(line for line in lines if not line.startswith(_DEMO_STAMP))
+    edited = []
+    if workbook.exists() and (not stamps or stamps[-1] != fingerprint(workbook, input_titles())):
+        edited.append(workbook)
+    if config_file.exists() and settings != demo_config(DEMO_WORKBOOK, DEMO_NOTES):
+        edited.append(config_file)
+    if note.exists() and written != DEMO_NOTE[1]:
+        edited.append(note)
+    return edited
 
 
 def demo(folder: Path, today: dt.date, now: dt.datetime | None = None) -> DemoOutcome:
     """A fresh sample workbook in `folder` (with a config and a notes folder), refreshed, and
-    its quarterly review prep: the one-command tour."""
+    its quarterly review prep: the one-command tour. Sample files someone edited since the last
+    demo are kept under a dated name, never replaced."""
+    from handoffs.backends.xlsx_file import fingerprint
     from handoffs.config import load_config
     from handoffs.demo import DEMO_NOTE, demo_config
 
     path = folder / DEMO_WORKBOOK
-    for stale in (path, path.with_name(f"{path.stem}.backup{path.suffix}")):
-        stale.unlink(missing_ok=True)
     config_file = folder / DEMO_CONFIG
-    config_file.write_text(demo_config(DEMO_WORKBOOK, DEMO_NOTES), encoding="utf-8")
-    notes = folder / DEMO_NOTES
-    notes.mkdir(exist_ok=True)
-    name, text = DEMO_NOTE
-    (notes / name).write_text(text, encoding="utf-8")
+    try:
+        kept = [(edited.name, _set_aside(edited, today)) for edited in _edited_demo_files(folder)]
+        for stale in (path, path.with_name(f"{path.stem}.backup{path.suffix}")):
+            stale.unlink(missing_ok=True)
+        config_file.write_text(demo_config(DEMO_WORKBOOK, DEMO_NOTES), encoding="utf-8")
+        notes = folder / DEMO_NOTES
+        notes.mkdir(exist_ok=True)
+        name, text = DEMO_NOTE
+        (notes / name).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BackendError(
+            f"Cannot write the sample files in {folder} ({exc.strerror or exc}); run "
+            "`handoffs demo` in a folder you can write."
+        ) from None
     config = load_config(str(config_file))
     initialize(config, today, demo=True)
     refreshed = refresh(config, today, now=now)
-    return DemoOutcome(refreshed, review_prep(config, today, quarterly=True), config_file)
+    review = review_prep(config, today, quarterly=True)
+    with config_file.open("a", encoding="utf-8") as stream:
+        stream.write(f"{_DEMO_STAMP}{fingerprint(path, input_titles())}\n")
+    return DemoOutcome(refreshed, review, config_file, kept)

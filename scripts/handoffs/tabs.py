@@ -24,6 +24,9 @@ from handoffs.vocabulary import OPEN_FLAG
 
 NO_DATA = "no data"
 CHART_HANDOFFS = 5
+# Item, Value, Detail: wide enough for a label, an id or a count, a sentence per two lines;
+# narrow enough that the chart beside them is seen on a laptop screen without scrolling.
+SUMMARY_WIDTHS = (28, 18, 40)
 COMPRESSION_SHOWN = 10
 
 
@@ -161,7 +164,11 @@ def build_tabs(
     rows += flags_summary_rows(flags_header)
     chart_rows, chart = chart_block(ds, period, ranked, config, rows_before=len(rows))
     summary = TabContent(
-        layout["summary"].title, layout["summary"].columns, rows + chart_rows, chart=chart
+        layout["summary"].title,
+        layout["summary"].columns,
+        rows + chart_rows,
+        chart=chart,
+        wrap_widths=SUMMARY_WIDTHS,
     )
     return [summary, rankings_tab(ranked), stale_tab(stale), problems_tab(ds)]
 
@@ -242,6 +249,7 @@ def chart_block(
         first_col=1,
         last_col=1 + len(worst),
         y_title="Hours lost",
+        x_title="Month",
     )
     return [[None], [title], *block], chart
 

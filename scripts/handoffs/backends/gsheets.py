@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -30,6 +31,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import ParamsType
 from gspread.utils import absolute_range_name
 
+from handoffs.backends import foreign_tab, holds_only
 from handoffs.backends.google_http import (
     EMULATOR_ENV,
     Connection,
@@ -146,7 +148,22 @@ class GoogleSheetsBackend:
         name = self.key
         if self._endpoint:
             name += "-" + hashlib.sha256(self._endpoint.encode()).hexdigest()[:8]
-        return str(self._lock_folder / f"{name}.lock")
+        return str(self._usable_lock_folder() / f"{name}.lock")
+
+    def _usable_lock_folder(self) -> Path:
+        """The per-user cache folder, or, when it cannot be made or written (a cron service
+        user whose home is /nonexistent), a per-user folder in the system's temporary folder."""
+        for folder in (self._lock_folder, Path(tempfile.gettempdir()) / f"handoffs-{os.getuid()}"):
+            try:
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            except OSError:
+                continue
+            if os.access(folder, os.W_OK | os.X_OK):
+                return folder
+        return self._lock_folder  # taking the lock then says what is wrong
+
+    def require_existing(self) -> None:
+        """A Google Sheet's existence is checked by its first request."""
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -208,9 +225,27 @@ class GoogleSheetsBackend:
 
     def write_generated(self, tabs: Sequence[TabContent]) -> None:
         if tabs:
+            self._refuse_foreign_tabs(tabs)
             # Rebuilt from fresh metadata, the batch gives the same tabs whether or not an
             # attempt whose connection broke was applied: always safe to send again.
             self._batch_update(partial(generated_requests, tabs), settled=lambda sheets: False)
+
+    def _refuse_foreign_tabs(self, tabs: Sequence[TabContent]) -> None:
+        """A tab named like a generated one but without our protected-range mark is the team's,
+        unless it holds nothing but the header (an older `init` left those unmarked): that
+        costs one values request, only while such a tab exists."""
+        sheets = self._sheets if self._sheets is not None else self._metadata()
+        by_title = {title.casefold(): info for title, info in sheets.items()}
+        unmarked = {
+            info.title: tab.header
+            for tab in tabs
+            if (info := by_title.get(tab.title.casefold())) is not None and not info.protected
+        }
+        if unmarked:
+            found = self._values(list(unmarked))
+            for title, header in unmarked.items():
+                if not holds_only(found[title], header):
+                    raise foreign_tab(title)
 
     def initialize(self, tabs: Sequence[NewTab]) -> None:
         created = [tab.title for tab in tabs if not tab.exists]
