@@ -335,12 +335,13 @@ def test_an_edited_or_deleted_notices_tab_means_at_most_one_more_message(
     team_sheet: Spreadsheet, webhook: Webhook, mail_server: MailServer, run: Any
 ) -> None:
     run("notify", config=team_sheet.config)
-    rows = team_sheet.read("Notices")["Notices"]
-    garbled = [["Sent", "Whom", "What"], *[[None, "x", 3.5] for _ in rows]]
-    team_sheet.seed({**TABS, "Notices": garbled})
-    run("notify", config=team_sheet.config)
+    team_sheet.edit("Notices", "C1", "What")  # someone renamed the Key column: rows unreadable
     run("notify", config=team_sheet.config)
     assert (len(webhook.posts), len(mail_server.mails)) == (2, 2)
+    team_sheet.seed(TABS)  # someone deleted the Notices tab
+    run("notify", config=team_sheet.config)
+    run("notify", config=team_sheet.config)
+    assert (len(webhook.posts), len(mail_server.mails)) == (3, 3)
 
 
 @pytest.fixture
