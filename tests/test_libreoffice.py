@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.table import Table
 
 from handoffs.backends.xlsx import XlsxBackend
-from handoffs.config import Config, SheetConfig
+from handoffs.config import Config, ScoringConfig, SheetConfig
 from handoffs.service import add_flag, initialize, input_titles, load, refresh, review_prep
 from handoffs.sheet import Link, TabContent
 from handoffs.tabs import SUMMARY_WIDTHS, review_prep_tab
@@ -268,7 +268,7 @@ def test_formulas_saved_by_libreoffice_are_read_by_their_results(
     assert rows["Health"][1][2] == 3.0  # =SUM('Our notes'!B2:B3)
     assert rows["Health"][2][4] == 0.5  # =1/2
     assert rows["Team"][2][4] == dt.datetime(2025, 1, 4)  # =DATE(2025,1,4)
-    problems = load(XlsxBackend(saved_by_libreoffice), TODAY).report.frame
+    problems = load(XlsxBackend(saved_by_libreoffice), TODAY, ScoringConfig()).report.frame
     errors = problems[problems["severity"] == "error"]
     assert sorted(zip(errors["tab"], errors["cell"], strict=True)) == [
         ("Health", "D4"),  # =1/0, saved as #DIV/0!
