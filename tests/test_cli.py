@@ -36,7 +36,7 @@ def test_init_creates_every_tab_with_headers_and_touches_nothing_else(run, tmp_p
     workbook = load_workbook(tmp_path / "handoffs.xlsx")
     assert workbook.sheetnames == [
         "Handoffs", "Contracts", "Health", "Flags", "Reviews", "Team",
-        "Summary", "Rankings", "Stale Reviews", "Problems", "Review Prep",
+        "Summary", "Rankings", "Stale Reviews", "Problems", "Review Prep", "Notices",
     ]  # fmt: skip
     health = workbook["Health"]
     assert [c.value for c in health[1]] == [

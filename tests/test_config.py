@@ -159,3 +159,24 @@ def test_the_notes_folder_defaults_to_handoff_notes_beside_the_config_when_it_ex
     assert load_config(str(path)).templates.notes_folder == tmp_path / "handoff-notes"
     path.unlink()
     assert load_config(cwd=tmp_path).templates.notes_folder == tmp_path / "handoff-notes"
+
+
+def test_notify_keys_are_read_and_secrets_stay_unexpanded(tmp_path: Path) -> None:
+    path = tmp_path / "handoffs.toml"
+    path.write_text(
+        '[notify]\nteam = ["slack://${SLACK_TOKEN}"]\nemail = "mailto://u:${PW}@smtp.example.org"\n'
+        "worse_by_hours = 3\n"
+    )
+    notify = load_config(str(path)).notify
+    assert (notify.team, notify.email, notify.worse_by_hours) == (
+        ("slack://${SLACK_TOKEN}",),
+        "mailto://u:${PW}@smtp.example.org",
+        3.0,
+    )
+
+
+def test_notify_team_must_be_a_list_of_text(tmp_path: Path) -> None:
+    path = tmp_path / "handoffs.toml"
+    path.write_text("[notify]\nteam = [1, 2]\n")
+    with pytest.raises(ConfigError, match=r"\[notify\] team must be a list of text"):
+        load_config(str(path))

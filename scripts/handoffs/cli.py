@@ -167,15 +167,18 @@ def validate(settings: Settings) -> Any:
 @click.option(
     "--strict", is_flag=True, help="Exit 1 when the data has errors (tabs are still written)."
 )
+@click.option("--notify", is_flag=True, help="Then send what is new, as `handoffs notify` does.")
 @click.pass_obj
-def refresh(settings: Settings, month: str | None, quiet: bool, dry_run: bool, strict: bool) -> Any:
+def refresh(
+    settings: Settings, month: str | None, quiet: bool, dry_run: bool, strict: bool, notify: bool
+) -> Any:
     """Validate, compute the figures and rewrite the generated tabs in one write.
 
     \b
     Example:
       handoffs refresh
       handoffs refresh --month 2026-10 --dry-run
-      */30 * * * * cd /srv/team && handoffs refresh --quiet
+      */30 * * * * cd /srv/team && handoffs refresh --quiet --notify
     """
     from handoffs.errors import LockedError
     from handoffs.render import refresh_text
@@ -190,6 +193,7 @@ def refresh(settings: Settings, month: str | None, quiet: bool, dry_run: bool, s
             strict=strict,
             now=settings.now(),
             progress=_progress(not quiet),
+            notify=notify,
         )
     except LockedError as error:
         error.silent = quiet  # an overlapping cron run is normal: exit 4 tells it, quietly
@@ -203,7 +207,43 @@ def refresh(settings: Settings, month: str | None, quiet: bool, dry_run: bool, s
             "see the Problems tab or run `handoffs validate`.",
             err=True,
         )
+    if outcome.notices is not None:
+        _report_notices(outcome.notices, dry_run=dry_run, quiet=quiet)
     return outcome
+
+
+def _report_notices(outcome: Any, *, dry_run: bool, quiet: bool) -> None:
+    """Print the dry run's messages or what was sent, and what could not be delivered."""
+    from handoffs.notify_run import dry_run_text, sent_text
+
+    if dry_run:
+        click.echo(printable(dry_run_text(outcome)), nl=False)
+    elif not quiet:
+        click.echo(sent_text(outcome))
+    error = outcome.error()
+    if error is not None:
+        click.echo(f"Error: {error}", err=True)
+
+
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="Print the messages that would go out; send nothing.")
+@click.option("--quiet", is_flag=True, help="Print nothing unless something is wrong (for cron).")
+@click.pass_obj
+def notify(settings: Settings, dry_run: bool, quiet: bool) -> Any:
+    """Send what is new to the team's channels and to each person it concerns, once.
+
+    What was sent is recorded in the Notices tab; see docs/notices.md.
+
+    \b
+    Example:
+      handoffs notify --dry-run
+      handoffs refresh --quiet --notify     # the cron line
+    """
+    from handoffs.service import notify as run_notify
+
+    outcome = run_notify(settings.config(), settings.today, dry_run=dry_run, now=settings.now())
+    _report_notices(outcome, dry_run=dry_run, quiet=quiet)
+    return outcome  # exit 5 when a message could not be delivered
 
 
 def _emit(text: str, output: str | None) -> None:

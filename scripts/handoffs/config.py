@@ -48,12 +48,23 @@ class TemplatesConfig:
 
 
 @dataclass(frozen=True)
+class NotifyConfig:
+    """Apprise URLs for notices (docs/notices.md); `${NAME}` is expanded only when sending."""
+
+    team: tuple[str, ...] = ()
+    email: str = ""
+    worse_by_hours: float = 2.0
+    retry_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
 class Config:
     sheet: SheetConfig = field(default_factory=SheetConfig)
     review: ReviewConfig = field(default_factory=ReviewConfig)
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
     compression: CompressionConfig = field(default_factory=CompressionConfig)
     templates: TemplatesConfig = field(default_factory=TemplatesConfig)
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
     source: Path | None = None  # the file it came from, None for built-in defaults
 
 
@@ -63,6 +74,7 @@ _SECTIONS: dict[str, type] = {
     "scoring": ScoringConfig,
     "compression": CompressionConfig,
     "templates": TemplatesConfig,
+    "notify": NotifyConfig,
 }
 _BACKENDS = ("xlsx", "gsheets")
 # Upper bounds for numbers: beyond them a value is a typo, and dates or waits overflow. A number
@@ -74,6 +86,8 @@ _NUMBER_MAX: dict[str, tuple[int, str]] = {
     "[scoring] rework_hours": (1000, "hours"),
     "[scoring] delay_hours": (1000, "hours"),
     "[compression] min_hours": (100_000, "hours"),
+    "[notify] worse_by_hours": (1000, "hours"),
+    "[notify] retry_seconds": (3600, "seconds"),
 }
 _ANY_NUMBER_MAX = 1_000_000
 NOTES_FOLDER = "handoff-notes"  # the default notes folder, used when it exists beside the config
@@ -196,6 +210,12 @@ def _coerce(value: Any, spec: Field[Any], label: str, path: Path) -> Any:
                 "without escapes such as \\u0000 or \\n."
             )
         return Path(value).expanduser()
+    if expected.startswith("tuple[str"):  # a list of text, e.g. [notify] team
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f'{path}: {label} must be a list of text, e.g. ["slack://…"].')
+        return tuple(value)
     if expected == "str":
         if not isinstance(value, str):
             raise ConfigError(f"{path}: {label} must be text in quotes.")

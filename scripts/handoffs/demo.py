@@ -179,7 +179,14 @@ def demo_rows(today: dt.date) -> dict[str, list[list[CellValue]]]:
          "Jordan Lee", days(5), "planned"],
     ]  # fmt: skip
     team: list[list[CellValue]] = [
-        [person, role, manager, days(joined), days(onboarded) if onboarded else None]
+        [
+            person,
+            role,
+            manager,
+            days(joined),
+            days(onboarded) if onboarded else None,
+            person.lower().replace(" ", ".") + "@example.org",
+        ]
         for person, role, manager, joined, onboarded in TEAM
     ]
     handoffs: list[list[CellValue]] = [

@@ -26,3 +26,9 @@ class LockedError(HandoffsError):
     """Another run holds the lock (exit 4)."""
 
     exit_code = 4
+
+
+class DeliveryError(HandoffsError):
+    """Done, but some notices could not be delivered; they are sent again next run (exit 5)."""
+
+    exit_code = 5

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pandas-backed modules are imported lazily, inside the use c
     from handoffs.document import Document
     from handoffs.flags import FlagsHeader
     from handoffs.notes import NoteCheck, NoteContext
+    from handoffs.notify_run import Channels, NoticeOutcome
     from handoffs.periods import Period
     from handoffs.validate import Dataset
 
@@ -105,19 +106,22 @@ class Loaded:
     flags_header: FlagsHeader | None  # the Flags header order to remember in the Summary
     contract_errors: dict[str, tuple[int, ...]]  # Contracts rows left out, by handoff id
     handoff_errors: dict[str, tuple[int, ...]]  # Handoffs rows left out, by handoff id
+    extras: dict[str, RawTab] = field(default_factory=dict)  # other tabs read in the same pass
 
 
-def load_sheet(backend: Backend, today: dt.date, scoring: ScoringConfig) -> Loaded:
-    """Read every input tab and the Summary in one pass, validate, add each Health row's hours
-    lost, and compare the Flags header with the order the last refresh remembered (a change is
-    a warning)."""
+def load_sheet(
+    backend: Backend, today: dt.date, scoring: ScoringConfig, extra: Sequence[str] = ()
+) -> Loaded:
+    """Read every input tab, the Summary and any `extra` tabs in one pass, validate, add each
+    Health row's hours lost, and compare the Flags header with the order the last refresh
+    remembered (a change is a warning)."""
     from handoffs.figures import with_hours
     from handoffs.flags import track, with_header_warning
     from handoffs.rejected import errors_by_handoff
     from handoffs.validate import validate
 
     summary = generated_tabs()["summary"].title
-    raw = backend.read([*input_titles(), summary])
+    raw = backend.read([*input_titles(), summary, *extra])
     dataset = with_hours(validate(raw, today), scoring)
     state = track(dataset.headers["flags"], raw.get(summary), today)
     return Loaded(
@@ -125,6 +129,7 @@ def load_sheet(backend: Backend, today: dt.date, scoring: ScoringConfig) -> Load
         state,
         errors_by_handoff(raw, dataset, "contracts"),
         errors_by_handoff(raw, dataset, "handoffs"),
+        {title: raw[title] for title in extra if title in raw},
     )
 
 
@@ -159,11 +164,15 @@ class RefreshOutcome:
     written: bool
     location: str
     strict: bool = False  # --strict: data errors make the run fail
+    notices: NoticeOutcome | None = None  # with notify=True
 
     @property
     def exit_code(self) -> int:
-        """1 when `strict` and the data has errors (the tabs are written all the same)."""
-        return 1 if self.strict and self.dataset.report.errors else 0
+        """1 when `strict` and the data has errors (the tabs are written all the same); else 5
+        when a notice could not be delivered."""
+        if self.strict and self.dataset.report.errors:
+            return 1
+        return self.notices.exit_code if self.notices is not None else 0
 
 
 def refresh(
@@ -175,17 +184,22 @@ def refresh(
     strict: bool = False,
     now: dt.datetime | None = None,
     progress: Progress = _quiet,
+    notify: bool = False,
 ) -> RefreshOutcome:
     """Validate, compute the figures and rewrite every generated tab in one write. `now` is
-    the Summary's "Refreshed at" stamp (the clock when not given)."""
+    the Summary's "Refreshed at" stamp (the clock when not given). `notify`: also send what is
+    new (docs/notices.md) and record it in the Notices tab, in that same write."""
+    from handoffs.notices import notices_title
+    from handoffs.notify_run import notify_channels
     from handoffs.periods import default_period, requested
     from handoffs.tabs import build_tabs
 
     asked = requested(month, today, option="--month", months=1) if month else None
+    channels = notify_channels(config) if notify else None  # exit 2 before anything is read
     backend = open_backend(config)
     with run_lock(backend):
         progress("reading the spreadsheet")
-        loaded = load_sheet(backend, today, config.scoring)
+        loaded = load_sheet(backend, today, config.scoring, [notices_title()] if notify else [])
         dataset = loaded.dataset
         period = asked or default_period(dataset)
         progress("computing figures")
@@ -200,10 +214,56 @@ def refresh(
             flags_header=loaded.flags_header,
             contract_errors=loaded.contract_errors,
         )
+        notices = None
+        if channels is not None:
+            progress("sending notices")
+            notices = _notices(config, backend, loaded, channels, now, dry_run)
         if not dry_run:
             progress("writing the generated tabs")
-            backend.write_generated(tabs)
-    return RefreshOutcome(dataset, period, tabs, not dry_run, backend.location, strict)
+            backend.write_generated([*tabs, *([notices.tab] if notices and notices.tab else [])])
+    return RefreshOutcome(dataset, period, tabs, not dry_run, backend.location, strict, notices)
+
+
+def _notices(
+    config: Config,
+    backend: Backend,
+    loaded: Loaded,
+    channels: Channels,
+    now: dt.datetime | None,
+    dry_run: bool,
+) -> NoticeOutcome:
+    from handoffs.notices import notices_title
+    from handoffs.notify_run import run_notices
+
+    notes, folder = read_notes(config)
+    return run_notices(
+        loaded.dataset,
+        loaded.extras.get(notices_title()),
+        config,
+        channels,
+        backend.tab_url,
+        (now or dt.datetime.now()).replace(microsecond=0),
+        notes=notes,
+        notes_folder=folder,
+        dry_run=dry_run,
+    )
+
+
+def notify(
+    config: Config, today: dt.date, *, dry_run: bool = False, now: dt.datetime | None = None
+) -> NoticeOutcome:
+    """Send what is new since the Notices tab (docs/notices.md) and record it there."""
+    from handoffs.notices import notices_title
+    from handoffs.notify_run import notify_channels
+
+    channels = notify_channels(config)
+    backend = open_backend(config)
+    with run_lock(backend):
+        loaded = load_sheet(backend, today, config.scoring, [notices_title()])
+        outcome = _notices(config, backend, loaded, channels, now, dry_run)
+        if outcome.tab is not None and not dry_run:
+            backend.write_generated([outcome.tab])
+    return outcome
 
 
 @dataclass

@@ -140,6 +140,10 @@ class Backend(Protocol):
         """A local file that serialises runs against this spreadsheet."""
         ...
 
+    def tab_url(self, title: str) -> str:
+        """Where people open this tab (a URL, or the workbook's path), for notices."""
+        ...
+
     def require_existing(self) -> None:
         """Raise a HandoffsError when the spreadsheet does not exist (checked before a lock
         file is made for it, so a run in the wrong folder leaves nothing behind)."""

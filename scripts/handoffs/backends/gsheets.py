@@ -45,6 +45,7 @@ from handoffs.backends.gsheets_requests import (
     generated_requests,
     init_requests,
     merge_a1,
+    new_sheet_id,
     raw_value,
     sheet_infos,
     value_rows,
@@ -131,6 +132,14 @@ class GoogleSheetsBackend:
         if self._endpoint:
             return f"spreadsheet {self.key} on the Sheets emulator at {self._endpoint}"
         return f"https://docs.google.com/spreadsheets/d/{self.key}"
+
+    def tab_url(self, title: str) -> str:
+        """The sheet's URL opened on this tab (`#gid=`), for notices; no request: the id comes
+        from the last read, or is the stable id a write gives the tab it creates."""
+        sheets = self._sheets or {}
+        info = sheets.get(title)
+        gid = info.sheet_id if info else new_sheet_id(title, {s.sheet_id for s in sheets.values()})
+        return f"https://docs.google.com/spreadsheets/d/{self.key}/edit#gid={gid}"
 
     @property
     def lock_path(self) -> str:

@@ -62,6 +62,10 @@ class XlsxBackend:
     def location(self) -> str:
         return str(self.path)
 
+    def tab_url(self, title: str) -> str:
+        """Where people find a tab, for notices: the workbook's path (tabs have no address)."""
+        return str(self.path)
+
     @property
     def lock_path(self) -> str:
         # Beside the file a symlink points to: one lock whichever path a run was given.
