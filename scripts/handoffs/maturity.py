@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from handoffs.cells import in_set
 from handoffs.config import Config
 from handoffs.figures import (
     LOOKBACK_MONTHS,
@@ -179,7 +178,7 @@ def _recent_health(
     """Health rows of the active handoffs in the last three months, with their hours lost."""
     health = ds["health"]
     recent = months_between(health, months[0], months[-1])
-    recent = recent[in_set(recent["handoff_id"], active["handoff_id"])]
+    recent = recent[recent["handoff_id"].isin(active["handoff_id"])]
     return recent.assign(hours=hours_lost(recent, config.scoring))
 
 

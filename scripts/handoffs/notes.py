@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from handoffs.flags import resolve_handoff
-from handoffs.schema import normalise_header
+from handoffs.lookup import normalise_header
 
 if TYPE_CHECKING:
     from handoffs.validate import Dataset

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from handoffs.backends import open_backend
 from handoffs.config import Config
 from handoffs.errors import ConfigError, LockedError
-from handoffs.schema import TabSchema, generated_tabs, input_schemas, normalise_header
+from handoffs.lookup import column_of
+from handoffs.schema import TabSchema, generated_tabs, input_schemas
 from handoffs.sheet import Backend, CellValue, NewTab, RawTab, TabContent
 
 if TYPE_CHECKING:  # pandas-backed modules are imported lazily, inside the use cases
@@ -157,11 +158,7 @@ def _aligned(
     schema: TabSchema, header: Sequence[object], rows: list[list[CellValue]]
 ) -> list[list[CellValue]]:
     """Demo rows (schema order) laid out under an existing header."""
-    where = {normalise_header(text): i for i, text in enumerate(header) if text is not None}
-    positions = [
-        where.get(normalise_header(f.title), where.get(normalise_header(f.name)))
-        for f in schema.fields
-    ]
+    positions = [column_of(header, f) for f in schema.fields]
     width = max([len(header), *(p + 1 for p in positions if p is not None)])
     aligned = []
     for row in rows:
