@@ -7,7 +7,10 @@ import sys
 
 import pytest
 
-CORE = ["sheet", "schema", "problems", "cells", "validate", "figures", "tabs", "demo"]
+CORE = [
+    *("sheet", "schema", "problems", "lookup", "cells", "dates", "keys", "validate"),
+    *("figures", "tabs", "demo"),
+]
 SHELL = ("click", "openpyxl", "gspread", "google.auth", "requests")
 
 

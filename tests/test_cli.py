@@ -83,7 +83,7 @@ def test_validate_exits_1_and_groups_problems_by_tab(run, demo_workbook: Path) -
     assert result.stdout.splitlines()[:2] == [
         "Health: 1 error, 0 warnings",
         "  error   C3     Rework requests [-2]: Must be 0 or more; "
-        "type a whole number of requests, 0 or more.",
+        "type a whole number of requests, 0 to 10000 (more in one month is a typo).",
     ]
     assert "Team: 1 error, 0 warnings" in result.stdout
     assert result.stdout.endswith("2 errors, 0 warnings.\n")

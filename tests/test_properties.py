@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import to_excel
 
-from handoffs.cells import ERROR_VALUES, SERIAL_EPOCH, classify, parse
+from handoffs.cells import ERROR_VALUES, classify
+from handoffs.dates import SERIAL_EPOCH
 from handoffs.schema import INPUT_TABS, Field, input_schemas
 from handoffs.sheet import FormulaWithoutValue, RawTab, column_letter
-from handoffs.validate import Dataset, validate
+from handoffs.validate import Dataset, parse, validate
 from tests.test_oracle_frictionless import our_kind
 
 TODAY = dt.date(2026, 11, 25)

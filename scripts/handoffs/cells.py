@@ -1,9 +1,10 @@
-"""One column of cells: what kind each cell is, and its typed value for the field's type.
+"""One column of cells: what kind each cell is, and its value as text, a number or a boolean.
 
 Cells arrive as the backends read them (docs/spreadsheet.md#conventions): None, text, numbers,
 booleans, dates and date-times, times of day and durations (cells formatted as a time),
 spreadsheet error text such as '#REF!', or a formula saved without its value. Each parser
-returns the typed values and, per rule, the cells that break it with the message to show.
+returns the typed values and, per rule, the cells that break it with the message to show;
+dates.py reads dates, date-times and months the same way.
 """
 
 from __future__ import annotations
@@ -14,26 +15,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from handoffs.lookup import MAX_EXACT, cell_text, close_matches
+from handoffs.lookup import MAX_EXACT, cell_text, did_you_mean
 from handoffs.schema import Field
 from handoffs.sheet import FormulaWithoutValue
 
-SERIAL_EPOCH = pd.Timestamp("1899-12-30")  # Sheets and Excel day 0
-_MAX_SERIAL = 2958465  # 9999-12-31
-# dates are held to the nanosecond, which pandas can do from 1677-09-22 to 2262-04-11 only;
-# a date outside these whole years is a typo (0202 for 2026) and is reported as not a date
-_EARLIEST, _LATEST = pd.Timestamp("1678-01-01"), pd.Timestamp("2261-12-31 23:59:59")
-ERROR_VALUES = frozenset(
-    ("#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#ERROR!", "#SPILL!")
-    + ("#CALC!",)
-)
-_ISO = (
-    r"\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-    r"(?:Z|[+-]\d{2}:?\d{2})?"
-)
-_SLASHED = r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:,?[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?"
-_MONTH_TEXT = r"\d{4}-\d{1,2}"
-_MONTH_NAMES = ("%b %Y", "%B %Y")
+ERROR_VALUES = frozenset((
+    "#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#ERROR!", "#SPILL!",
+    "#CALC!",
+))  # fmt: skip
 # what a field of each type holds, as its type error says it
 WANTED = {
     "string": "text",
@@ -46,7 +35,7 @@ WANTED = {
 }
 KINDS = ("blank", "text", "number", "boolean", "date", "time", "duration", "formula", "error")
 # a cell formatted as a time holds a time of day or a duration: no field type takes either
-_NOT_ANY_TYPE = {"time": "A time of day", "duration": "A duration"}
+NOT_ANY_TYPE = {"time": "A time of day", "duration": "A duration"}
 
 
 def _kind_of(kind: type) -> str:
@@ -151,16 +140,7 @@ class Parsed:
     issues: list[Issue] = field(default_factory=list)
 
 
-def parse(cells: Cells, spec: Field) -> Parsed:
-    """Typed values for the filled cells of `spec`'s column, and what was wrong."""
-    parsed = _PARSERS[spec.type](cells, spec)
-    for kind, what in _NOT_ANY_TYPE.items():
-        message = f"{what}, not {WANTED[spec.type]}; type {spec.type_hint}."
-        parsed.issues.append(Issue(cells.of(kind), "error", message))
-    return parsed
-
-
-def _bad_type(mask: pd.Series, spec: Field) -> Issue:
+def bad_type(mask: pd.Series, spec: Field) -> Issue:
     return Issue(mask, "error", f"Not {WANTED[spec.type]}; type {spec.type_hint}.")
 
 
@@ -193,14 +173,14 @@ def _range_issues(values: pd.Series, ok: pd.Series, spec: Field) -> list[Issue]:
 def parse_integer(cells: Cells, spec: Field) -> Parsed:
     values = _numbers(cells)
     whole = _whole(values)
-    issues = [_bad_type(cells.filled & ~whole, spec)]
+    issues = [bad_type(cells.filled & ~whole, spec)]
     issues += _range_issues(values, cells.filled & whole, spec)
     return Parsed(values.where(whole).astype("Int64"), issues)
 
 
 def parse_number(cells: Cells, spec: Field) -> Parsed:
     values = _numbers(cells)
-    issues = [_bad_type(cells.filled & values.isna(), spec)]
+    issues = [bad_type(cells.filled & values.isna(), spec)]
     issues += _range_issues(values, cells.filled & values.notna(), spec)
     return Parsed(values, issues)
 
@@ -217,7 +197,7 @@ def parse_boolean(cells: Cells, spec: Field) -> Parsed:
     values[cells.number.eq(0)] = False
     values[folded.isin(truthy)] = True
     values[folded.isin(falsy)] = False
-    return Parsed(values, [_bad_type(cells.filled & values.isna(), spec)])
+    return Parsed(values, [bad_type(cells.filled & values.isna(), spec)])
 
 
 def parse_string(cells: Cells, spec: Field) -> Parsed:
@@ -241,152 +221,3 @@ def parse_string(cells: Cells, spec: Field) -> Parsed:
         issues.append(Issue(unknown, "error", message + values[unknown].map(guesses) + "."))
         values = matched
     return Parsed(values, issues)
-
-
-def did_you_mean(typed: str, choices: list[str] | tuple[str, ...]) -> str:
-    """' (did you mean X?)' when one of `choices` is close to `typed`, else ''. Choices are
-    taken in sorted order, so which spelling is named does not depend on row order."""
-    close = close_matches(typed, sorted(choices), n=1)
-    return f" (did you mean {close[0]}?)" if close else ""
-
-
-def _bounded(moments: pd.Series) -> pd.Series:
-    """Moments at nanosecond precision; those outside the years pandas can hold become NaT."""
-    if isinstance(moments.dtype, pd.DatetimeTZDtype):
-        moments = moments.dt.tz_convert(None)
-    inside = moments.notna() & (moments >= _EARLIEST) & (moments <= _LATEST)
-    return moments.where(inside).astype("datetime64[ns]")
-
-
-def _moments(cells: Cells, spec: Field, within: pd.Series) -> Parsed:
-    """Dates or date-times from the cells `within`: date cells, serial numbers (and, for a
-    date and time, Unix seconds), ISO text, and day/month text read day first where it is
-    clear. For a date, '03/04/2026' is refused as ambiguous; for a date and time (a form's
-    timestamp) it is read day first with a warning."""
-    index = cells.raw.index
-    values = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
-    issues: list[Issue] = []
-    native = within & cells.of("date")
-    if native.any():
-        values[native] = _bounded(pd.to_datetime(cells.raw[native].map(pd.Timestamp)))
-    serial = cells.number.where(within & cells.of("number"))
-    in_range = serial.between(1, _MAX_SERIAL)
-    if in_range.any():
-        values[in_range] = _bounded(SERIAL_EPOCH + pd.to_timedelta(serial[in_range], unit="D"))
-    if spec.type == "datetime":
-        unix = serial.between(1e9, (_LATEST - pd.Timestamp(0)).total_seconds())
-        values[unix] = pd.to_datetime(serial[unix], unit="s")
-    text = cells.text[within & cells.of("text")]
-    iso = text.str.fullmatch(_ISO).astype(bool)
-    if iso.any():
-        parsed = pd.to_datetime(text[iso], errors="coerce", format="ISO8601", utc=True)
-        values[parsed.index] = _bounded(parsed)
-    refused = pd.Series(False, index=index)  # ambiguous dates, reported on their own
-    parts = text[~iso].str.extract(_SLASHED).astype("float64").dropna(subset=[0])
-    if not parts.empty:
-        refused = _day_month_text(parts, values, spec, issues)
-    unread = within & values.isna() & ~refused
-    return Parsed(values, [_bad_type(unread, spec), *issues])
-
-
-def _day_month_text(
-    parts: pd.DataFrame, values: pd.Series, spec: Field, issues: list[Issue]
-) -> pd.Series:
-    """Read dd/mm/yyyy text into `values`: day first when the first number is over 12 (or
-    both are equal), month first when only the second is. Returns the cells refused."""
-    index = values.index
-    first, second = parts[0], parts[1]
-    ambiguous = (first <= 12) & (second <= 12) & (first != second)
-    day_first = (first > 12) | ambiguous | (first == second)
-    month_first = ~day_first & (second > 12)
-    stamp = pd.DataFrame(
-        {
-            "year": parts[2],
-            "month": second.where(day_first, first),
-            "day": first.where(day_first, second),
-            "hour": parts[3].fillna(0),
-            "minute": parts[4].fillna(0),
-            "second": parts[5].fillna(0),
-        }
-    )[day_first | month_first]
-    values[stamp.index] = _bounded(pd.to_datetime(stamp, errors="coerce"))
-    ambiguous &= values[parts.index].notna()  # 31/02/2026 or year 0202: not a date at all
-    readable = values[parts.index].dt.strftime("%Y-%m-%d")
-    refused = pd.Series(False, index=index)
-    if spec.type == "datetime":
-        message = "Day and month could be either way round; read day first as " + readable
-        issues.append(
-            Issue(
-                _everywhere(ambiguous, index),
-                "warning",
-                message + f"; to be sure, type {spec.type_hint}.",
-            )
-        )
-    else:
-        refused = _everywhere(ambiguous, index)
-        swapped = pd.to_datetime(
-            stamp.rename(columns={"month": "day", "day": "month"})[["year", "month", "day"]],
-            errors="coerce",
-        ).dt.strftime("%Y-%m-%d")
-        message = (
-            "Ambiguous date: it could be "
-            + swapped
-            + " or "
-            + readable
-            + f"; type {spec.type_hint}."
-        )
-        issues.append(Issue(refused, "error", message))
-        values[refused] = pd.NaT
-    clear = (day_first | month_first) & ~ambiguous & values[parts.index].notna()
-    message = "Read as " + readable + f"; to be sure, type {spec.type_hint}."
-    issues.append(Issue(_everywhere(clear, index), "warning", message))
-    return refused
-
-
-def _everywhere(mask: pd.Series, index: pd.Index) -> pd.Series:
-    """A mask over some cells, widened to the whole column (False elsewhere)."""
-    return mask.reindex(index, fill_value=False).astype(bool)
-
-
-def parse_date(cells: Cells, spec: Field) -> Parsed:
-    parsed = _moments(cells, spec, cells.filled)
-    return Parsed(parsed.values.dt.normalize(), parsed.issues)
-
-
-def parse_datetime(cells: Cells, spec: Field) -> Parsed:
-    return _moments(cells, spec, cells.filled)
-
-
-def parse_yearmonth(cells: Cells, spec: Field) -> Parsed:
-    """A month: text as YYYY-MM or 'Nov 2026', or any date (Sheets turns a typed 2026-11 into
-    the 1st of that month), read as its month. A day/month date is read without a warning,
-    as only its month counts, unless it is ambiguous."""
-    text = cells.text.where(cells.filled & cells.of("text"))
-    month_text = text.str.fullmatch(_MONTH_TEXT).fillna(False).astype(bool)
-    months = pd.Series(pd.NaT, index=cells.raw.index, dtype="datetime64[ns]")
-    if month_text.any():
-        months[month_text] = _bounded(pd.to_datetime(text[month_text] + "-01", errors="coerce"))
-    other_text = text.notna() & ~month_text
-    for fmt in _MONTH_NAMES if other_text.any() else ():
-        named = _bounded(pd.to_datetime(text[other_text], format=fmt, errors="coerce"))
-        months = months.fillna(named.reindex(months.index))
-    as_month = month_text | months.notna()
-    moments = _moments(cells, spec, cells.filled & ~as_month)
-    values = months.fillna(moments.values).dt.to_period("M").dt.to_timestamp()
-    ambiguous = [issue for issue in moments.issues[1:] if issue.severity == "error"]
-    refused = pd.Series(False, index=cells.raw.index)
-    for issue in ambiguous:
-        refused |= issue.mask
-    unread = cells.filled & values.isna() & ~refused
-    return Parsed(values, [_bad_type(unread, spec), *ambiguous])
-
-
-_PARSERS = {
-    "string": parse_string,
-    "integer": parse_integer,
-    "number": parse_number,
-    "boolean": parse_boolean,
-    "date": parse_date,
-    "datetime": parse_datetime,
-    "yearmonth": parse_yearmonth,
-}

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from handoffs.cells import did_you_mean
-from handoffs.lookup import shown
+from handoffs.lookup import did_you_mean, shown
 from handoffs.problems import WARNING, ProblemLog
 
 if TYPE_CHECKING:

@@ -84,3 +84,10 @@ def close_matches(typed: str, choices: Iterable[str], n: int = 3) -> list[str]:
     words = [key for key in spelling if wanted and wanted in key.split()]
     similar = difflib.get_close_matches(wanted, list(spelling), n=n, cutoff=0.6)
     return [spelling[key] for key in dict.fromkeys(words + similar)][:n]
+
+
+def did_you_mean(typed: str, choices: Sequence[str]) -> str:
+    """' (did you mean X?)' when one of `choices` is close to `typed`, else ''. Choices are
+    taken in sorted order, so which spelling is named does not depend on row order."""
+    close = close_matches(typed, sorted(choices), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""

@@ -15,9 +15,10 @@ from typing import Any
 
 import pandas as pd
 
-from handoffs import keys
-from handoffs.cells import Cells, classify, did_you_mean, parse
-from handoffs.lookup import columns_of, shown
+from handoffs import cells as text_and_numbers
+from handoffs import dates, keys
+from handoffs.cells import NOT_ANY_TYPE, WANTED, Cells, Issue, Parsed, classify
+from handoffs.lookup import columns_of, did_you_mean, shown
 from handoffs.problems import ERROR, WARNING, ProblemLog, Report
 from handoffs.schema import Field, TabSchema, input_schemas
 from handoffs.sheet import RawTab, column_letter
@@ -139,6 +140,27 @@ def _map_header(
     return columns, header
 
 
+_PARSERS = {
+    "string": text_and_numbers.parse_string,
+    "integer": text_and_numbers.parse_integer,
+    "number": text_and_numbers.parse_number,
+    "boolean": text_and_numbers.parse_boolean,
+    "date": dates.parse_date,
+    "datetime": dates.parse_datetime,
+    "yearmonth": dates.parse_yearmonth,
+}
+
+
+def parse(cells: Cells, spec: Field) -> Parsed:
+    """Typed values for the readable cells of `spec`'s column, and what was wrong. A time of
+    day or a duration is refused in every column, saying what it is."""
+    parsed = _PARSERS[spec.type](cells, spec)
+    for kind, what in NOT_ANY_TYPE.items():
+        message = f"{what}, not {WANTED[spec.type]}; type {spec.type_hint}."
+        parsed.issues.append(Issue(cells.of(kind), "error", message))
+    return parsed
+
+
 def _check_tab(
     raw: RawTab | None, schema: TabSchema, today: dt.date, log: ProblemLog
 ) -> CheckedTab:
@@ -167,9 +189,8 @@ def _check_tab(
     index = pd.RangeIndex(len(data))
     rows = pd.Series(index + 2, index=index)
     cells = {spec.name: classify(_column(data, columns.get(spec.name))) for spec in schema.fields}
-    present = ~pd.concat([c.blank for c in cells.values()], axis=1).all(
-        axis=1
-    )  # blank rows skipped
+    blank_row = pd.concat([c.blank for c in cells.values()], axis=1).all(axis=1)
+    present = ~blank_row  # a blank row is skipped, as if it were not there
     typed = {
         spec.name: _check_field(spec, cells[spec.name], present, rows, columns, schema, today, log)
         for spec in schema.fields
