@@ -137,20 +137,20 @@ def parse_yearmonth(cells: Cells, spec: Field) -> Parsed:
     """A month: text as YYYY-MM or 'Nov 2026', or any date (Sheets turns a typed 2026-11 into
     the 1st of that month), read as its month. A day/month date is read without a warning,
     as only its month counts, unless it is ambiguous."""
-    text = cells.text.where(cells.filled & cells.of("text"))
-    month_text = text.str.fullmatch(_MONTH_TEXT).fillna(False).astype(bool)
-    months = pd.Series(pd.NaT, index=cells.raw.index, dtype="datetime64[ns]")
-    if month_text.any():
-        months[month_text] = _bounded(pd.to_datetime(text[month_text] + "-01", errors="coerce"))
-    other_text = text.notna() & ~month_text
-    for fmt in _MONTH_NAMES if other_text.any() else ():
-        named = _bounded(pd.to_datetime(text[other_text], format=fmt, errors="coerce"))
-        months = months.fillna(named.reindex(months.index))
-    as_month = month_text | months.notna()
+    index = cells.raw.index
+    text = cells.text[cells.filled & cells.of("text")]
+    month_text = text.str.fullmatch(_MONTH_TEXT).astype(bool)
+    months = pd.to_datetime(text[month_text] + "-01", errors="coerce")
+    for fmt in _MONTH_NAMES:
+        months = months.combine_first(pd.to_datetime(text, format=fmt, errors="coerce"))
+    months = _bounded(months).reindex(index)
+    as_month = _everywhere(month_text, index) | months.notna()
     moments = _moments(cells, spec, cells.filled & ~as_month)
-    values = months.fillna(moments.values).dt.to_period("M").dt.to_timestamp()
+    read = months.fillna(moments.values).to_numpy()
+    first_of_month = read.astype("datetime64[M]").astype("datetime64[ns]")
+    values = pd.Series(first_of_month, index=index)
     ambiguous = [issue for issue in moments.issues[1:] if issue.severity == "error"]
-    refused = pd.Series(False, index=cells.raw.index)
+    refused = pd.Series(False, index=index)
     for issue in ambiguous:
         refused |= issue.mask
     unread = cells.filled & values.isna() & ~refused

@@ -9,6 +9,8 @@ out of every figure; a row with only warnings is used.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -186,11 +188,13 @@ def _check_tab(
         return tab
 
     data = raw.data_rows
-    index = pd.RangeIndex(len(data))
-    rows = pd.Series(index + 2, index=index)
-    cells = {spec.name: classify(_column(data, columns.get(spec.name))) for spec in schema.fields}
-    blank_row = pd.concat([c.blank for c in cells.values()], axis=1).all(axis=1)
-    present = ~blank_row  # a blank row is skipped, as if it were not there
+    rows = pd.Series(pd.RangeIndex(len(data)) + 2)
+    shortest = min(map(len, data))  # Sheets leaves out a row's empty cells at the end
+    cells = {
+        spec.name: classify(_column(data, columns.get(spec.name), shortest))
+        for spec in schema.fields
+    }
+    present = ~functools.reduce(operator.and_, (c.blank for c in cells.values()))
     typed = {
         spec.name: _check_field(spec, cells[spec.name], present, rows, columns, schema, today, log)
         for spec in schema.fields
@@ -202,12 +206,12 @@ def _check_tab(
     return tab
 
 
-def _column(data: list[list[Any]], col: int | None) -> pd.Series:
-    """The cells of column `col`, or blanks for a column the tab does not have. Sheets
-    leaves out a row's empty cells at the end, so a short row is blank there."""
+def _column(data: list[list[Any]], col: int | None, shortest: int) -> pd.Series:
+    """The cells of column `col`, or blanks for a column the tab does not have; a row that
+    ends before `col` is blank there."""
     if col is None:
         return pd.Series([None] * len(data), dtype=object)
-    if min(map(len, data)) > col:
+    if col < shortest:
         return pd.Series([row[col] for row in data], dtype=object)
     return pd.Series([row[col] if col < len(row) else None for row in data], dtype=object)
 
