@@ -1,4 +1,4 @@
-"""DESIGN §2.1–2.2 as example sheets: every file in tests/cases/<tab>/{valid,invalid}/ is a case.
+"""docs/spreadsheet.md as example sheets: every file in tests/cases/<tab>/{valid,invalid}/ is a case.
 
 A case gives some tabs as a person would leave them (rows of raw cells, row 1 the header);
 every tab it does not give comes from the small valid team in tests/cases/base.json, so the

@@ -1,4 +1,4 @@
-"""Invariants of validation that hold for any sheet, checked with hypothesis (STYLE §10)."""
+"""Invariants of validation that hold for any sheet, checked with hypothesis."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ ANY_CELL = st.one_of(
 
 
 def bad_cell(spec: Field) -> st.SearchStrategy[Any]:
-    """Cells no reading of DESIGN §2 accepts for this field."""
+    """Cells no reading of docs/spreadsheet.md accepts for this field."""
     refused: list[st.SearchStrategy[Any]] = [
         st.sampled_from(["#REF!", "#N/A", "#DIV/0!", "#VALUE!"]),
         st.text("ab", min_size=1, max_size=4).map(lambda t: FormulaWithoutValue("=" + t)),
@@ -65,7 +65,7 @@ def bad_cell(spec: Field) -> st.SearchStrategy[Any]:
 
 
 def good_cell(spec: Field) -> st.SearchStrategy[Any]:
-    """Cells DESIGN §2 accepts for this field on their own (keys may still repeat)."""
+    """Cells docs/spreadsheet.md accepts for this field on their own (keys may still repeat)."""
     past = st.dates(dt.date(1990, 1, 1), TODAY)
     if spec.pattern:
         return st.from_regex(spec.pattern, fullmatch=True).filter(lambda t: t == t.strip())
@@ -105,7 +105,7 @@ def tab_rows(name: str) -> st.SearchStrategy[list[list[tuple[Any, bool | None]]]
 
 
 def is_blank(value: Any) -> bool:
-    """Nothing in the cell: DESIGN §2.1 skips a row of these."""
+    """Nothing in the cell: a blank row is skipped (docs/spreadsheet.md#conventions)."""
     nan = isinstance(value, float) and value != value
     return value is None or nan or (isinstance(value, str) and not value.strip())
 
