@@ -116,7 +116,8 @@ def classify(raw: pd.Series) -> Cells:
     if kinds["number"].any():
         numbers = raw if kinds["number"].all() else raw.where(kinds["number"])
         number = pd.to_numeric(numbers, errors="coerce").astype("float64")
-    blank = raw.isna() | text.eq("")
+    # a column of text tells its blanks (None, NaN) from the text it converted to
+    blank = (text.isna() if kinds["text"].all() else raw.isna()) | text.eq("")
     kinds = {kind: mask & ~blank for kind, mask in kinds.items()}
     kinds["blank"] = blank
     kinds["error"] = text.isin(ERROR_VALUES)

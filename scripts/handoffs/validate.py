@@ -199,7 +199,7 @@ def _check_tab(
         spec.name: _check_field(spec, cells[spec.name], present, rows, columns, schema, today, log)
         for spec in schema.fields
     }
-    tab.frame = pd.DataFrame({ROW: rows, **typed})[present]
+    tab.frame = pd.DataFrame({ROW: rows, **typed}, copy=False)[present]
     tab.cells = {name: cells[name] for name in schema.key_fields}
     _check_required_when(tab, cells, log)
     keys.check_unique(tab, log)
