@@ -189,9 +189,9 @@ def _check_tab(
 
     data = raw.data_rows
     rows = pd.Series(pd.RangeIndex(len(data)) + 2)
-    shortest = min(map(len, data))  # Sheets leaves out a row's empty cells at the end
+    widths = (min(map(len, data)), max(map(len, data)))  # Sheets drops empty cells at the end
     cells = {
-        spec.name: classify(_column(data, columns.get(spec.name), shortest))
+        spec.name: classify(_column(data, columns.get(spec.name), *widths))
         for spec in schema.fields
     }
     present = ~functools.reduce(operator.and_, (c.blank for c in cells.values()))
@@ -206,10 +206,10 @@ def _check_tab(
     return tab
 
 
-def _column(data: list[list[Any]], col: int | None, shortest: int) -> pd.Series:
+def _column(data: list[list[Any]], col: int | None, shortest: int, longest: int) -> pd.Series:
     """The cells of column `col`, or blanks for a column the tab does not have; a row that
     ends before `col` is blank there."""
-    if col is None:
+    if col is None or col >= longest:
         return pd.Series([None] * len(data), dtype=object)
     if col < shortest:
         return pd.Series([row[col] for row in data], dtype=object)
