@@ -107,7 +107,7 @@ def classify(raw: pd.Series) -> Cells:
     """Each cell's kind from its Python type. Text that is only spaces, and NaN, are blank;
     text such as '#REF!' is a spreadsheet error."""
     kinds = _kinds(raw)
-    text = pd.Series(np.nan, index=raw.index, dtype="str")
+    text = pd.Series(np.nan, index=raw.index, dtype=object)  # no text: nothing to convert
     if kinds["text"].all():
         text = raw.astype("str").str.strip()
     elif kinds["text"].any():
@@ -123,7 +123,11 @@ def classify(raw: pd.Series) -> Cells:
     kinds["error"] = text.isin(ERROR_VALUES)
     kinds["text"] &= ~kinds["error"]
     filled = kinds["text"] | kinds["number"] | kinds["boolean"] | kinds["date"]
-    return Cells(raw, kinds, text.where(~blank), number.where(np.isfinite(number)), filled)
+    if blank.any():
+        text = text.where(~blank)
+    if kinds["number"].any():
+        number = number.where(np.isfinite(number))  # inf is a number cell, but no number
+    return Cells(raw, kinds, text, number, filled)
 
 
 @dataclass
@@ -205,10 +209,12 @@ def parse_string(cells: Cells, spec: Field) -> Parsed:
     """Text as typed, trimmed; a number, boolean or date cell as the text it shows. Then the
     field's pattern, and its enum matched ignoring case (the value becomes the enum's
     spelling)."""
-    values = cells.text.where(cells.of("text"))  # an error cell's text is not a value
+    is_text = cells.of("text")  # an error cell's text is not a value
+    values = cells.text if is_text.all() else cells.text.where(is_text)
     shown_as_text = cells.filled & ~cells.of("text")
     if shown_as_text.any():
         values[shown_as_text] = cells.raw[shown_as_text].map(cell_text)
+    values = values.astype("str")
     issues: list[Issue] = []
     if spec.pattern:
         fits = values.str.fullmatch(spec.pattern).fillna(False).astype(bool)
@@ -221,4 +227,4 @@ def parse_string(cells: Cells, spec: Field) -> Parsed:
         guesses = {typed: did_you_mean(typed, spec.enum) for typed in values[unknown].unique()}
         issues.append(Issue(unknown, "error", message + values[unknown].map(guesses) + "."))
         values = matched
-    return Parsed(values, issues)
+    return Parsed(values.astype("str"), issues)

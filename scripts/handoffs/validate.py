@@ -76,7 +76,8 @@ def validate(raw_tabs: Mapping[str, RawTab], today: dt.date) -> Dataset:
     report = Report(log.frame([s.title for s in schemas.values()]))
     frames = {}
     for name, tab in checked.items():
-        clean = tab.frame[~tab.frame[ROW].isin(report.error_rows(tab.schema.title))]
+        bad = report.error_rows(tab.schema.title)
+        clean = tab.frame[~tab.frame[ROW].isin(bad)] if len(bad) else tab.frame
         frames[name] = clean.reset_index(drop=True)
     return Dataset(
         frames=frames,
@@ -199,7 +200,9 @@ def _check_tab(
         spec.name: _check_field(spec, cells[spec.name], present, rows, columns, schema, today, log)
         for spec in schema.fields
     }
-    tab.frame = pd.DataFrame({ROW: rows, **typed}, copy=False)[present]
+    tab.frame = pd.DataFrame({ROW: rows, **typed}, copy=False)
+    if not present.all():
+        tab.frame = tab.frame[present]
     tab.cells = {name: cells[name] for name in schema.key_fields}
     _check_required_when(tab, cells, log)
     keys.check_unique(tab, log)
