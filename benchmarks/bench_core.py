@@ -125,9 +125,6 @@ def main() -> None:
     parser.add_argument("--frictionless-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        from handoffs.cli import tune_memory_for_one_run
-
-        tune_memory_for_one_run()  # as the `handoffs` command does, before pandas is imported
         print(json.dumps(run_once(args.handoffs[0], args.months[0])))
         return
     if args.frictionless_child:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -417,16 +416,5 @@ def check_note(settings: Settings, note: str, handoff: str) -> Any:
     return outcome
 
 
-def tune_memory_for_one_run() -> None:
-    """Set numpy's and Arrow's memory defaults for a short batch run, before pandas imports
-    them; a variable the user has set wins. numpy otherwise asks Linux for 2 MB huge pages for
-    every large array, and Arrow's mimalloc pool hands freed memory back to the system; on
-    virtual machines that back memory lazily, faulting that memory in again took 0.2-0.3 s
-    per million Health rows, a quarter of the run (benchmarks/bench_core.py)."""
-    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
-    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
-
-
 def main() -> None:
-    tune_memory_for_one_run()
     cli(prog_name="handoffs")

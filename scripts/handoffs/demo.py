@@ -11,7 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from handoffs.schema import TabSchema, input_schemas, normalise_header
+from handoffs.lookup import column_of
+from handoffs.schema import TabSchema, input_schemas
 from handoffs.sheet import CellValue
 
 # id, workflow, step, from, to, artifact, context that travels, what gets lost, split, note, status
@@ -254,11 +255,7 @@ def aligned_rows(
     schema: TabSchema, header: Sequence[object], rows: list[list[CellValue]]
 ) -> list[list[CellValue]]:
     """Demo rows (schema order) laid out under an existing header."""
-    where = {normalise_header(text): i for i, text in enumerate(header) if text is not None}
-    positions = [
-        where.get(normalise_header(f.title), where.get(normalise_header(f.name)))
-        for f in schema.fields
-    ]
+    positions = [column_of(header, f) for f in schema.fields]
     width = max([len(header), *(p + 1 for p in positions if p is not None)])
     aligned = []
     for row in rows:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from handoffs.cells import in_set
 from handoffs.config import Config
 from handoffs.figures import missing_elements
 from handoffs.notes import NoteCheck, summarise
@@ -163,7 +162,7 @@ def _workflow_map(active: pd.DataFrame) -> Criterion:
 def _recent_health(ds: Dataset, active: pd.DataFrame, months: list[pd.Timestamp]) -> pd.DataFrame:
     """Health rows of the active handoffs in the last three months, with their hours lost."""
     recent = months_between(ds["health"], months[0], months[-1])
-    return recent[in_set(recent["handoff_id"], active["handoff_id"])]
+    return recent[recent["handoff_id"].isin(active["handoff_id"])]
 
 
 def _contract_for_most_rework(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from handoffs.errors import ConfigError
 from handoffs.flags import resolve_handoff
-from handoffs.schema import normalise_header
+from handoffs.lookup import normalise_header
 from handoffs.vocabulary import IN_USE
 
 if TYPE_CHECKING:

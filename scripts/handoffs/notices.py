@@ -17,9 +17,10 @@ import pandas as pd
 
 from handoffs.config import Config
 from handoffs.figures import stale_reviews
+from handoffs.lookup import normalise_header
 from handoffs.notice_text import plural, quoted
 from handoffs.periods import default_period
-from handoffs.schema import generated_tabs, input_schemas, normalise_header
+from handoffs.schema import generated_tabs, input_schemas
 from handoffs.sheet import CellValue, RawTab, TabContent
 from handoffs.validate import Dataset
 

@@ -7,7 +7,6 @@ are where a contract matters most and where a fresh eye finds the gaps.
 
 from __future__ import annotations
 
-import difflib
 import shlex
 from collections.abc import Sequence
 
@@ -16,6 +15,7 @@ import pandas as pd
 from handoffs.config import Config
 from handoffs.document import Bullets, Code, Document, Heading, Paragraph, Table
 from handoffs.errors import ConfigError
+from handoffs.lookup import close_matches
 from handoffs.periods import months_between, recent_months
 from handoffs.validate import Dataset
 from handoffs.vocabulary import ACTIVE, ELEMENTS, IN_USE
@@ -32,11 +32,8 @@ def _pick(typed: str, choices: Sequence[str], what: str, where: str) -> str:
         folded.setdefault(choice.strip().casefold(), choice)
     if typed.strip().casefold() in folded:
         return folded[typed.strip().casefold()]
-    wanted = typed.strip().casefold()
-    words = [k for k in folded if wanted and wanted in k.split()]  # a first name, a last name
-    close = words + difflib.get_close_matches(wanted, list(folded), n=3, cutoff=0.6)
-    close = list(dict.fromkeys(close))[:3]
-    hint = f" Did you mean {' or '.join(folded[c] for c in close)}?" if close else ""
+    close = close_matches(typed, choices)  # a first name, a last name, a typo
+    hint = f" Did you mean {' or '.join(close)}?" if close else ""
     raise ConfigError(f"There is no {what} '{typed.strip()}' in {where}.{hint}")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from handoffs.errors import ConfigError
-from handoffs.flags import cell_text, column_of
+from handoffs.lookup import cell_text, column_of
 from handoffs.schema import input_schemas
 from handoffs.sheet import RawTab
 from handoffs.validate import Dataset
