@@ -27,8 +27,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from handoffs.backends.xlsx_reader import read_tabs
 from handoffs.errors import BackendError, ConfigError
-from handoffs.sheet import CellValue, Formula, FormulaWithoutValue, Link, NewTab, RawTab, TabContent
+from handoffs.sheet import CellValue, Formula, Link, NewTab, RawTab, TabContent
 
 _BOLD = Font(bold=True)
 _DATE_FORMAT = "yyyy-mm-dd"
@@ -59,24 +60,11 @@ class XlsxBackend:
     def read(
         self, titles: Sequence[str], *, missing_ok: bool = False, merges: bool = True
     ) -> dict[str, RawTab]:
+        # Parsed once by calamine; merges come free with it, so `merges` changes nothing here.
         if missing_ok and not self.path.exists():
             return {}
         self._require_file()
-        workbook = self._load(data_only=False)
-        tabs: dict[str, RawTab] = {}
-        formulas: dict[str, list[tuple[int, int]]] = {}
-        for title in titles:
-            if title not in workbook.sheetnames:
-                continue
-            sheet = workbook[title]
-            rows, found = _sheet_rows(sheet)
-            merged = tuple(str(r) for r in sheet.merged_cells.ranges)  # free here: kept always
-            tabs[title] = RawTab(title, rows, merged)
-            if found:
-                formulas[title] = found
-        if formulas:
-            _fill_cached_values(self._load(data_only=True, read_only=True), tabs, formulas)
-        return tabs
+        return read_tabs(self.path, titles)
 
     def _require_file(self) -> None:
         if not self.path.exists():
@@ -165,35 +153,6 @@ class XlsxBackend:
         finally:
             if os.path.exists(temporary):
                 os.unlink(temporary)
-
-
-def _sheet_rows(sheet: Worksheet) -> tuple[list[list[Any]], list[tuple[int, int]]]:
-    """Cell values row by row, and the (row, column) of every formula, both 0-based."""
-    rows: list[list[Any]] = []
-    formulas: list[tuple[int, int]] = []
-    for r, row in enumerate(sheet.iter_rows()):
-        values = []
-        for c, cell in enumerate(row):
-            if cell.data_type == "f":
-                formulas.append((r, c))
-            values.append(cell.value)
-        rows.append(values)
-    while rows and all(v is None for v in rows[-1]):
-        rows.pop()
-    return rows, formulas
-
-
-def _fill_cached_values(
-    cached: Workbook, tabs: dict[str, RawTab], formulas: dict[str, list[tuple[int, int]]]
-) -> None:
-    """Replace formulas by the values last calculated, or mark them as having none."""
-    for title, places in formulas.items():
-        values = [list(row) for row in cached[title].iter_rows(values_only=True)]
-        rows = tabs[title].rows
-        for r, c in places:
-            value = values[r][c] if r < len(values) and c < len(values[r]) else None
-            rows[r][c] = FormulaWithoutValue(str(rows[r][c])) if value is None else value
-    cached.close()
 
 
 def _cell_value(value: CellValue) -> tuple[Any, str | None]:
