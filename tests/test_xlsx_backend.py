@@ -64,10 +64,10 @@ def test_second_refresh_gives_identical_tabs_but_for_the_timestamp(
     }
     run("refresh")
     second = {t: generated_values(demo_workbook, t) for t in first}
-    refreshed_at = [row[1] for row in first["Summary"] if row[0] == "Refreshed at"]
+    refreshed_at = [row[1] for row in first["Summary"] if row[0] == "Last changed"]
     assert isinstance(refreshed_at[0], dt.datetime)
     for tabs in (first, second):
-        tabs["Summary"] = [row for row in tabs["Summary"] if row[0] != "Refreshed at"]
+        tabs["Summary"] = [row for row in tabs["Summary"] if row[0] != "Last changed"]
     assert second == first
 
 
@@ -111,8 +111,9 @@ def test_user_text_that_looks_like_a_formula_is_written_as_text(run, demo_workbo
         r for r in saved["Problems"].iter_rows(min_row=2) if r[3].value == "Rework requests"
     )
     assert (problem[4].value, problem[4].data_type) == ("+1+1", "s")
-    assert problem[2].data_type == "f"  # the link the tool means to write
-    assert problem[2].value == '=HYPERLINK("#\'Health\'!C2","Health!C2")'
+    # the link the tool means to write: an internal hyperlink whose value is its label
+    assert (problem[2].value, problem[2].data_type) == ("Health!C2", "s")
+    assert problem[2].hyperlink.location == "'Health'!C2"
 
 
 def test_formulas_are_read_by_their_saved_value_and_flagged_without_one(tmp_path: Path) -> None:

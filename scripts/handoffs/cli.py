@@ -153,11 +153,13 @@ def validate(settings: Settings) -> None:
 @click.option(
     "--strict", is_flag=True, help="Exit 1 when the data has errors (tabs are still written)."
 )
+@click.option("--force", is_flag=True, help="Write the tabs even when nothing changed.")
 @click.pass_obj
 def refresh(
-    settings: Settings, month: str | None, quiet: bool, dry_run: bool, strict: bool
+    settings: Settings, month: str | None, quiet: bool, dry_run: bool, strict: bool, force: bool
 ) -> None:
-    """Validate, compute the figures and rewrite the generated tabs in one write.
+    """Validate, compute the figures and rewrite the generated tabs in one write, when they
+    would change (a run that would change nothing writes nothing).
 
     \b
     Example:
@@ -173,6 +175,7 @@ def refresh(
         settings.today,
         month=month,
         dry_run=dry_run,
+        force=force,
         progress=_progress(not quiet),
     )
     errors = outcome.dataset.report.errors

@@ -56,19 +56,26 @@ def input_titles() -> list[str]:
 class Loaded:
     dataset: Dataset
     flags_header: FlagsHeader | None  # the Flags header order to remember in the Summary
+    tabs: dict[str, RawTab] = field(default_factory=dict)  # every tab read, by title asked for
 
 
-def load_sheet(backend: Backend, today: dt.date) -> Loaded:
-    """Read every input tab and the Summary in one pass, validate, and compare the Flags header
-    with the order the last refresh remembered (a change is a warning)."""
+def refreshed_titles() -> list[str]:
+    """The generated tabs `refresh` writes (Review Prep is written by `review-prep`)."""
+    return [t.title for name, t in generated_tabs().items() if name != "review_prep"]
+
+
+def load_sheet(backend: Backend, today: dt.date, *, also: Sequence[str] = ()) -> Loaded:
+    """Read every input tab, the Summary and the tabs `also` names in one pass, validate, and
+    compare the Flags header with the order the last refresh remembered (a change is a
+    warning)."""
     from handoffs.flags import track, with_header_warning
     from handoffs.validate import validate
 
     summary = generated_tabs()["summary"].title
-    raw = backend.read([*input_titles(), summary])
+    raw = backend.read(list(dict.fromkeys([*input_titles(), summary, *also])))
     dataset = validate(raw, today)
     state = track(dataset.headers["flags"], raw.get(summary), today)
-    return Loaded(with_header_warning(dataset, state), state)
+    return Loaded(with_header_warning(dataset, state), state, raw)
 
 
 def load(backend: Backend, today: dt.date) -> Dataset:
@@ -101,6 +108,7 @@ class RefreshOutcome:
     tabs: list[TabContent]
     written: bool
     location: str
+    changed: bool = True  # False: the generated tabs already showed this, so nothing was written
 
 
 def refresh(
@@ -109,17 +117,20 @@ def refresh(
     *,
     month: str | None = None,
     dry_run: bool = False,
+    force: bool = False,
     now: dt.datetime | None = None,
     progress: Progress = _quiet,
 ) -> RefreshOutcome:
-    """Validate, compute the figures and rewrite every generated tab in one write."""
+    """Validate, compute the figures and rewrite every generated tab in one write, unless the
+    tabs already show exactly this (the Last changed stamp aside) and `force` is not given."""
     from handoffs.figures import Period, default_period
     from handoffs.tabs import build_tabs
+    from handoffs.unchanged import tabs_unchanged
 
     backend = open_backend(config)
     with run_lock(backend):
         progress("reading the spreadsheet")
-        loaded = load_sheet(backend, today)
+        loaded = load_sheet(backend, today, also=refreshed_titles())
         dataset = loaded.dataset
         period = Period.parse(month) if month else default_period(dataset)
         if period is not None and period.months != 1:
@@ -135,10 +146,11 @@ def refresh(
             notes_folder=folder,
             flags_header=loaded.flags_header,
         )
-        if not dry_run:
+        changed = force or not tabs_unchanged(tabs, loaded.tabs)
+        if changed and not dry_run:
             progress("writing the generated tabs")
             backend.write_generated(tabs)
-    return RefreshOutcome(dataset, period, tabs, not dry_run, backend.location)
+    return RefreshOutcome(dataset, period, tabs, changed and not dry_run, backend.location, changed)
 
 
 def check(config: Config, today: dt.date) -> Dataset:
@@ -196,8 +208,8 @@ def initialize(config: Config, today: dt.date, *, demo: bool = False) -> InitOut
                 outcome.created.append(schema.title)
             elif rows:
                 header = found.header if any(c is not None for c in found.header) else schema.header
-                plan.append(
-                    NewTab(schema.title, header, {}, _aligned(schema, header, rows), exists=True)
+                plan.append(  # into the tab as it is named, whatever its case
+                    NewTab(found.title, header, {}, _aligned(schema, header, rows), exists=True)
                 )
             if rows:
                 outcome.filled.append(schema.title)
@@ -291,7 +303,7 @@ def add_flag(
                 )
         handoff_id = resolve_handoff(handoff, handoff_ids(tabs[titles[0]]))
         row = flag_row(tabs[titles[1]], at=at, handoff_id=handoff_id, what=what, fix=fix, by=by)
-        backend.append_rows(titles[1], [row])
+        backend.append_rows(tabs[titles[1]].title, [row])  # the tab as named, whatever its case
     return FlagOutcome(backend.location, handoff_id, at)
 
 

@@ -21,6 +21,15 @@ def column_letter(col: int) -> str:
     return letters
 
 
+def match_title(titles: Sequence[str], wanted: str) -> str | None:
+    """The tab a person means by `wanted`: the same title, or else the same ignoring case
+    (a tab renamed `flags` is still the Flags tab; spreadsheets allow only one of them)."""
+    if wanted in titles:
+        return wanted
+    folded = wanted.casefold()
+    return next((title for title in titles if title.casefold() == folded), None)
+
+
 @dataclass(frozen=True)
 class FormulaWithoutValue:
     """A formula cell whose last calculated value was not saved with the file."""
@@ -119,6 +128,9 @@ class Backend(Protocol):
         self, titles: Sequence[str], *, missing_ok: bool = False, merges: bool = True
     ) -> dict[str, RawTab]:
         """Every existing tab among `titles`, in one pass; missing tabs are absent.
+
+        Tabs are found ignoring case (`match_title`): the result is keyed by the title asked
+        for, and RawTab.title is the tab's own. Writes find tabs the same way.
 
         `missing_ok`: a spreadsheet that does not exist yet reads as no tabs (for `init`).
         `merges=False`: the caller will not validate these tabs (`flag` only looks up ids and

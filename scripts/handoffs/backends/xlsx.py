@@ -25,11 +25,12 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from handoffs.backends.xlsx_reader import read_tabs
 from handoffs.errors import BackendError, ConfigError
-from handoffs.sheet import CellValue, Formula, Link, NewTab, RawTab, TabContent
+from handoffs.sheet import CellValue, Formula, Link, NewTab, RawTab, TabContent, match_title
 
 _BOLD = Font(bold=True)
 _DATE_FORMAT = "yyyy-mm-dd"
@@ -97,15 +98,18 @@ class XlsxBackend:
     def append_rows(self, title: str, rows: Sequence[Sequence[CellValue]]) -> None:
         self._require_file()
         with self._editing() as workbook:
-            if title not in workbook.sheetnames:
+            existing = match_title(workbook.sheetnames, title)
+            if existing is None:
                 raise ConfigError(f"The workbook has no {title} tab; run `handoffs init` first.")
-            _append(workbook[title], rows)
+            _append(workbook[existing], rows)
 
     def initialize(self, tabs: Sequence[NewTab]) -> None:
         with self._editing(create=not self.path.exists()) as workbook:
             for tab in tabs:
                 if tab.exists:
-                    _append(workbook[tab.title], tab.rows)
+                    _append(
+                        workbook[match_title(workbook.sheetnames, tab.title) or tab.title], tab.rows
+                    )
                 else:
                     _add_input_tab(workbook, tab)
 
@@ -157,10 +161,8 @@ class XlsxBackend:
 
 def _cell_value(value: CellValue) -> tuple[Any, str | None]:
     """(what to store, number format) for one generated cell; text always stays text."""
-    if isinstance(value, Link):
-        target = "#'" + value.tab.replace("'", "''") + "'!" + value.cell
-        label = value.label.replace('"', '""')
-        return f'=HYPERLINK("{target}","{label}")', None
+    if isinstance(value, Link):  # the label; `_set` adds the link to the cell
+        return ILLEGAL_CHARACTERS_RE.sub("", value.label), None
     if isinstance(value, Formula):
         return value.text, None
     if isinstance(value, dt.datetime):
@@ -176,18 +178,25 @@ def _set(sheet: Worksheet, row: int, col: int, value: CellValue) -> int:
     """Write one cell; returns the width it needs."""
     stored, number_format = _cell_value(value)
     cell = sheet.cell(row=row, column=col, value=stored)
-    if isinstance(value, str):
+    if isinstance(value, str | Link):
         cell.data_type = "s"  # openpyxl would otherwise store '=…' text as a formula
+    if isinstance(value, Link):
+        # A real internal hyperlink rather than a HYPERLINK formula: openpyxl saves no value
+        # for a formula, so the cell would read back as blank; this one reads as its label.
+        location = "'" + value.tab.replace("'", "''") + "'!" + value.cell
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=location, display=value.label)
+        cell.style = "Hyperlink"
     if number_format:
         cell.number_format = number_format
     return len(value.label if isinstance(value, Link) else str(stored or ""))
 
 
 def _write_tab(workbook: Workbook, tab: TabContent) -> None:
-    if tab.title in workbook.sheetnames:
-        index = workbook.sheetnames.index(tab.title)
-        workbook.remove(workbook[tab.title])
-        sheet = workbook.create_sheet(tab.title, index)
+    existing = match_title(workbook.sheetnames, tab.title)  # a renamed `summary` stays so
+    if existing is not None:
+        index = workbook.sheetnames.index(existing)
+        workbook.remove(workbook[existing])
+        sheet = workbook.create_sheet(existing, index)
     else:
         sheet = workbook.create_sheet(tab.title)
     widths = [len(h) for h in tab.header]

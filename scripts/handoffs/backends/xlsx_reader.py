@@ -26,7 +26,7 @@ from xml.etree import ElementTree
 from python_calamine import CalamineError, CalamineWorkbook
 
 from handoffs.errors import BackendError
-from handoffs.sheet import FormulaWithoutValue, RawTab, column_letter
+from handoffs.sheet import FormulaWithoutValue, RawTab, column_letter, match_title
 
 # An integral number is stored as plain digits up to this size (openpyxl writes "%.16g", so
 # larger ones carry an exponent) and openpyxl reads plain digits as int.
@@ -46,15 +46,6 @@ _SHARED_CELL = re.compile(rb'<c\b([^>]*\bt="s"[^>]*)><v>([0-9]+)</v></c>')
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _DOC_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _UNREADABLE = (zipfile.BadZipFile, CalamineError, KeyError, ValueError, EOFError)
-
-
-def match_title(titles: Sequence[str], wanted: str) -> str | None:
-    """The tab a person means by `wanted`: the same title, or else the same ignoring case
-    (a tab renamed `flags` is still the Flags tab)."""
-    if wanted in titles:
-        return wanted
-    folded = wanted.casefold()
-    return next((title for title in titles if title.casefold() == folded), None)
 
 
 def unreadable(path: Path, exc: Exception) -> BackendError:
