@@ -1,4 +1,5 @@
-"""The local .xlsx workbook (the default backend), through openpyxl.
+"""The local .xlsx workbook (the default backend): read by python-calamine (`xlsx_reader`),
+written by openpyxl.
 
 Input tabs are never modified: a write reloads the file, replaces only generated tabs,
 saves to a temporary file beside the workbook and renames it over the original, keeping
