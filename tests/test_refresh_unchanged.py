@@ -6,9 +6,12 @@ case, on both backends."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from typing import Any
 
+from handoffs.sheet import Link, RawTab, TabContent
+from handoffs.unchanged import tabs_unchanged
 from tests.conftest import Spreadsheet, demo_tabs
 
 GET, VALUES, BATCH, APPEND = (
@@ -125,3 +128,32 @@ def test_tabs_renamed_in_lower_case_are_still_found_and_never_doubled(
         sheets = load_workbook(backend.path, read_only=True).sheetnames
     assert "Flags" not in sheets and "Summary" not in sheets
     assert {"flags", "summary"} <= set(sheets)
+
+
+def test_cells_compare_as_a_person_sees_them_read_back() -> None:
+    written = TabContent(
+        "Problems",
+        ["Item", "Value", "Detail"],
+        [
+            ["Last changed", dt.datetime(2026, 11, 25, 6, 0), "the stamp is not content"],
+            ["Reviewed", dt.date(2026, 11, 5), Link("Health", "C2", "Health!C2")],
+            ["Hours", 2.5, ""],
+            [None],
+        ],
+    )
+    # as Google Sheets reads it back: dates as serial numbers, the link as its label
+    sheets = RawTab(
+        "Problems",
+        [
+            ["Item", "Value", "Detail"],
+            ["Last changed", 46349.3, "an older run"],
+            ["Reviewed", 46331, "Health!C2"],
+            ["Hours", 2.5, None],
+        ],
+    )
+    assert tabs_unchanged([written], {"Problems": sheets})
+    for row, col, value in [(2, 1, 46332), (3, 1, 2.6), (3, 2, 0), (2, 2, "Health!C3")]:
+        edited = [list(r) for r in sheets.rows]
+        edited[row][col] = value
+        assert not tabs_unchanged([written], {"Problems": RawTab("Problems", edited)}), value
+    assert not tabs_unchanged([written], {})  # a missing tab is written
