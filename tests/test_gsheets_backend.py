@@ -39,6 +39,8 @@ def test_each_command_costs_a_fixed_number_of_requests(run, make_spreadsheet) ->
         (["init", "--demo"], [GET, VALUES, BATCH]),
         (["validate"], [GET, VALUES]),
         (["refresh"], [GET, VALUES, BATCH]),
+        (["refresh"], [GET, VALUES]),  # nothing changed: the generated tabs came in VALUES
+        (["refresh", "--force"], [GET, VALUES, BATCH]),
         (["refresh", "--dry-run"], [GET, VALUES]),
         (["flag", "--handoff", "RPT-01", "--what", "Late"], [VALUES, APPEND]),
         (["review-prep"], [GET, VALUES, BATCH]),

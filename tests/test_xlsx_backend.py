@@ -65,10 +65,10 @@ def test_second_refresh_gives_identical_tabs_but_for_the_timestamp(
     }
     run("refresh")
     second = {t: generated_values(demo_workbook, t) for t in first}
-    refreshed_at = [row[1] for row in first["Summary"] if row[0] == "Refreshed at"]
+    refreshed_at = [row[1] for row in first["Summary"] if row[0] == "Last changed"]
     assert isinstance(refreshed_at[0], dt.datetime)
     for tabs in (first, second):
-        tabs["Summary"] = [row for row in tabs["Summary"] if row[0] != "Refreshed at"]
+        tabs["Summary"] = [row for row in tabs["Summary"] if row[0] != "Last changed"]
     assert second == first
 
 

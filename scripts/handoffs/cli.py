@@ -166,12 +166,20 @@ def validate(settings: Settings) -> Any:
 @click.option(
     "--strict", is_flag=True, help="Exit 1 when the data has errors (tabs are still written)."
 )
+@click.option("--force", is_flag=True, help="Write the tabs even when nothing changed.")
 @click.option("--notify", is_flag=True, help="Then send what is new, as `handoffs notify` does.")
 @click.pass_obj
 def refresh(
-    settings: Settings, month: str | None, quiet: bool, dry_run: bool, strict: bool, notify: bool
+    settings: Settings,
+    month: str | None,
+    quiet: bool,
+    dry_run: bool,
+    strict: bool,
+    force: bool,
+    notify: bool,
 ) -> Any:
-    """Validate, compute the figures and rewrite the generated tabs in one write.
+    """Validate, compute the figures and rewrite the generated tabs in one write, when they
+    would change (a run that would change nothing writes nothing).
 
     \b
     Example:
@@ -189,6 +197,7 @@ def refresh(
             settings.today,
             month=month,
             dry_run=dry_run,
+            force=force,
             strict=strict,
             now=settings.now(),
             progress=_progress(not quiet),

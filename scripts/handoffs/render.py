@@ -63,8 +63,11 @@ def refresh_text(outcome: RefreshOutcome) -> str:
     period = outcome.period.label if outcome.period else "no Health data yet"
     titles = ", ".join(f"{t.title} ({_count(len(t.rows), 'row')})" for t in outcome.tabs)
     verb = "Wrote" if outcome.written else "Dry run, nothing written. Would write"
+    done = f"{verb} {titles} to {outcome.location}."
+    if not outcome.changed:
+        done = f"Nothing changed, nothing written: {outcome.location} already shows these figures."
     return printable(
-        f"{verb} {titles} to {outcome.location}.\n"
+        f"{done}\n"
         f"Period {period}: {_count(report.errors, 'error')}, {_count(report.warnings, 'warning')}"
         + (" (run `handoffs validate` for the list)." if len(report) else ".")
     )

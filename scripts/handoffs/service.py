@@ -106,14 +106,21 @@ class Loaded:
     flags_header: FlagsHeader | None  # the Flags header order to remember in the Summary
     contract_errors: dict[str, tuple[int, ...]]  # Contracts rows left out, by handoff id
     handoff_errors: dict[str, tuple[int, ...]]  # Handoffs rows left out, by handoff id
-    extras: dict[str, RawTab] = field(default_factory=dict)  # other tabs read in the same pass
+    tabs: dict[str, RawTab] = field(default_factory=dict)  # every tab read, by title asked for
+
+
+def refreshed_titles() -> list[str]:
+    """The generated tabs `refresh` writes (Review Prep is written by `review-prep`)."""
+    return [
+        t.title for name, t in generated_tabs().items() if name not in ("review_prep", "notices")
+    ]
 
 
 def load_sheet(
-    backend: Backend, today: dt.date, scoring: ScoringConfig, extra: Sequence[str] = ()
+    backend: Backend, today: dt.date, scoring: ScoringConfig, *, also: Sequence[str] = ()
 ) -> Loaded:
-    """Read every input tab, the Summary and any `extra` tabs in one pass, validate, add each
-    Health row's hours lost, and compare the Flags header with the order the last refresh
+    """Read every input tab, the Summary and the tabs `also` names in one pass, validate, add
+    each Health row's hours lost, and compare the Flags header with the order the last refresh
     remembered (a change is a warning)."""
     from handoffs.figures import with_hours
     from handoffs.flags import track, with_header_warning
@@ -121,7 +128,7 @@ def load_sheet(
     from handoffs.validate import validate
 
     summary = generated_tabs()["summary"].title
-    raw = backend.read([*input_titles(), summary, *extra])
+    raw = backend.read(list(dict.fromkeys([*input_titles(), summary, *also])))
     dataset = with_hours(validate(raw, today), scoring)
     state = track(dataset.headers["flags"], raw.get(summary), today)
     return Loaded(
@@ -129,7 +136,7 @@ def load_sheet(
         state,
         errors_by_handoff(raw, dataset, "contracts"),
         errors_by_handoff(raw, dataset, "handoffs"),
-        {title: raw[title] for title in extra if title in raw},
+        raw,
     )
 
 
@@ -165,6 +172,7 @@ class RefreshOutcome:
     location: str
     strict: bool = False  # --strict: data errors make the run fail
     notices: NoticeOutcome | None = None  # with notify=True
+    changed: bool = True  # False: the generated tabs already showed this, so nothing was written
 
     @property
     def exit_code(self) -> int:
@@ -182,24 +190,28 @@ def refresh(
     month: str | None = None,
     dry_run: bool = False,
     strict: bool = False,
+    force: bool = False,
     now: dt.datetime | None = None,
     progress: Progress = _quiet,
     notify: bool = False,
 ) -> RefreshOutcome:
-    """Validate, compute the figures and rewrite every generated tab in one write. `now` is
-    the Summary's "Refreshed at" stamp (the clock when not given). `notify`: also send what is
+    """Validate, compute the figures and rewrite every generated tab in one write, unless the
+    tabs already show exactly this (the Last changed stamp aside) and `force` is not given.
+    `now` is the Last changed stamp (the clock when not given). `notify`: also send what is
     new (docs/notices.md) and record it in the Notices tab, in that same write."""
     from handoffs.notices import notices_title
     from handoffs.notify_run import notify_channels
     from handoffs.periods import default_period, requested
     from handoffs.tabs import build_tabs
+    from handoffs.unchanged import tabs_unchanged
 
     asked = requested(month, today, option="--month", months=1) if month else None
     channels = notify_channels(config) if notify else None  # exit 2 before anything is read
     backend = open_backend(config)
     with run_lock(backend):
         progress("reading the spreadsheet")
-        loaded = load_sheet(backend, today, config.scoring, [notices_title()] if notify else [])
+        also = [*refreshed_titles(), *([notices_title()] if notify else [])]
+        loaded = load_sheet(backend, today, config.scoring, also=also)
         dataset = loaded.dataset
         period = asked or default_period(dataset)
         progress("computing figures")
@@ -218,10 +230,14 @@ def refresh(
         if channels is not None:
             progress("sending notices")
             notices = _notices(config, backend, loaded, channels, now, dry_run)
-        if not dry_run:
+        changed = force or not tabs_unchanged(tabs, loaded.tabs)
+        writes = [*(tabs if changed else []), *([notices.tab] if notices and notices.tab else [])]
+        if writes and not dry_run:
             progress("writing the generated tabs")
-            backend.write_generated([*tabs, *([notices.tab] if notices and notices.tab else [])])
-    return RefreshOutcome(dataset, period, tabs, not dry_run, backend.location, strict, notices)
+            backend.write_generated(writes)
+    return RefreshOutcome(
+        dataset, period, tabs, changed and not dry_run, backend.location, strict, notices, changed
+    )
 
 
 def _notices(
@@ -238,7 +254,7 @@ def _notices(
     notes, folder = read_notes(config)
     return run_notices(
         loaded.dataset,
-        loaded.extras.get(notices_title()),
+        loaded.tabs.get(notices_title()),
         config,
         channels,
         backend.tab_url,
@@ -259,7 +275,7 @@ def notify(
     channels = notify_channels(config)
     backend = open_backend(config)
     with run_lock(backend):
-        loaded = load_sheet(backend, today, config.scoring, [notices_title()])
+        loaded = load_sheet(backend, today, config.scoring, also=[notices_title()])
         outcome = _notices(config, backend, loaded, channels, now, dry_run)
         if outcome.tab is not None and not dry_run:
             backend.write_generated([outcome.tab])
@@ -311,10 +327,8 @@ def initialize(config: Config, today: dt.date, *, demo: bool = False) -> InitOut
                 outcome.created.append(schema.title)
             elif rows:
                 header = found.header if any(c is not None for c in found.header) else schema.header
-                plan.append(
-                    NewTab(
-                        schema.title, header, {}, aligned_rows(schema, header, rows), exists=True
-                    )
+                plan.append(  # into the tab as it is named, whatever its case
+                    NewTab(found.title, header, {}, aligned_rows(schema, header, rows), exists=True)
                 )
             if rows:
                 outcome.filled.append(schema.title)
@@ -433,7 +447,7 @@ def add_flag(
                 )
         handoff_id = resolve_handoff(handoff, handoff_ids(tabs[titles[0]]))
         row = flag_row(tabs[titles[1]], at=at, handoff_id=handoff_id, what=what, fix=fix, by=by)
-        backend.append_rows(titles[1], [row])
+        backend.append_rows(tabs[titles[1]].title, [row])  # the tab as named, whatever its case
     return FlagOutcome(backend.location, handoff_id, at)
 
 

@@ -19,6 +19,7 @@ from handoffs.records import compression_records, maturity_record, share_record
 from handoffs.review_loop import compression_candidates, compression_months, team_share
 from handoffs.schema import generated_tabs
 from handoffs.sheet import CellValue, Chart, Link, TabContent
+from handoffs.unchanged import LAST_CHANGED
 from handoffs.validate import Dataset
 from handoffs.vocabulary import OPEN_FLAG
 
@@ -113,7 +114,9 @@ def summary_rows(
 ) -> list[list[CellValue]]:
     report = ds.report
     rows: list[list[CellValue]] = [
-        ["Refreshed at", refreshed_at.replace(microsecond=0), f"handoffs {__version__}"],
+        [LAST_CHANGED, refreshed_at.replace(microsecond=0),
+         f"handoffs {__version__}; the last refresh that changed these tabs (a refresh that "
+         "would change nothing writes nothing)"],
         ["Period", period.label if period else NO_DATA, "latest month with Health data"],
         ["Problems", f"{report.errors} errors, {report.warnings} warnings",
          "rows with errors are left out of every figure; see the Problems tab"],

@@ -11,7 +11,8 @@ API budget, whatever the data size (each item is one HTTP request, retries aside
 * append_rows: one `values.append` (INSERT_ROWS, RAW): Google picks the row, so rows other
   people add at the same moment are never overwritten, and user text is never parsed.
 
-So validate = 2, refresh = 3, flag = 2, init ≤ 3. Input tabs are never written except by
+So validate = 2, refresh = 3 (2 when nothing changed: the generated tabs it compares come in
+the same batchGet), flag = 2, init ≤ 3. Tabs are found ignoring case, for reads and writes. Input tabs are never written except by
 append_rows and init's sample rows.
 """
 
@@ -22,6 +23,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -46,13 +48,14 @@ from handoffs.backends.gsheets_requests import (
     init_requests,
     merge_a1,
     new_sheet_id,
+    range_title,
     raw_value,
     sheet_infos,
     value_rows,
 )
 from handoffs.config import SheetConfig
 from handoffs.errors import BackendError, ConfigError
-from handoffs.sheet import CellValue, NewTab, RawTab, TabContent
+from handoffs.sheet import CellValue, NewTab, RawTab, TabContent, match_title
 
 T = TypeVar("T")
 _SHEET_FIELDS = (
@@ -80,6 +83,17 @@ def spreadsheet_key(text: str) -> str:
 
 class _MissingTab(Exception):
     """A values request named a tab the spreadsheet does not have."""
+
+
+def _on_existing_tabs(
+    build: Callable[[Sequence[Any], Mapping[str, SheetInfo]], list[dict[str, Any]]],
+    tabs: Sequence[TabContent] | Sequence[NewTab],
+    sheets: Mapping[str, SheetInfo],
+) -> list[dict[str, Any]]:
+    """`build` over tabs renamed to the existing tab each means, found ignoring case."""
+    titles = list(sheets)
+    named = [replace(tab, title=match_title(titles, tab.title) or tab.title) for tab in tabs]
+    return build(named, sheets)
 
 
 def _send_batch(client: RetryingHTTPClient, *, key: str, body: dict[str, Any]) -> Any:
@@ -176,24 +190,27 @@ class GoogleSheetsBackend:
             # a missing tab (Google refuses its range) sends us the long way round.
             try:
                 rows = self._values(titles, tolerate_missing=True)
-                return {title: RawTab(title, rows[title]) for title in titles}
+                return {title: RawTab(*rows[title]) for title in titles}
             except _MissingTab:
                 pass
         book = self._book()
         found = {sheet["properties"]["title"]: sheet for sheet in book.get("sheets", [])}
-        existing = [title for title in titles if title in found]
-        rows = self._values(existing) if existing else {}
+        existing = {t: real for t in titles if (real := match_title(list(found), t)) is not None}
+        rows = self._values(list(existing.values())) if existing else {}
         return {
             title: RawTab(
-                title,
-                rows[title],
-                tuple(merge_a1(m) for m in found[title].get("merges", ())) if merges else (),
+                real,
+                rows[real][1],
+                tuple(merge_a1(m) for m in found[real].get("merges", ())) if merges else (),
             )
-            for title in existing
+            for title, real in existing.items()
         }
 
-    def _values(self, titles: Sequence[str], tolerate_missing: bool = False) -> dict[str, Any]:
-        """Every cell of these tabs in one values.batchGet: unformatted, dates as serials."""
+    def _values(
+        self, titles: Sequence[str], tolerate_missing: bool = False
+    ) -> dict[str, tuple[str, list[list[Any]]]]:
+        """Every cell of these tabs in one values.batchGet: unformatted, dates as serials.
+        Title asked for -> (the tab's own title, as Google names it in the reply; rows)."""
         params: ParamsType = {
             "valueRenderOption": "UNFORMATTED_VALUE",
             "dateTimeRenderOption": "SERIAL_NUMBER",
@@ -206,7 +223,8 @@ class GoogleSheetsBackend:
         )
         found = reply.get("valueRanges", [])
         return {
-            title: value_rows(vr.get("values", ())) for title, vr in zip(titles, found, strict=True)
+            title: (range_title(vr.get("range", ""), title), value_rows(vr.get("values", ())))
+            for title, vr in zip(titles, found, strict=True)
         }
 
     def _book(self, uncertain: bool = False) -> Mapping[str, Any]:
@@ -228,7 +246,8 @@ class GoogleSheetsBackend:
             self._refuse_foreign_tabs(tabs)
             # Rebuilt from fresh metadata, the batch gives the same tabs whether or not an
             # attempt whose connection broke was applied: always safe to send again.
-            self._batch_update(partial(generated_requests, tabs), settled=lambda sheets: False)
+            build = partial(_on_existing_tabs, generated_requests, tabs)
+            self._batch_update(build, settled=lambda sheets: False)
 
     def _refuse_foreign_tabs(self, tabs: Sequence[TabContent]) -> None:
         """A tab named like a generated one but without our protected-range mark is the team's,
@@ -257,7 +276,7 @@ class GoogleSheetsBackend:
             return any(title in sheets for title in created)
 
         if tabs:
-            self._batch_update(partial(init_requests, tabs), settled=settled)
+            self._batch_update(partial(_on_existing_tabs, init_requests, tabs), settled=settled)
 
     def append_rows(self, title: str, rows: Sequence[Sequence[CellValue]]) -> None:
         if not rows:

@@ -25,6 +25,7 @@ from handoffs.sheet import (
     TabContent,
     column_letter,
     fit_cell,
+    match_title,
 )
 
 # The description of the warning-only protected range that marks a tab as generated.
@@ -86,6 +87,15 @@ def value_rows(values: Iterable[Sequence[Any]]) -> list[list[Any]]:
     return rows
 
 
+def range_title(a1: str, default: str) -> str:
+    """The tab title of a reply's range ("'My tab'!A1:C9" -> "My tab")."""
+    if a1.startswith("'"):
+        quoted, _, rest = a1[1:].replace("''", "\0").partition("'")
+        return quoted.replace("\0", "'") if rest.startswith("!") or not rest else default
+    title, bang, _ = a1.rpartition("!")
+    return title if bang else default
+
+
 def merge_a1(grid_range: Mapping[str, Any]) -> str:
     """A merge's GridRange -> "B4:C4"."""
     row0, col0 = grid_range.get("startRowIndex", 0), grid_range.get("startColumnIndex", 0)
@@ -106,7 +116,8 @@ def serial(value: dt.date | dt.datetime) -> float | int:
 
 def link_formula(link: Link, sheet_ids: Mapping[str, int]) -> str | None:
     """`=HYPERLINK("#gid=…&range=C3", "Health!C3")`: a jump to the cell inside this spreadsheet."""
-    gid = sheet_ids.get(link.tab)
+    title = match_title(list(sheet_ids), link.tab)
+    gid = sheet_ids.get(title) if title is not None else None
     if gid is None:
         return None
     label = link.label.replace('"', '""')

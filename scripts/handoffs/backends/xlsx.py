@@ -1,4 +1,5 @@
-"""The local .xlsx workbook (the default backend), through openpyxl.
+"""The local .xlsx workbook (the default backend): read by python-calamine (`xlsx_reader`),
+written by openpyxl.
 
 Input tabs are never modified: a write reloads the file, replaces only generated tabs (and only
 tabs marked as generated: a team's own tab of the same name is refused), puts back the saved
@@ -11,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import textwrap
-from collections.abc import Iterator, Sequence, Set
+from collections.abc import Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -28,19 +30,21 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from handoffs.backends import foreign_tab, holds_only, xlsx_file
-from handoffs.backends.xlsx_formula_values import restore_results
+from handoffs.backends.xlsx_formula_values import Cached, restore_results
+from handoffs.backends.xlsx_reader import read_tabs
 from handoffs.errors import BackendError, ConfigError
 from handoffs.sheet import (
     GENERATED_PREFIX,
     XLSX_CELL_LIMIT,
     CellValue,
     Formula,
-    FormulaWithoutValue,
     Link,
     NewTab,
     RawTab,
     TabContent,
+    column_letter,
     fit_cell,
+    match_title,
 )
 
 _BOLD = Font(bold=True)
@@ -81,29 +85,13 @@ class XlsxBackend:
     def read(
         self, titles: Sequence[str], *, missing_ok: bool = False, merges: bool = True
     ) -> dict[str, RawTab]:
+        # Parsed once by calamine; merges come free with it, so `merges` changes nothing here.
         if missing_ok and not self.path.exists():
             return {}
         self._require_file()
         xlsx_file.check_file(self.path)
         with xlsx_file.opening(self.path):  # damaged parts can surface while cells are read
-            return self._read(titles)
-
-    def _read(self, titles: Sequence[str]) -> dict[str, RawTab]:
-        workbook = self._load(data_only=False)
-        tabs: dict[str, RawTab] = {}
-        formulas: dict[str, list[tuple[int, int]]] = {}
-        for title in titles:
-            if title not in workbook.sheetnames:
-                continue
-            sheet = workbook[title]
-            rows, found = _sheet_rows(sheet)
-            merged = tuple(str(r) for r in sheet.merged_cells.ranges)  # free here: kept always
-            tabs[title] = RawTab(title, rows, merged)
-            if found:
-                formulas[title] = found
-        if formulas:
-            _fill_cached_values(self._load(data_only=True, read_only=True), tabs, formulas)
-        return tabs
+            return read_tabs(self.path, titles)
 
     def require_existing(self) -> None:
         self._require_file()
@@ -125,35 +113,43 @@ class XlsxBackend:
 
     def write_generated(self, tabs: Sequence[TabContent]) -> None:
         self._require_file()
-        with self._editing(rewritten={tab.title for tab in tabs}) as workbook:
+        links: dict[str, Cached] = {}
+        with self._editing(rewritten={tab.title for tab in tabs}, results=links) as workbook:
             for tab in tabs:  # all checked before any is changed
                 existing = _tab_named(workbook, tab.title)
                 if existing is not None and not _is_generated(existing, tab.header):
                     raise foreign_tab(existing.title)
             for tab in tabs:
-                _write_tab(workbook, tab)
+                links[_write_tab(workbook, tab)] = _link_labels(tab)
 
     def append_rows(self, title: str, rows: Sequence[Sequence[CellValue]]) -> None:
         self._require_file()
         with self._editing() as workbook:
-            if title not in workbook.sheetnames:
+            existing = match_title(workbook.sheetnames, title)
+            if existing is None:
                 raise ConfigError(f"The workbook has no {title} tab; run `handoffs init` first.")
-            _append(workbook[title], rows)
+            _append(workbook[existing], rows)
 
     def initialize(self, tabs: Sequence[NewTab]) -> None:
         with self._editing(create=not self.path.exists()) as workbook:
             for tab in tabs:
                 if tab.exists:
-                    _append(workbook[tab.title], tab.rows)
+                    _append(
+                        workbook[match_title(workbook.sheetnames, tab.title) or tab.title], tab.rows
+                    )
                 else:
                     _add_input_tab(workbook, tab)
 
     @contextmanager
     def _editing(
-        self, create: bool = False, rewritten: Set[str] = frozenset()
+        self,
+        create: bool = False,
+        rewritten: Set[str] = frozenset(),
+        results: Mapping[str, Cached] | None = None,
     ) -> Iterator[Workbook]:
         """Load the current file, let the caller change it, then replace it atomically; the
-        formula results of every tab not `rewritten` are put back after openpyxl's save."""
+        formula results of every tab not `rewritten` are put back after openpyxl's save, and
+        `results` (tab title -> cell -> result) are given to the formulas the caller wrote."""
         self._refuse_if_open_elsewhere()
         previous: bytes | None = None
         if create:
@@ -172,7 +168,7 @@ class XlsxBackend:
         content = saved.getvalue()
         if previous is not None:
             with xlsx_file.opening(self.path):
-                content = restore_results(content, previous, rewritten)
+                content = restore_results(content, previous, rewritten, results or {})
         xlsx_file.replace(self.path, content, previous=previous)
 
     def _refuse_if_open_elsewhere(self) -> None:
@@ -185,33 +181,16 @@ class XlsxBackend:
                     )
 
 
-def _sheet_rows(sheet: Worksheet) -> tuple[list[list[Any]], list[tuple[int, int]]]:
-    """Cell values row by row, and the (row, column) of every formula, both 0-based."""
-    rows: list[list[Any]] = []
-    formulas: list[tuple[int, int]] = []
-    for r, row in enumerate(sheet.iter_rows()):
-        values = []
-        for c, cell in enumerate(row):
-            if cell.data_type == "f":
-                formulas.append((r, c))
-            values.append(cell.value)
-        rows.append(values)
-    while rows and all(v is None for v in rows[-1]):
-        rows.pop()
-    return rows, formulas
-
-
-def _fill_cached_values(
-    cached: Workbook, tabs: dict[str, RawTab], formulas: dict[str, list[tuple[int, int]]]
-) -> None:
-    """Replace formulas by the values last calculated, or mark them as having none."""
-    for title, places in formulas.items():
-        values = [list(row) for row in cached[title].iter_rows(values_only=True)]
-        rows = tabs[title].rows
-        for r, c in places:
-            value = values[r][c] if r < len(values) and c < len(values[r]) else None
-            rows[r][c] = FormulaWithoutValue(str(rows[r][c])) if value is None else value
-    cached.close()
+def _link_labels(tab: TabContent) -> Cached:
+    """Each link cell's label as the result of its HYPERLINK formula: openpyxl saves formulas
+    without a result, and the cell must read back as what it shows (for the unchanged-tabs
+    comparison, and for any reader that does not recalculate)."""
+    return {
+        f"{column_letter(c)}{r}": ("str", escape(value.label).encode())
+        for r, row in enumerate(tab.rows, start=2)
+        for c, value in enumerate(row, start=1)
+        if isinstance(value, Link)
+    }
 
 
 def _link_formula(link: Link) -> str:
@@ -275,12 +254,13 @@ def _is_generated(sheet: Worksheet, header: Sequence[str]) -> bool:
     return holds_only(sheet.iter_rows(values_only=True), header)
 
 
-def _write_tab(workbook: Workbook, tab: TabContent) -> None:
-    existing = _tab_named(workbook, tab.title)
+def _write_tab(workbook: Workbook, tab: TabContent) -> str:
+    """Write one generated tab whole; returns its title in the workbook."""
+    existing = match_title(workbook.sheetnames, tab.title)  # a renamed `summary` stays so
     if existing is not None:
-        index = workbook.worksheets.index(existing)
-        workbook.remove(existing)
-        sheet = workbook.create_sheet(tab.title, index)
+        index = workbook.sheetnames.index(existing)
+        workbook.remove(workbook[existing])
+        sheet = workbook.create_sheet(existing, index)
     else:
         sheet = workbook.create_sheet(tab.title)
     widths = [len(h) for h in tab.header]
@@ -301,6 +281,7 @@ def _write_tab(workbook: Workbook, tab: TabContent) -> None:
         _size_columns(sheet, widths)
     if tab.chart:
         _add_chart(sheet, tab)
+    return str(sheet.title)
 
 
 def _size_columns(sheet: Worksheet, widths: Sequence[int]) -> None:

@@ -14,7 +14,7 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 _HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 # A formula cell as openpyxl writes it: <c r="C2" s="1"><f>1+2</f><v /></c>
@@ -90,17 +90,25 @@ def with_results(saved: bytes, cached: Cached) -> bytes:
     return _SAVED_FORMULA_CELL.sub(restore, saved)
 
 
-def restore_results(saved: bytes, original: bytes, rewritten: Collection[str]) -> bytes:
+def restore_results(
+    saved: bytes,
+    original: bytes,
+    rewritten: Collection[str],
+    given: Mapping[str, Cached] | None = None,
+) -> bytes:
     """The saved workbook with the formula results of every tab not in `rewritten` taken from
-    `original`; unchanged (and cheap) when those tabs have no formulas."""
-    cached: dict[str, Cached] = {}
+    `original` (tab titles ignoring case), plus the `given` results of formulas the write
+    itself added; unchanged (and cheap) when there is nothing to put back."""
+    cached: dict[str, Cached] = {title: dict(results) for title, results in (given or {}).items()}
+    replaced = {title.casefold() for title in rewritten}
     with zipfile.ZipFile(io.BytesIO(original)) as before:
         for title, part in sheet_parts(before).items():
-            if title in rewritten or part not in before.namelist():
+            if title.casefold() in replaced or part not in before.namelist():
                 continue
             data = before.read(part)
             if _HAS_FORMULA.search(data) and (results := cached_results(data)):
                 cached[title] = results
+    cached = {title: results for title, results in cached.items() if results}
     if not cached:
         return saved
     out = io.BytesIO()
