@@ -96,7 +96,8 @@ def straightforward(emulator: Any, key: str, folder: Path) -> None:
     import pandas as pd
 
     from handoffs.config import Config
-    from handoffs.figures import default_period
+    from handoffs.figures import with_hours
+    from handoffs.periods import default_period
     from handoffs.schema import input_schemas
     from handoffs.sheet import Link, RawTab
     from handoffs.tabs import build_tabs
@@ -110,7 +111,7 @@ def straightforward(emulator: Any, key: str, folder: Path) -> None:
         header = list(frame.columns) if len(frame.columns) else list(schema.header)
         rows = frame.astype(object).where(frame.notna(), None).values.tolist()
         raw[schema.title] = RawTab(schema.title, [header, *rows])
-    dataset = validate(raw, TODAY)
+    dataset = with_hours(validate(raw, TODAY), Config().scoring)
     ids = {sheet.title: sheet.id for sheet in book.worksheets()}
     for tab in build_tabs(dataset, default_period(dataset), Config(), NOW):
 

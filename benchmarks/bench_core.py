@@ -59,14 +59,15 @@ def make_tabs(handoffs: int, months: int) -> dict:
 
 def run_once(handoffs: int, months: int) -> dict:
     from handoffs.config import Config
-    from handoffs.figures import default_period
+    from handoffs.figures import with_hours
+    from handoffs.periods import default_period
     from handoffs.tabs import build_tabs
     from handoffs.validate import validate
 
     tabs = make_tabs(handoffs, months)
     rows = handoffs * months
     start = time.perf_counter()
-    dataset = validate(tabs, TODAY)
+    dataset = with_hours(validate(tabs, TODAY), Config().scoring)
     validated = time.perf_counter()
     period = default_period(dataset)
     generated = build_tabs(dataset, period, Config(), dt.datetime(2026, 11, 25, 6, 0))
@@ -124,9 +125,6 @@ def main() -> None:
     parser.add_argument("--frictionless-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        from handoffs.cli import tune_memory_for_one_run
-
-        tune_memory_for_one_run()  # as the `handoffs` command does, before pandas is imported
         print(json.dumps(run_once(args.handoffs[0], args.months[0])))
         return
     if args.frictionless_child:

@@ -7,6 +7,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from handoffs.config import ScoringConfig
+from handoffs.figures import with_hours
 from handoffs.schema import input_schemas
 from handoffs.sheet import RawTab
 from handoffs.validate import Dataset, validate
@@ -115,7 +117,7 @@ def grids(**tabs: list[Row]) -> dict[str, list[list[Any]]]:
 
 def dataset(today: dt.date = TODAY, **tabs: list[Row]) -> Dataset:
     raw = {title: RawTab(title, rows) for title, rows in grids(**tabs).items()}
-    return validate(raw, today)
+    return with_hours(validate(raw, today), ScoringConfig())
 
 
 def workbook(path: Path, **tabs: list[Row]) -> Path:

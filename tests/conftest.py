@@ -125,7 +125,7 @@ def _comparable(value: Any) -> Any:
     if isinstance(value, int | float):
         return round(float(value), 9)
     if isinstance(value, str):
-        link = re.fullmatch(r'=HYPERLINK\("[^"]*", ?"(.*)"\)', value)
+        link = re.fullmatch(r'=HYPERLINK\(.*, ?"((?:[^"]|"")*)"\)', value)  # its last argument
         return link.group(1).replace('""', '"') if link else (value or None)
     return value
 

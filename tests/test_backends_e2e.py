@@ -23,10 +23,10 @@ HEALTH_HEADER = [
 
 
 def without_timestamp(tabs: dict[str, list[list[Any]]]) -> dict[str, list[list[Any]]]:
-    """The tabs with the Summary's "Refreshed at" value blanked (the only thing allowed to move)."""
+    """The tabs with the Summary's "Last changed" value blanked (the only thing allowed to move)."""
     out = {title: [list(row) for row in rows] for title, rows in tabs.items()}
     for row in out.get("Summary", []):
-        if row[:1] == ["Refreshed at"]:
+        if row[:1] == ["Last changed"]:
             row[1] = "<timestamp>"
     return out
 

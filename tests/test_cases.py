@@ -1,4 +1,4 @@
-"""DESIGN §2.1–2.2 as example sheets: every file in tests/cases/<tab>/{valid,invalid}/ is a case.
+"""docs/spreadsheet.md as example sheets: every file in tests/cases/<tab>/{valid,invalid}/ is a case.
 
 A case gives some tabs as a person would leave them (rows of raw cells, row 1 the header);
 every tab it does not give comes from the small valid team in tests/cases/base.json, so the
@@ -11,7 +11,8 @@ Cells in JSON: text, numbers, true/false and null as they are; {"date": "2026-11
 {"datetime": "2026-11-05T14:30"} are real date cells (xlsx); {"serial": 46331} or
 {"serial": "2026-11-05"} is a Sheets serial number (days since 1899-12-30);
 {"formula": "=SUM(C2:C9)"} is a formula saved without its value; {"float": "nan"} a float
-JSON cannot spell. A tab given as null is missing; `merges` lists merged ranges per tab;
+JSON cannot spell; {"time": "14:30"} and {"duration": "36:00"} (hours:minutes) are what a cell
+formatted as a time or a duration holds. A tab given as null is missing; `merges` lists merged ranges per tab;
 `today` (optional) pins the date, 2026-11-25 otherwise.
 """
 
@@ -27,7 +28,7 @@ import frictionless
 import pandas as pd
 import pytest
 
-from handoffs.cells import SERIAL_EPOCH
+from handoffs.dates import SERIAL_EPOCH
 from handoffs.schema import INPUT_TABS, ORG_TABS, input_schemas, org_schemas, schema_dir
 from handoffs.sheet import FormulaWithoutValue, RawTab
 from handoffs.validate import Dataset, validate
@@ -57,6 +58,11 @@ def cell(value: Any) -> Any:
         return FormulaWithoutValue(given)
     if kind == "float":
         return float(given)
+    if kind == "time":
+        return dt.time.fromisoformat(given)
+    if kind == "duration":
+        hours, minutes = given.split(":")
+        return dt.timedelta(hours=int(hours), minutes=int(minutes))
     raise ValueError(f"unknown cell marker {kind!r}")
 
 

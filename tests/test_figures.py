@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
+from openpyxl import load_workbook
 
 from handoffs.config import Config, ReviewConfig, ScoringConfig
-from handoffs.figures import (
-    Period,
-    default_period,
-    hours_lost,
-    months_between,
-    rankings,
-    sparkline,
-    stale_reviews,
-)
+from handoffs.figures import hours_lost, rankings, sparkline, stale_reviews, with_hours
+from handoffs.periods import Period, default_period, months_between
 from handoffs.sheet import RawTab
 from handoffs.validate import validate
-from tests.builders import contract, dataset, flag, handoff, health
+from tests.builders import contract, dataset, flag, handoff, health, workbook
 from tests.conftest import TODAY
 
 
@@ -188,7 +183,8 @@ def test_figures_are_the_same_whether_health_is_kept_in_month_order_or_not() -> 
     """A sheet kept in month order is read by slicing; any other order by scanning."""
     from tests.conftest import demo_tabs
 
-    ds = validate({title: RawTab(title, rows) for title, rows in demo_tabs().items()}, TODAY)
+    raw = {title: RawTab(title, rows) for title, rows in demo_tabs().items()}
+    ds = with_hours(validate(raw, TODAY), ScoringConfig())
     in_order = ds["health"]
     shuffled = in_order.sample(frac=1, random_state=7)
     assert in_order["month"].is_monotonic_increasing
@@ -203,5 +199,23 @@ def test_figures_are_the_same_whether_health_is_kept_in_month_order_or_not() -> 
         assert sorted(scanned["row"]) == sorted(expected["row"])
 
     ranked = rankings(ds, Period.parse("2026-10"), Config())
-    ds_shuffled = dataclasses.replace(ds, frames={**ds.frames, "health": shuffled}, derived={})
+    ds_shuffled = dataclasses.replace(ds, frames={**ds.frames, "health": shuffled})
     assert rankings(ds_shuffled, Period.parse("2026-10"), Config()).equals(ranked)
+
+
+def test_a_contract_row_left_out_for_an_error_is_pointed_to_not_asked_for(
+    run, tmp_path: Path
+) -> None:
+    """A typo in Status drops the row from the figures; Stale Reviews names the row and its
+    problem instead of asking for a contract that exists."""
+    workbook(
+        tmp_path / "handoffs.xlsx",
+        handoffs=[handoff("RPT-02"), handoff("BRF-01")],
+        contracts=[contract("BRF-01"), contract("rpt-02", status="actve")],
+    )
+    run("refresh")
+    stale = load_workbook(tmp_path / "handoffs.xlsx")["Stale Reviews"]
+    rows = [[c.value for c in row] for row in stale.iter_rows(min_row=2)]
+    assert [(r[0], r[5], r[6]) for r in rows] == [
+        ("RPT-02", "contract row has an error", "Contracts row 3 has an error: see Problems")
+    ]

@@ -13,7 +13,7 @@ from filelock import FileLock
 from openpyxl import load_workbook
 
 from handoffs.config import load_config
-from handoffs.service import check, refresh
+from handoffs.service import refresh, validate_sheet
 from tests.builders import grids, handoff, member
 from tests.conftest import TODAY, Spreadsheet, serial_number
 
@@ -111,9 +111,10 @@ def test_a_flags_tab_without_a_needed_column_exits_2_and_writes_nothing(
     assert sheet.read("Flags")["Flags"][-1][1:] == ["RPT-02", "fine without --by"]
 
 
-def test_flag_waits_for_no_one_it_exits_4_while_a_refresh_holds_the_lock(
-    run, make_spreadsheet
+def test_flag_exits_4_while_a_refresh_holds_the_lock_beyond_its_wait(
+    run, make_spreadsheet, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("HANDOFFS_FLAG_WAIT", "0")
     sheet = make_spreadsheet("xlsx")
     seeded(sheet)
     with FileLock(str(sheet.path.with_name(".handoffs.xlsx.lock"))):
@@ -141,7 +142,7 @@ def summary_items(sheet: Spreadsheet) -> dict[str, list]:
 
 
 def flags_warnings(sheet: Spreadsheet, day: dt.date) -> list[str]:
-    report = check(load_config(str(sheet.config)), day).report
+    report = validate_sheet(load_config(str(sheet.config)), day).dataset.report
     return [p.message for p in report if p.tab == "Flags" and p.cell == "A1:H1"]
 
 

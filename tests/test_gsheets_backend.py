@@ -39,6 +39,8 @@ def test_each_command_costs_a_fixed_number_of_requests(run, make_spreadsheet) ->
         (["init", "--demo"], [GET, VALUES, BATCH]),
         (["validate"], [GET, VALUES]),
         (["refresh"], [GET, VALUES, BATCH]),
+        (["refresh"], [GET, VALUES]),  # nothing changed: the generated tabs came in VALUES
+        (["refresh", "--force"], [GET, VALUES, BATCH]),
         (["refresh", "--dry-run"], [GET, VALUES]),
         (["flag", "--handoff", "RPT-01", "--what", "Late"], [VALUES, APPEND]),
         (["review-prep"], [GET, VALUES, BATCH]),
@@ -179,6 +181,38 @@ def test_a_chart_is_replaced_not_added_again(make_spreadsheet) -> None:
     )
     assert written["position"]["overlayPosition"]["anchorCell"]["columnIndex"] == 4
     assert tab["properties"]["gridProperties"]["columnCount"] == 5
+
+
+def test_the_chart_has_straight_lines_with_markers_titled_axes_and_a_legend(
+    make_spreadsheet,
+) -> None:
+    """As on the xlsx backend: months are points, not a curve; each handoff named below."""
+    sheet = make_spreadsheet("gsheets")
+    sheet.seed({"Health": [["Month"]]})
+    rows = [["Month", "RPT-01", "RPT-02"], ["2026-09", 3.0, 1.0], ["2026-10", 4.5, 2.0]]
+    chart = Chart("Hours lost", 1, 3, 1, 3, y_title="Hours lost", x_title="Month")
+    sheet.open().write_generated([TabContent("Summary", rows[0], rows[1:], chart=chart)])
+    [written] = tab_state(sheet, "Summary")["charts"]
+    spec = written["spec"]["basicChart"]
+    assert (spec["lineSmoothing"], spec["legendPosition"]) == (False, "BOTTOM_LEGEND")
+    assert [s["pointStyle"]["shape"] for s in spec["series"]] == ["CIRCLE", "CIRCLE"]
+    assert [(a["position"], a["title"]) for a in spec["axis"]] == [
+        ("BOTTOM_AXIS", "Month"),
+        ("LEFT_AXIS", "Hours lost"),
+    ]
+
+
+def test_summary_text_wraps_in_narrow_columns_as_on_xlsx(make_spreadsheet) -> None:
+    sheet = make_spreadsheet("gsheets")
+    sheet.seed({"Health": [["Month"]]})
+    rows = [["Item", "Value", "Detail"], ["Maturity", "met", "a long sentence " * 10]]
+    summary = TabContent("Summary", rows[0], rows[1:], wrap_widths=(28, 18, 40))
+    sheet.open().write_generated([summary])
+    tab = tab_state(sheet, "Summary")
+    widths = [tab["columnMetadata"][str(c)]["pixelSize"] for c in range(3)]
+    assert widths == [7 * 26 + 16, 7 * 16 + 16, 7 * 38 + 16]
+    detail = tab["cells"]["C2"]["userEnteredFormat"]
+    assert (detail["wrapStrategy"], detail["verticalAlignment"]) == ("WRAP", "TOP")
 
 
 def test_initialize_adds_frozen_headers_dropdowns_and_appends_to_existing_tabs(

@@ -298,3 +298,102 @@ def test_a_spreadsheet_that_is_neither_url_nor_key_is_refused() -> None:
     assert str(raised.value).startswith(
         "[sheet] spreadsheet = 'Team handoffs' is neither a Google Sheets URL nor a key"
     )
+
+
+@pytest.mark.parametrize("content", ["[]", '"key"', "null", "{not json", b"\xff\xfe"], ids=str)
+def test_a_key_file_that_is_not_a_json_object_is_refused(tmp_path: Path, content: Any) -> None:
+    key = tmp_path / "key.json"
+    key.write_bytes(content if isinstance(content, bytes) else content.encode())
+    key.chmod(0o600)
+    with pytest.raises(ConfigError) as raised:
+        load_credentials(str(key), READ_ONLY_SCOPES, {})
+    assert str(raised.value) == (
+        f'[sheet] credentials: {key} is not a service-account key (a JSON file with "type": '
+        '"service_account"). For your own Google account use credentials = "oauth".'
+    )
+
+
+def test_a_user_sign_in_token_is_refused_as_the_message_says(
+    tmp_path: Path, private_key_pem: str
+) -> None:
+    """Even with a service account's fields in it, a file whose type is not service_account
+    is not one (the library alone would accept it)."""
+    key = write_key(tmp_path / "key.json", private_key_pem)
+    key.write_text(key.read_text().replace('"service_account"', '"authorized_user"'))
+    with pytest.raises(ConfigError) as raised:
+        load_credentials(str(key), READ_ONLY_SCOPES, {})
+    assert str(raised.value) == (
+        f'[sheet] credentials: {key} is a user sign-in token ("type": "authorized_user"), not a '
+        'service-account key. To sign in as yourself use credentials = "oauth"; for cron, '
+        'download a service-account key ("type": "service_account").'
+    )
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").is_file(), reason="needs Linux /proc")
+def test_a_key_file_that_cannot_be_read_says_so(run, tmp_path: Path) -> None:
+    """/proc/self/mem is a file whose plain read fails (EIO), even for root."""
+    result = run("validate", config=gsheets_config(tmp_path, "/proc/self/mem"), expect=2)
+    assert result.stderr == (
+        "Error: [sheet] credentials: cannot read /proc/self/mem (Input/output error); check the "
+        "file's permissions (the user running handoffs must be able to read it).\n"
+    )
+
+
+def test_the_adc_sign_in_hint_gives_the_scope_every_command_can_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`validate` asks for read-only access, but the login it suggests must serve `refresh` too."""
+    monkeypatch.setenv("NO_GCE_CHECK", "true")
+    with pytest.raises(ConfigError) as raised:
+        load_credentials("adc", READ_ONLY_SCOPES, {})
+    assert str(raised.value) == (
+        'credentials = "adc" found no Application Default Credentials; run `gcloud auth '
+        "application-default login --scopes=https://www.googleapis.com/auth/spreadsheets,"
+        "https://www.googleapis.com/auth/cloud-platform` or set GOOGLE_APPLICATION_CREDENTIALS."
+    )
+
+
+@pytest.mark.parametrize("content", ["[]", "{not json"])
+def test_adc_pointing_at_a_broken_file_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str
+) -> None:
+    broken = tmp_path / "adc.json"
+    broken.write_text(content)
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(broken))
+    with pytest.raises(ConfigError) as raised:
+        load_credentials("adc", READ_WRITE_SCOPES, {})
+    assert str(raised.value) == (
+        f'credentials = "adc": GOOGLE_APPLICATION_CREDENTIALS points at {broken}, which is not '
+        "a service-account key or an application-default login; fix the variable or unset it."
+    )
+
+
+@pytest.mark.parametrize("content", ["[]", '{"other": {}}', "{not json"])
+def test_oauth_with_a_broken_client_id_file_says_what_to_download(
+    tmp_path: Path, content: str
+) -> None:
+    env = {"HOME": str(tmp_path)}
+    secret = tmp_path / ".config" / "handoffs" / "client_secret.json"
+    secret.parent.mkdir(parents=True)
+    secret.write_text(content)
+    with pytest.raises(ConfigError) as raised:
+        load_credentials("oauth", READ_WRITE_SCOPES, env)
+    assert str(raised.value) == (
+        f'credentials = "oauth": {secret} is not an OAuth client ID file; download the JSON of '
+        'a "Desktop app" client from the Google Cloud console (APIs & Services > Credentials) '
+        "to that path."
+    )
+
+
+def test_a_cached_token_that_is_not_a_json_object_is_ignored(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    env = {"HOME": str(tmp_path)}
+    token = token_path(READ_WRITE_SCOPES, env)
+    token.parent.mkdir(parents=True)
+    token.write_text("[]")
+    with caplog.at_level(logging.WARNING, logger="handoffs"), pytest.raises(ConfigError):
+        load_credentials("oauth", READ_WRITE_SCOPES, env)  # then asks for the client ID
+    assert caplog.messages == [
+        f"handoffs: ignoring the unreadable sign-in token {token}; signing in again."
+    ]

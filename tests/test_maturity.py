@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from handoffs.config import Config
-from handoffs.figures import team_share
 from handoffs.maturity import Maturity, assess, row_ranges
 from handoffs.notes import NoteCheck
+from handoffs.review_loop import team_share
 from handoffs.validate import Dataset
 from tests.builders import contract, dataset, flag, handoff, member, quarter_health, review
 
@@ -176,7 +176,7 @@ ONE_ROW_SHORT = {
     ),
     "team_driven_fixes": (
         set_cell("flags", 0, suggested_fix=None), {"team_driven"}, "Proficient",
-        "of 3 flags since 2026-08-25, 2 came from non-managers and 1 carry a suggested fix "
+        "of 3 flags since 2026-08-25, 2 came from non-managers and 1 carries a suggested fix "
         "(each must be more than half) (Flags rows 2–4)",
     ),
 }  # fmt: skip

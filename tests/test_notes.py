@@ -126,3 +126,33 @@ def test_template_for_an_unknown_handoff_exits_2_with_close_matches(run, tmp_pat
     assert run("check", "missing.md", "--handoff", "RPT-02", expect=2).stderr.endswith(
         "File 'missing.md' does not exist.\n"
     )
+
+
+def test_check_refuses_a_note_written_for_another_handoff(run, tmp_path: Path) -> None:
+    """The id in the note's title line must be the handoff it is checked for (exit 2)."""
+    workbook(tmp_path / "handoffs.xlsx", handoffs=[handoff("RPT-02"), handoff("RPT-03")])
+    run("template", "--handoff", "RPT-03", "--output", "note.md")
+    result = run("check", "note.md", "--handoff", "RPT-02", expect=2)
+    assert result.stderr == (
+        "Error: note.md is the note for RPT-03 (its title says 'Handoff note: RPT-03'), not for "
+        "RPT-02: check it with --handoff RPT-03, or start the note for RPT-02 with "
+        "`handoffs template --handoff RPT-02`.\n"
+    )
+    assert run("check", "note.md", "--handoff", "rpt-03", expect=1).stdout.startswith(
+        "note.md: 5 sections to fill in before the note for RPT-03 is ready:"
+    )
+
+
+def test_template_names_the_handoffs_row_left_out_for_an_error(run, tmp_path: Path) -> None:
+    """The handoff exists but its row has an error: say so instead of 'there is no handoff'."""
+    workbook(
+        tmp_path / "handoffs.xlsx",
+        handoffs=[handoff("RPT-01"), handoff("RPT-02", status="actve")],
+    )
+    expected = (
+        "Error: The Handoffs tab's row 3 for rpt-02 has an error, so that handoff is left out: "
+        "run `handoffs validate` to see the fix, then run this again.\n"
+    )
+    assert run("template", "--handoff", "rpt-02", expect=2).stderr == expected
+    (tmp_path / "note.md").write_text("# Handoff note: RPT-02\n", encoding="utf-8")
+    assert run("check", "note.md", "--handoff", "rpt-02", expect=2).stderr == expected

@@ -4,8 +4,8 @@ A seeded generator writes every input tab as a person would (a few hundred rows,
 shuffled order under messy headers, dates as date cells, serials or ISO text, a controlled
 sprinkling of bad cells and duplicate keys). Our validator reads the raw rows; frictionless reads
 the same rows normalised the way DESIGN §2.1 says a cell is read (field notes §4), against the
-same sheet_schema/ descriptors. For the rules both implement (type, required, minimum, enum,
-pattern, unique/primaryKey) the sets of (tab, sheet row, field, kind) must be equal.
+same sheet_schema/ descriptors. For the rules both implement (type, required, minimum,
+maximum, enum, pattern, unique/primaryKey) the sets of (tab, sheet row, field, kind) must be equal.
 
 The known divergences (field notes §4) are normalised explicitly below, each where it applies
 and with its reason: 1 header matching, 2 enum case, 3 duplicates (it flags only later copies),
@@ -39,7 +39,7 @@ EPOCH = dt.date(1899, 12, 30)  # Sheets and Excel serial day 0, written out inde
 
 Kind = str
 Finding = tuple[str, int, str | None, Kind]  # tab title, sheet row, field name (None: row), kind
-COMPARED = {"type", "required", "minimum", "enum", "pattern", "unique"}
+COMPARED = {"type", "required", "minimum", "maximum", "enum", "pattern", "unique"}
 
 # ---------------------------------------------------------------------------------------------
 # Our problems, mapped to kinds by message. Every message must land in exactly one entry: a new
@@ -49,7 +49,9 @@ OUR_KINDS: list[tuple[str, Kind]] = [
     (r" is required when ", "x-required-when"),  # conditional required: our x- extension
     (r" is required; ", "required"),
     (r"^Not (a whole number|a number|a date|a date and time|a month|TRUE or FALSE); ", "type"),
+    (r"^A (time of day|duration), not ", "type"),  # a time-formatted cell, in any column
     (r"^Must be \S+ or more; ", "minimum"),
+    (r"^Must be \S+ or less; ", "maximum"),
     (r"^Not a known ", "enum"),
     (r"^Not a valid ", "pattern"),
     (r" is used more than once \(rows | appear more than once \(rows ", "unique"),
@@ -138,6 +140,8 @@ class Generator:
             options += ["zzz", spec.enum[0][:-1]]
         if spec.minimum is not None:
             options += [int(spec.minimum) - 1, spec.minimum - 0.5]
+        if spec.maximum is not None:
+            options += [int(spec.maximum) + 1, spec.maximum * 10, 1e308]
         options += {
             "integer": ["many", 1.5, True],
             "number": ["n/a", "1,5"],

@@ -1,4 +1,4 @@
-"""Invariants of validation that hold for any sheet, checked with hypothesis (STYLE §10)."""
+"""Invariants of validation that hold for any sheet, checked with hypothesis."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import random
 import re
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import Phase, given, settings
@@ -16,10 +15,11 @@ from hypothesis import strategies as st
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import to_excel
 
-from handoffs.cells import ERROR_VALUES, SERIAL_EPOCH, Column, display, in_set, inspect, parse
+from handoffs.cells import ERROR_VALUES, classify
+from handoffs.dates import SERIAL_EPOCH
 from handoffs.schema import INPUT_TABS, Field, input_schemas
 from handoffs.sheet import FormulaWithoutValue, RawTab, column_letter
-from handoffs.validate import Dataset, validate
+from handoffs.validate import Dataset, parse, validate
 from tests.test_oracle_frictionless import our_kind
 
 TODAY = dt.date(2026, 11, 25)
@@ -50,7 +50,7 @@ ANY_CELL = st.one_of(
 
 
 def bad_cell(spec: Field) -> st.SearchStrategy[Any]:
-    """Cells no reading of DESIGN §2 accepts for this field."""
+    """Cells no reading of docs/spreadsheet.md accepts for this field."""
     refused: list[st.SearchStrategy[Any]] = [
         st.sampled_from(["#REF!", "#N/A", "#DIV/0!", "#VALUE!"]),
         st.text("ab", min_size=1, max_size=4).map(lambda t: FormulaWithoutValue("=" + t)),
@@ -65,7 +65,7 @@ def bad_cell(spec: Field) -> st.SearchStrategy[Any]:
 
 
 def good_cell(spec: Field) -> st.SearchStrategy[Any]:
-    """Cells DESIGN §2 accepts for this field on their own (keys may still repeat)."""
+    """Cells docs/spreadsheet.md accepts for this field on their own (keys may still repeat)."""
     past = st.dates(dt.date(1990, 1, 1), TODAY)
     if spec.pattern:
         return st.from_regex(spec.pattern, fullmatch=True).filter(lambda t: t == t.strip())
@@ -105,7 +105,7 @@ def tab_rows(name: str) -> st.SearchStrategy[list[list[tuple[Any, bool | None]]]
 
 
 def is_blank(value: Any) -> bool:
-    """Nothing in the cell: DESIGN §2.1 skips a row of these."""
+    """Nothing in the cell: a blank row is skipped (docs/spreadsheet.md#conventions)."""
     nan = isinstance(value, float) and value != value
     return value is None or nan or (isinstance(value, str) and not value.strip())
 
@@ -154,38 +154,127 @@ def test_any_cells_are_reported_cell_by_cell_and_never_raise(name: str, data: An
                 assert not here, f"{column_letter(col)}{sheet_row} {value!r} refused: {here}"
 
 
-# -- A1 letters -------------------------------------------------------------------------------
-@settings(max_examples=60, deadline=None, derandomize=True)
+# -- each cell on its own ----------------------------------------------------------------------
+def good_row(name: str, number: int) -> list[Any]:
+    """A row every rule of the tab accepts, its keys unique to `number` (no copies)."""
+    schema = SCHEMAS[name]
+    row: list[Any] = []
+    for spec in schema.fields:
+        key = spec.name in schema.key_fields
+        if spec.type == "yearmonth":
+            row.append(dt.date(2020 + number // 12, number % 12 + 1, 1))
+        elif spec.name == "quarter":
+            row.append("2026-Q1")
+        elif spec.type == "string":
+            row.append(f"K-{number}" if key or spec.pattern else (spec.enum or ("Text",))[0])
+        else:
+            row.append(
+                {
+                    "integer": int(spec.minimum or 0) + 1,
+                    "number": 1.5,
+                    "boolean": True,
+                    "date": dt.date(2026, 1, 1),
+                    "datetime": dt.datetime(2026, 1, 1, 9, 0),
+                }[spec.type]
+            )
+    return row
+
+
+# every field but a key of its own (two equal cells there are copies, rightly)
+VARIED = [
+    (name, spec.name)
+    for name, schema in SCHEMAS.items()
+    for spec in schema.fields
+    if not spec.unique
+    and not (schema.unique_unless and schema.unique_unless.fields == (spec.name,))
+]
+# cells a hash table or a float would take for one another
+EQUAL_BUT_NOT_ALIKE = [
+    True, 1, 1.0, False, 0, -0.0, 0.0, 3, 3.0, 2**53 + 1, 2**53, None, "", "  ", "1", "TRUE",
+    dt.time(14, 30), dt.timedelta(hours=36), dt.date(2026, 1, 1), dt.datetime(2026, 1, 1),
+]  # fmt: skip
+
+
+def row_findings(dataset: Dataset, title: str, sheet_row: int) -> list[tuple[str, ...]]:
+    return sorted(
+        (p.severity, p.column, p.value, p.message)
+        for p in dataset.report
+        if p.tab == title and p.cell and a1(p.cell)[1] == sheet_row
+    )
+
+
+def typed_value(dataset: Dataset, name: str, field: str, sheet_row: int) -> list[Any]:
+    frame = dataset.frames[name]
+    return [None if pd.isna(v) else v for v in frame.loc[frame["row"] == sheet_row, field]]
+
+
+@settings(max_examples=12, deadline=None, derandomize=True)
 @given(
-    st.lists(ANY_CELL, min_size=1, max_size=8),
-    st.lists(st.integers(0, 7), max_size=40),
-    st.sampled_from([[], [True, 1, 1.0, False, 0, -0.0], [3, 3.0, 2**53 + 1, 2**53]]),
+    st.sampled_from(VARIED),
+    st.lists(st.one_of(ANY_CELL, st.sampled_from(EQUAL_BUT_NOT_ALIKE)), min_size=1, max_size=5),
 )
-def test_a_column_read_by_distinct_cells_judges_every_cell_as_if_alone(
-    cells: list[Any], picks: list[int], equal_but_not_alike: list[Any]
+def test_each_cell_is_judged_as_if_it_were_alone(varied: tuple[str, str], cells: list[Any]) -> None:
+    """True is not 1, -0.0 is 0, 2**53 + 1 is not 2**53, a time is not a date: whatever the
+    other cells of its column hold, a cell gets the problems and the typed value it would get
+    alone in its tab (docs/spreadsheet.md#conventions)."""
+    name, field = varied
+    schema = SCHEMAS[name]
+    column = [spec.name for spec in schema.fields].index(field)
+
+    def row(number: int) -> list[Any]:
+        cells_of_row = good_row(name, number)
+        cells_of_row[column] = cells[number]
+        return cells_of_row
+
+    together = validate(
+        {schema.title: RawTab(schema.title, [schema.header, *map(row, range(len(cells)))])}, TODAY
+    )
+    for number in range(len(cells)):
+        alone = validate({schema.title: RawTab(schema.title, [schema.header, row(number)])}, TODAY)
+        assert row_findings(together, schema.title, number + 2) == row_findings(
+            alone, schema.title, 2
+        ), cells[number]
+        assert typed_value(together, name, field, number + 2) == typed_value(
+            alone, name, field, 2
+        ), cells[number]
+
+
+@settings(max_examples=15, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.one_of(st.none(), st.sampled_from(["H-1", "h-1", "H-2", "", " H-3", "H-3 ", "x"])),
+        min_size=1,
+        max_size=6,
+    ),
+    st.lists(st.sampled_from(["H-1", "H-2", "H-3", "x"]), min_size=1, max_size=4),
+)
+def test_a_health_row_names_a_handoff_exactly_as_the_handoffs_tab_spells_it(
+    typed: list[str | None], known: list[str]
 ) -> None:
-    """Rules run once per distinct cell; a hash table takes True for 1 and 0.0 for -0.0, so
-    each row must still get what its own cell would."""
-    raw = [cells[i % len(cells)] for i in picks] + equal_but_not_alike
-    gathered = np.empty(len(raw), dtype=object)
-    gathered[:] = raw
-    column = Column.read(gathered, pd.RangeIndex(len(raw)))
-    alone = [inspect(pd.Series([cell], dtype=object)) for cell in raw]
-    for kind in ("is_str", "is_num", "is_bool", "is_date", "blank", "error_cell", "no_value"):
-        spread = column.rows(getattr(column.distinct, kind)).tolist()
-        assert spread == [bool(getattr(one, kind).iloc[0]) for one in alone], kind
-    assert column.shown(pd.RangeIndex(len(raw))).tolist() == [display(cell) for cell in raw]
-
-
-@settings(max_examples=40, deadline=None, derandomize=True)
-@given(
-    st.lists(st.one_of(st.none(), st.sampled_from(["H-1", "h-1", "H-2", "", " H-3"]))),
-    st.lists(st.sampled_from(["H-1", "H-2", "H-3", "x"])),
-)
-def test_in_set_agrees_with_pandas_isin(values: list[str | None], allowed: list[str]) -> None:
-    series = pd.Series(values, dtype="str")
-    expected = series.isin(pd.Series(allowed, dtype="str")) & series.notna()
-    assert in_set(series, pd.Series(allowed, dtype="str")).tolist() == expected.tolist()
+    """A Health row's id is known when the Handoffs tab has it, as typed once trimmed (rpt-01
+    is not RPT-01: it gets a suggestion instead); a blank id is required, never unknown."""
+    handoffs, health = SCHEMAS["handoffs"], SCHEMAS["health"]
+    id_at = [spec.name for spec in health.fields].index("handoff_id")
+    handoff_rows = [[known[i], *good_row("handoffs", i)[1:]] for i in range(len(known))]
+    health_rows = [good_row("health", i) for i in range(len(typed))]
+    for row, value in zip(health_rows, typed, strict=True):
+        row[id_at] = value
+    dataset = validate(
+        {
+            handoffs.title: RawTab(handoffs.title, [handoffs.header, *handoff_rows]),
+            health.title: RawTab(health.title, [health.header, *health_rows]),
+        },
+        TODAY,
+    )
+    for number, value in enumerate(typed):
+        kinds = {
+            our_kind(p.message)
+            for p in dataset.report
+            if p.tab == health.title and p.column == "Handoff ID" and a1(p.cell)[1] == number + 2
+        }
+        blank = value is None or not value.strip()
+        assert ("required" in kinds) == blank, value
+        assert ("foreign-key" in kinds) == (not blank and value.strip() not in known), value
 
 
 def test_column_letters_match_openpyxl_up_to_zzz() -> None:
@@ -212,7 +301,7 @@ def test_serial_numbers_round_trip_to_dates(days: list[dt.date]) -> None:
 
     for name, field in (("team", "joined"), ("health", "month")):
         spec = SCHEMAS[name].field(field)
-        parsed = parse(inspect(pd.Series(serials, dtype=object)), spec)
+        parsed = parse(classify(pd.Series(serials, dtype=object)), spec)
 
         expected = days if spec.type == "date" else [d.replace(day=1) for d in days]
         assert [stamp.date() for stamp in parsed.values] == expected
@@ -224,7 +313,7 @@ def test_serial_numbers_round_trip_to_dates(days: list[dt.date]) -> None:
 def test_serial_fractions_round_trip_to_times(moment: dt.datetime) -> None:
     serial = (pd.Timestamp(moment) - SERIAL_EPOCH) / pd.Timedelta(days=1)
     spec = SCHEMAS["flags"].field("flagged_at")
-    parsed = parse(inspect(pd.Series([serial], dtype=object)), spec)
+    parsed = parse(classify(pd.Series([serial], dtype=object)), spec)
     assert abs(parsed.values.iloc[0] - pd.Timestamp(moment)) < pd.Timedelta(milliseconds=1)
 
 

@@ -10,13 +10,8 @@ import pytest
 
 from handoffs.config import CompressionConfig, Config
 from handoffs.errors import ConfigError
-from handoffs.figures import (
-    Period,
-    compression_candidates,
-    default_quarter,
-    measured_improvement,
-    team_share,
-)
+from handoffs.periods import Period, default_quarter
+from handoffs.review_loop import compression_candidates, measured_improvement, team_share
 from handoffs.review_prep import build, default_agenda_period, requested_period
 from tests.builders import (
     dataset,

@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 from handoffs.backends import open_backend
 from handoffs.cli import cli
 from handoffs.config import load_config
-from handoffs.figures import default_period
+from handoffs.periods import default_period
 from handoffs.service import load, read_notes
 from handoffs.tabs import build_tabs
 from tests.builders import contract, flag, handoff, quarter_health, review, workbook
@@ -109,7 +109,7 @@ def test_the_demo_ends_with_the_quarterly_review_prep(demo_run: tuple[Path, str]
 
 def test_the_summary_has_the_chart_the_share_compression_and_maturity(demo_config: Path) -> None:
     config = load_config(str(demo_config))
-    ds = load(open_backend(config), TODAY)
+    ds = load(open_backend(config), TODAY, config.scoring)
     notes, folder = read_notes(config)
     refreshed_at = dt.datetime(2026, 11, 25)
     summary = build_tabs(

@@ -14,6 +14,7 @@ from openpyxl.worksheet.table import Table
 
 from handoffs.backends.xlsx import XlsxBackend
 from handoffs.sheet import FormulaWithoutValue
+from handoffs.tabs import SUMMARY_WIDTHS
 from tests.conftest import write_workbook
 
 INPUT_TABS = ["Handoffs", "Contracts", "Health", "Flags", "Reviews", "Team"]
@@ -64,10 +65,10 @@ def test_second_refresh_gives_identical_tabs_but_for_the_timestamp(
     }
     run("refresh")
     second = {t: generated_values(demo_workbook, t) for t in first}
-    refreshed_at = [row[1] for row in first["Summary"] if row[0] == "Refreshed at"]
+    refreshed_at = [row[1] for row in first["Summary"] if row[0] == "Last changed"]
     assert isinstance(refreshed_at[0], dt.datetime)
     for tabs in (first, second):
-        tabs["Summary"] = [row for row in tabs["Summary"] if row[0] != "Refreshed at"]
+        tabs["Summary"] = [row for row in tabs["Summary"] if row[0] != "Last changed"]
     assert second == first
 
 
@@ -112,7 +113,10 @@ def test_user_text_that_looks_like_a_formula_is_written_as_text(run, demo_workbo
     )
     assert (problem[4].value, problem[4].data_type) == ("+1+1", "s")
     assert problem[2].data_type == "f"  # the link the tool means to write
-    assert problem[2].value == '=HYPERLINK("#\'Health\'!C2","Health!C2")'
+    assert problem[2].value == (  # Excel's syntax, or LibreOffice's where it runs
+        '=HYPERLINK(IF(ISNUMBER(FIND("\'#$",CELL("filename",A1))),'
+        '"#\'Health\'.C2","#\'Health\'!C2"),"Health!C2")'
+    )
 
 
 def test_formulas_are_read_by_their_saved_value_and_flagged_without_one(tmp_path: Path) -> None:
@@ -190,3 +194,51 @@ def test_appended_rows_go_below_the_last_row_and_extend_an_excel_table(tmp_path:
     assert [[c.value for c in row] for row in flags.iter_rows()][-1] == ["2026-11-03", "=C"]
     assert flags["B4"].data_type == "s"
     assert flags.tables["FlagsTable"].ref == "A1:B4"
+
+
+def test_the_summary_chart_sets_what_applications_would_otherwise_guess(
+    run, demo_workbook: Path
+) -> None:
+    """Straight lines with markers, both axes shown (Excel hides an axis whose `delete` is
+    left out) and titled, a legend below, months read as text; beside the Summary text."""
+    run("refresh")
+    with zipfile.ZipFile(demo_workbook) as archive:
+        chart = archive.read("xl/charts/chart1.xml").decode()
+        drawing = archive.read("xl/drawings/drawing1.xml").decode()
+    assert chart.count('<smooth val="0" />') == 6  # the chart and each of its 5 lines
+    assert chart.count('<symbol val="circle" />') == 5
+    assert chart.count('<delete val="0" />') == 2
+    assert re.findall(r"<a:t>([^<]*)</a:t>", chart)[1:] == ["Month", "Hours lost"]
+    assert '<legendPos val="b" />' in chart
+    assert chart.count("<strRef><f>'Summary'!$A$") == 5  # the months, as text
+    anchor = re.search(r"<from><col>(\d+)</col>.*?<row>(\d+)</row>", drawing)
+    assert anchor is not None and anchor.groups() == ("4", "1")  # E2, beside Item/Value/Detail
+
+
+def test_long_summary_text_wraps_in_narrow_columns_and_rows_grow_to_fit(
+    run, demo_workbook: Path
+) -> None:
+    run("refresh")
+    summary = load_workbook(demo_workbook)["Summary"]
+    widths = [summary.column_dimensions[c].width for c in "ABC"]
+    assert widths == list(SUMMARY_WIDTHS)
+    maturity = next(
+        row
+        for row in summary.iter_rows(min_row=2)
+        if row[0].value.startswith("Proficient: Every active")
+    )
+    assert maturity[2].alignment.wrap_text and maturity[2].alignment.vertical == "top"
+    assert summary.row_dimensions[maturity[0].row].height >= 4 * 15  # the detail's lines
+    period = next(row for row in summary.iter_rows(min_row=2) if row[0].value == "Period")
+    assert summary.row_dimensions[period[0].row].height is None  # one line: the default
+
+
+def test_input_tabs_are_wide_enough_for_their_dates_and_show_booleans_as_true_false(
+    demo_workbook: Path,
+) -> None:
+    """LibreOffice shows ### for a date-time wider than its column and 1/0 for a boolean
+    without a number format (both seen in the demo workbook printed by LibreOffice)."""
+    workbook = load_workbook(demo_workbook)
+    assert workbook["Flags"].column_dimensions["A"].width >= len("2026-09-06 10:15") + 2
+    manager = workbook["Team"]["C2"]
+    assert (manager.value, manager.number_format) == (True, '"TRUE";"TRUE";"FALSE"')

@@ -1,5 +1,6 @@
 """The review-prep dict (`review_prep.build`) laid out as a document: headings, facts and tables
 in the playbook's words, rendered as Markdown or as Review Prep tab rows by `document.py`.
+The team-share, compression and maturity wording is `habit_text`'s, shared with the Summary.
 
 No pandas: plain records in, blocks out.
 """
@@ -10,13 +11,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from handoffs.document import Document, Facts, FillIn, Heading, Paragraph, Table
+from handoffs.habit_text import compression_table, hours, maturity_blocks, route, share_facts
+from handoffs.vocabulary import NOT_YET_MEASURABLE, UNMEASURED
 
 Record = dict[str, Any]
 FIX_TYPES = "a contract update, a format change or a workflow redesign"
-
-
-def hours(value: float | None) -> str:
-    return "no data" if value is None else f"{value:.1f}"
 
 
 def amount(value: float | None) -> str:
@@ -33,8 +32,27 @@ def percent(value: float | None) -> str:
     return "" if value is None else f"{value:+.0f}%"
 
 
-def share(part: int, pct: float | None) -> str:
-    return f"{part} ({pct:.0f}%)" if pct is not None else str(part)
+def days(count: float | int) -> str:
+    """'1 day', '2.5 days'."""
+    return f"{count:g} day" + ("" if count == 1 else "s")
+
+
+def so_far(agenda: Record) -> str:
+    """' so far (1 of 3 months)' while a quarter is still running, ' so far (to 2026-11-25)'
+    while a month is, else ''."""
+    done, months = agenda["months_so_far"], agenda["period_months"]
+    if done < months:
+        return f" so far ({done} of {months} months)"
+    if months == 1 and agenda["today"].startswith(agenda["period"]):
+        return f" so far (to {agenda['today']})"
+    return ""
+
+
+def versus(change: float | None, previous: str) -> str:
+    """' (+3.0 vs 2026-Q2)', or what is missing when the previous period has no data."""
+    if change is None:
+        return f" (no Health data for {previous} to compare)"
+    return f" ({signed(change)} vs {previous})"
 
 
 def document(agenda: Record) -> Document:
@@ -48,10 +66,10 @@ def document(agenda: Record) -> Document:
         Heading(f"{title}: {period}", 1),
         Paragraph(
             f"Prepared on {agenda['today']} from the handoff health dashboard; "
-            f"{period} is compared with {previous}."
+            f"{period}{so_far(agenda)} is compared with {previous}."
         ),
         Heading("Headline figures"),
-        _headline(agenda["headline"], previous),
+        _headline(agenda["headline"], previous, so_far(agenda)),
     )
     if agenda["kind"] == "quarterly":
         _quarterly(doc, agenda)
@@ -60,12 +78,12 @@ def document(agenda: Record) -> Document:
     return doc
 
 
-def _headline(head: Record, previous: str) -> Facts:
-    change = f" ({signed(head['change'])} vs {previous})" if head["change"] is not None else ""
+def _headline(head: Record, previous: str, partial: str) -> Facts:
+    change = versus(head["change"], previous) if head["hours_lost"] is not None else ""
     problems = head["problems"]
     return Facts(
         [
-            ("Hours lost", f"{hours(head['hours_lost'])} across the active handoffs{change}"),
+            ("Hours lost", f"{hours(head['hours_lost'])} across the active handoffs{partial}{change}"),
             ("Active handoffs", f"{head['active_handoffs']} ({head['handoffs_with_data']} with Health data)"),
             ("Open flags", str(head["open_flags"])),
             ("Contracts needing attention", f"{head['contracts_needing_attention']} (see the Stale Reviews tab)"),
@@ -74,16 +92,12 @@ def _headline(head: Record, previous: str) -> Facts:
     )  # fmt: skip
 
 
-def _route(item: Record) -> str:
-    return f"{item['from_role']} → {item['to_role']}"
-
-
 def _figures_table(items: Sequence[Record], empty: str) -> Table:
     return Table(
         ["Rank", "Handoff", "From → to", "Hours lost", "Rework", "Format (min)", "Delays (days)",
          "Change", "Trend", "Contract", "Open flags"],
         [
-            [item["rank"], item["handoff_id"], _route(item), hours(item["hours_lost"]),
+            [item["rank"], item["handoff_id"], route(item), hours(item["hours_lost"]),
              item["rework_requests"], amount(item["format_minutes"]), amount(item["delay_days"]),
              signed(item["change"]), item["trend"], item["contract_status"], item["open_flags"]]
             for item in items
@@ -184,8 +198,8 @@ def _monthly(doc: Document, agenda: Record) -> None:
 
 def _due(days_left: int) -> str:
     if days_left < 0:
-        return f"overdue by {-days_left} days"
-    return "due today" if days_left == 0 else f"due in {days_left} days"
+        return f"overdue by {days(-days_left)}"
+    return "due today" if days_left == 0 else f"due in {days(days_left)}"
 
 
 # -- quarterly ----------------------------------------------------------------------------------
@@ -220,17 +234,17 @@ def _quarterly(doc: Document, agenda: Record) -> None:
 def _worst(doc: Document, item: Record, agenda: Record) -> None:
     previous = agenda["previous_period"]
     doc.add(
-        Heading(f"{item['rank']}. {item['handoff_id']} · {_route(item)} ({item['workflow']})", 3),
+        Heading(f"{item['rank']}. {item['handoff_id']} · {route(item)} ({item['workflow']})", 3),
         Facts(
             [
                 (
                     "Hours lost",
-                    f"{hours(item['hours_lost'])} ({signed(item['change'])} vs {previous}), "
+                    f"{hours(item['hours_lost'])}{so_far(agenda)}{versus(item['change'], previous)}, "
                     f"six-month trend {item['trend']}",
                 ),
                 ("Rework requests", str(item["rework_requests"])),
                 ("Format translation", f"{amount(item['format_minutes'])} min"),
-                ("Delays", f"{amount(item['delay_days'])} days"),
+                ("Delays", days(item["delay_days"])),
                 ("Open flags", str(item["open_flags"])),
             ]
         ),
@@ -288,12 +302,9 @@ def _measured_table(actions: Sequence[Record], before: str, after: str | None) -
     rows = []
     for a in actions:
         months = ""
-        if (
-            a["result"] not in ("not yet measurable", "no data")
-            and min(a["months_before"], a["months_after"]) < 3
-        ):
+        if a["result"] not in UNMEASURED and min(a["months_before"], a["months_after"]) < 3:
             months = f" ({a['months_before']} and {a['months_after']} of 3 months with data)"
-        if a["result"] == "not yet measurable":
+        if a["result"] == NOT_YET_MEASURABLE:
             figure = f"{hours(a['hours_before'])} → measured after {a['measured_on']} ends"
         else:
             figure = f"{hours(a['hours_before'])} → {hours(a['hours_after'])}"
@@ -325,50 +336,3 @@ def _compression(doc: Document, agenda: Record) -> None:
         ),
         compression_table(agenda["compression_candidates"]),
     )
-
-
-def compression_table(candidates: Sequence[Record]) -> Table:
-    return Table(
-        ["Handoff", "From → to", "Hours lost a month", "Split reason", "Decision note"],
-        [
-            [c["handoff_id"], _route(c), hours(c["avg_monthly_hours"]), c["split_reason"],
-             c["decision_note"] or "none yet"]
-            for c in candidates
-        ],
-        "No candidate: every costly handoff is split for a genuine specialization.",
-    )  # fmt: skip
-
-
-def share_facts(share_: Record) -> list[tuple[str, str]]:
-    others = []
-    if share_["not_in_team"]:
-        others.append(f"{share_['not_in_team']} by people not in the Team tab")
-    if share_["anonymous"]:
-        others.append(f"{share_['anonymous']} anonymous")
-    extra = f", counting {' and '.join(others)}" if others else ""
-    median = share_["median_days_to_review"]
-    return [
-        ("Flags", f"{share_['flags']} between {share_['since']} and {share_['until']}"),
-        ("Raised by non-managers", share(share_["by_non_managers"], share_["non_manager_pct"]) + extra),
-        ("With a suggested fix", share(share_["with_suggested_fix"], share_["suggested_fix_pct"])),
-        ("Median days from flag to review",
-         f"{median:g} ({share_['reviewed']} reviewed)" if median is not None else "no flag reviewed yet"),
-    ]  # fmt: skip
-
-
-def maturity_blocks(doc: Document, maturity: Record) -> None:
-    doc.add(
-        Heading(f"Maturity: {maturity['label']}"),
-        Paragraph(f"Evidence-based, from the rows of this spreadsheet; {maturity['next']}."),
-    )
-    for level in maturity["levels"]:
-        doc.add(
-            Heading(f"{level['name']} ({'met' if level['met'] else 'not met'})", 3),
-            Table(
-                ["Criterion", "Met", "Evidence"],
-                [
-                    [c["title"], "yes" if c["met"] else "no", c["evidence"]]
-                    for c in level["criteria"]
-                ],
-            ),
-        )

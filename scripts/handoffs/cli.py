@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ import click
 from handoffs import __version__
 from handoffs.config import Config, load_config
 from handoffs.errors import HandoffsError
+from handoffs.printable import printable
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -23,18 +23,25 @@ class CommandError(click.ClickException):
     """A HandoffsError on its way out, with the exit code DESIGN §4 gives it."""
 
     def __init__(self, error: HandoffsError) -> None:
-        super().__init__(str(error))
+        super().__init__(printable(str(error)))  # messages can quote cells
         self.exit_code = error.exit_code  # type: ignore[misc]
 
 
 class HandoffsGroup(click.Group):
-    """Maps the project's one exception tree to exit codes, in one place."""
+    """Exit codes (docs/commands.md#exit-codes), in one place: the project's one exception tree,
+    and the `exit_code` of the outcome a command returns (data errors, an incomplete note)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            outcome = super().invoke(ctx)
         except HandoffsError as error:
-            raise CommandError(error) from error
+            if not error.silent:
+                raise CommandError(error) from error
+            outcome = error  # exit with its code, saying nothing
+        code = getattr(outcome, "exit_code", 0)
+        if code:
+            ctx.exit(code)
+        return outcome
 
 
 @dataclass
@@ -68,12 +75,12 @@ def _progress(enabled: bool) -> Any:
 )
 @click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
     help="Pin the date every rule uses, as YYYY-MM-DD (back-fills, tests).",
 )
 @click.version_option(__version__, "--version", prog_name="handoffs")
 @click.pass_context
-def cli(ctx: click.Context, config_file: str | None, today: dt.datetime | None) -> None:
+def cli(ctx: click.Context, config_file: str | None, today: str | None) -> None:
     """Keep the team's handoff spreadsheet honest: validate, rank, flag stale reviews.
 
     \b
@@ -81,7 +88,10 @@ def cli(ctx: click.Context, config_file: str | None, today: dt.datetime | None) 
       handoffs demo                 # the one-command tour, no account needed
       handoffs --config team.toml refresh --quiet
     """
-    ctx.obj = Settings(config_file, today.date() if today else dt.date.today(), today is not None)
+    from handoffs.periods import parse_day
+
+    pinned = parse_day(today) if today is not None else None
+    ctx.obj = Settings(config_file, pinned or dt.date.today(), pinned is not None)
 
 
 @cli.command()
@@ -123,13 +133,17 @@ def demo(settings: Settings) -> None:
     from handoffs.render import demo_text
     from handoffs.service import demo as run_demo
 
-    outcome = run_demo(Path.cwd(), settings.today)
+    outcome = run_demo(Path.cwd(), settings.today, now=settings.now())
+    for name, kept in outcome.kept:
+        click.echo(f"Your edited {name} from an earlier demo is kept as {kept.name}.")
+    if outcome.kept:
+        click.echo("This is a fresh sample.\n")
     click.echo(demo_text(outcome), nl=False)
 
 
 @cli.command()
 @click.pass_obj
-def validate(settings: Settings) -> None:
+def validate(settings: Settings) -> Any:
     """Check every input tab and list the problems; exit 1 if any is an error.
 
     \b
@@ -138,12 +152,11 @@ def validate(settings: Settings) -> None:
       handoffs --config team.toml validate
     """
     from handoffs.render import problems_text
-    from handoffs.service import check
+    from handoffs.service import validate_sheet
 
-    dataset = check(settings.config(), settings.today)
-    click.echo(problems_text(dataset.report))
-    if dataset.report.errors:
-        sys.exit(1)
+    outcome = validate_sheet(settings.config(), settings.today)
+    click.echo(problems_text(outcome.dataset.report))
+    return outcome
 
 
 @cli.command()
@@ -153,28 +166,46 @@ def validate(settings: Settings) -> None:
 @click.option(
     "--strict", is_flag=True, help="Exit 1 when the data has errors (tabs are still written)."
 )
+@click.option("--force", is_flag=True, help="Write the tabs even when nothing changed.")
+@click.option("--notify", is_flag=True, help="Then send what is new, as `handoffs notify` does.")
 @click.pass_obj
 def refresh(
-    settings: Settings, month: str | None, quiet: bool, dry_run: bool, strict: bool
-) -> None:
-    """Validate, compute the figures and rewrite the generated tabs in one write.
+    settings: Settings,
+    month: str | None,
+    quiet: bool,
+    dry_run: bool,
+    strict: bool,
+    force: bool,
+    notify: bool,
+) -> Any:
+    """Validate, compute the figures and rewrite the generated tabs in one write, when they
+    would change (a run that would change nothing writes nothing).
 
     \b
     Example:
       handoffs refresh
       handoffs refresh --month 2026-10 --dry-run
-      */30 * * * * cd /srv/team && handoffs refresh --quiet
+      */30 * * * * cd /srv/team && handoffs refresh --quiet --notify
     """
+    from handoffs.errors import LockedError
     from handoffs.render import refresh_text
     from handoffs.service import refresh as run_refresh
 
-    outcome = run_refresh(
-        settings.config(),
-        settings.today,
-        month=month,
-        dry_run=dry_run,
-        progress=_progress(not quiet),
-    )
+    try:
+        outcome = run_refresh(
+            settings.config(),
+            settings.today,
+            month=month,
+            dry_run=dry_run,
+            force=force,
+            strict=strict,
+            now=settings.now(),
+            progress=_progress(not quiet),
+            notify=notify,
+        )
+    except LockedError as error:
+        error.silent = quiet  # an overlapping cron run is normal: exit 4 tells it, quietly
+        raise
     errors = outcome.dataset.report.errors
     if not quiet:
         click.echo(refresh_text(outcome))
@@ -184,8 +215,43 @@ def refresh(
             "see the Problems tab or run `handoffs validate`.",
             err=True,
         )
-    if strict and errors:
-        sys.exit(1)
+    if outcome.notices is not None:
+        _report_notices(outcome.notices, dry_run=dry_run, quiet=quiet)
+    return outcome
+
+
+def _report_notices(outcome: Any, *, dry_run: bool, quiet: bool) -> None:
+    """Print the dry run's messages or what was sent, and what could not be delivered."""
+    from handoffs.notify_run import dry_run_text, sent_text
+
+    if dry_run:
+        click.echo(printable(dry_run_text(outcome)), nl=False)
+    elif not quiet:
+        click.echo(sent_text(outcome))
+    error = outcome.error()
+    if error is not None:
+        click.echo(f"Error: {error}", err=True)
+
+
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="Print the messages that would go out; send nothing.")
+@click.option("--quiet", is_flag=True, help="Print nothing unless something is wrong (for cron).")
+@click.pass_obj
+def notify(settings: Settings, dry_run: bool, quiet: bool) -> Any:
+    """Send what is new to the team's channels and to each person it concerns, once.
+
+    What was sent is recorded in the Notices tab; see docs/notices.md.
+
+    \b
+    Example:
+      handoffs notify --dry-run
+      handoffs refresh --quiet --notify     # the cron line
+    """
+    from handoffs.service import notify as run_notify
+
+    outcome = run_notify(settings.config(), settings.today, dry_run=dry_run, now=settings.now())
+    _report_notices(outcome, dry_run=dry_run, quiet=quiet)
+    return outcome  # exit 5 when a message could not be delivered
 
 
 @cli.command()
@@ -196,7 +262,7 @@ def refresh(
 @click.option("--strict", is_flag=True, help="Exit 1 when a team's sheet has data errors.")
 @click.option("--quiet", is_flag=True, help="No progress line; print only what went wrong.")
 @click.pass_obj
-def rollup(settings: Settings, month: str | None, dry_run: bool, strict: bool, quiet: bool) -> None:
+def rollup(settings: Settings, month: str | None, dry_run: bool, strict: bool, quiet: bool) -> Any:
     """Roll every team's handoffs up into the organisation's spreadsheet.
 
     Reads each active team's spreadsheet listed in the Teams tab (never writing it) and writes
@@ -208,9 +274,8 @@ def rollup(settings: Settings, month: str | None, dry_run: bool, strict: bool, q
       handoffs --config org.toml rollup
       handoffs --config org.toml rollup --month 2026-10 --dry-run
     """
-    from handoffs.errors import PartialFailure
     from handoffs.org_service import rollup as run_rollup
-    from handoffs.render_rollup import progress_line, rollup_text
+    from handoffs.render_rollup import progress_line, rollup_text, unreachable_text
 
     outcome = run_rollup(
         settings.config(),
@@ -219,28 +284,25 @@ def rollup(settings: Settings, month: str | None, dry_run: bool, strict: bool, q
         dry_run=dry_run,
         now=settings.now(),
         progress=(lambda *_: None) if quiet else progress_line(sys.stderr),
+        strict=strict,
     )
     if not quiet:
-        click.echo(rollup_text(outcome))
+        click.echo(printable(rollup_text(outcome)))
     if outcome.unreachable:
-        listed = "; ".join(f"{r.source.team}: {r.failure}" for r in outcome.unreachable)
-        raise PartialFailure(
-            f"handoffs rollup: {len(outcome.unreachable)} of {len(outcome.results)} teams could "
-            f"not be read ({listed}); every other team is rolled up."
-        )
-    if strict and (outcome.with_errors or outcome.teams.report.errors):
-        sys.exit(1)
+        click.echo(printable(f"Error: {unreachable_text(outcome)}"), err=True)
+    return outcome  # exit 5 when a team could not be read; 1 with --strict and data errors
 
 
 def _emit(text: str, output: str | None) -> None:
-    """Print `text`, or write it to `output` (UTF-8) and say so on stderr."""
+    """Print `text`, or write it to `output` (UTF-8) and say so on stderr; cell text in it
+    is shown escaped either way."""
+    text = printable(text)
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise click.FileError(output, str(exc)) from exc
+    from handoffs.output_file import write_output
+
+    write_output(Path(output), text)
     click.echo(f"Wrote {output}.", err=True)
 
 
@@ -308,7 +370,7 @@ def review_prep(
         write=not no_write,
     )
     if fmt == "json":
-        text = json.dumps(outcome.agenda, ensure_ascii=False, indent=2) + "\n"
+        text = printable(json.dumps(outcome.agenda, ensure_ascii=False, indent=2), json=True) + "\n"
     else:
         from handoffs.document import to_markdown
 
@@ -340,7 +402,7 @@ def flag(settings: Settings, handoff: str, what: str, fix: str | None, by: str |
         settings.config(), settings.now(), handoff=handoff, what=what, fix=fix, by=by
     )
     click.echo(
-        f"Flagged {outcome.handoff_id} at {outcome.flagged_at:%Y-%m-%d %H:%M} in the Flags tab "
+        f"Flagged {printable(outcome.handoff_id)} at {outcome.flagged_at:%Y-%m-%d %H:%M} in the Flags tab "
         f"of {outcome.location}; it comes up at the next monthly alignment check."
     )
 
@@ -387,7 +449,7 @@ def template(settings: Settings, handoff: str, output: str | None) -> None:
 @click.argument("note", type=click.Path(exists=True, dir_okay=False))
 @click.option("--handoff", required=True, metavar="ID", help="The handoff the note is for.")
 @click.pass_obj
-def check_note(settings: Settings, note: str, handoff: str) -> None:
+def check_note(settings: Settings, note: str, handoff: str) -> Any:
     """Check a filled handoff note: exit 1 listing each missing or empty section.
 
     \b
@@ -397,22 +459,10 @@ def check_note(settings: Settings, note: str, handoff: str) -> None:
     from handoffs.notes import check_text
     from handoffs.service import check_note as run_check
 
-    result, handoff_id = run_check(settings.config(), settings.today, Path(note), handoff)
-    click.echo(check_text(result, handoff_id))
-    if not result.complete:
-        sys.exit(1)
-
-
-def tune_memory_for_one_run() -> None:
-    """Set numpy's and Arrow's memory defaults for a short batch run, before pandas imports
-    them; a variable the user has set wins. numpy otherwise asks Linux for 2 MB huge pages for
-    every large array, and Arrow's mimalloc pool hands freed memory back to the system; on
-    virtual machines that back memory lazily, faulting that memory in again took 0.2-0.3 s
-    per million Health rows, a quarter of the run (benchmarks/bench_core.py)."""
-    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
-    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+    outcome = run_check(settings.config(), settings.today, Path(note), handoff)
+    click.echo(printable(check_text(outcome.result, outcome.handoff_id)))
+    return outcome
 
 
 def main() -> None:
-    tune_memory_for_one_run()
     cli(prog_name="handoffs")

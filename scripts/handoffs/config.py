@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,16 @@ class TemplatesConfig:
 
 
 @dataclass(frozen=True)
+class NotifyConfig:
+    """Apprise URLs for notices (docs/notices.md); `${NAME}` is expanded only when sending."""
+
+    team: tuple[str, ...] = ()
+    email: str = ""
+    worse_by_hours: float = 2.0
+    retry_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
 class RollupConfig:
     """`[rollup]`: present only in an organisation's config (docs/rollup.md)."""
 
@@ -62,6 +73,7 @@ class Config:
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
     compression: CompressionConfig = field(default_factory=CompressionConfig)
     templates: TemplatesConfig = field(default_factory=TemplatesConfig)
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
     rollup: RollupConfig = field(default_factory=RollupConfig)
     organisation: bool = False  # a [rollup] section: the spreadsheet is an organisation's
     source: Path | None = None  # the file it came from, None for built-in defaults
@@ -73,9 +85,24 @@ _SECTIONS: dict[str, type] = {
     "scoring": ScoringConfig,
     "compression": CompressionConfig,
     "templates": TemplatesConfig,
+    "notify": NotifyConfig,
     "rollup": RollupConfig,
 }
 _BACKENDS = ("xlsx", "gsheets")
+# Upper bounds for numbers: beyond them a value is a typo, and dates or waits overflow. A number
+# key not listed here is still bounded by _ANY_NUMBER_MAX (and always finite, ≥ 0).
+_NUMBER_MAX: dict[str, tuple[int, str]] = {
+    "[sheet] retry_seconds": (3600, "seconds"),
+    "[review] every_days": (3660, "days"),
+    "[review] trial_days": (3660, "days"),
+    "[scoring] rework_hours": (1000, "hours"),
+    "[scoring] delay_hours": (1000, "hours"),
+    "[compression] min_hours": (100_000, "hours"),
+    "[notify] worse_by_hours": (1000, "hours"),
+    "[notify] retry_seconds": (3600, "seconds"),
+}
+_ANY_NUMBER_MAX = 1_000_000
+NOTES_FOLDER = "handoff-notes"  # the default notes folder, used when it exists beside the config
 
 
 def find_config_file(explicit: str | None, cwd: Path | None = None) -> Path | None:
@@ -100,11 +127,19 @@ def load_config(explicit: str | None = None, cwd: Path | None = None) -> Config:
     base = cwd or Path.cwd()
     path = find_config_file(explicit, base)
     if path is None:
-        return Config(sheet=SheetConfig(path=base / DEFAULT_WORKBOOK))
+        return Config(
+            sheet=SheetConfig(path=base / DEFAULT_WORKBOOK),
+            templates=TemplatesConfig(notes_folder=_default_notes_folder(base)),
+        )
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"Cannot read config file {path}: {exc}") from exc
+        # utf-8-sig: Windows Notepad saves UTF-8 with a byte-order mark, which TOML rejects.
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"Config file {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8."
+        ) from exc
+    except OSError as exc:
+        raise ConfigError(f"Cannot read config file {path}: {exc.strerror or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Config file {path} is not valid TOML: {exc}") from exc
     return parse_config(data, path)
@@ -136,16 +171,31 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         )
     folder = path.parent
     sections["sheet"] = replace(sheet, path=folder / sheet.path)
+    if sections["sheet"].path.is_dir():
+        raise ConfigError(
+            f'{path}: [sheet] path = "{sheet.path}" is a folder; name the workbook file in it, '
+            'e.g. "handoffs.xlsx".'
+        )
     if sheet.credentials not in ("", "oauth", "adc"):  # a key file, beside the config like path
         key_file = folder / Path(sheet.credentials).expanduser()
         sections["sheet"] = replace(sections["sheet"], credentials=str(key_file))
     notes = sections["templates"].notes_folder
     if notes is not None:
         sections["templates"] = replace(sections["templates"], notes_folder=folder / notes)
+    elif "notes_folder" not in data.get("templates", {}):
+        sections["templates"] = replace(
+            sections["templates"], notes_folder=_default_notes_folder(folder)
+        )
     rollup: RollupConfig = sections["rollup"]
     if rollup.concurrency < 1 or rollup.reads_per_minute < 1:
         raise ConfigError(f"{path}: [rollup] concurrency and reads_per_minute must be at least 1.")
     return Config(**sections, organisation="rollup" in data, source=path)
+
+
+def _default_notes_folder(folder: Path) -> Path | None:
+    """`[templates] notes_folder` when unset: ./handoff-notes beside the config, if it exists."""
+    candidate = folder / NOTES_FOLDER
+    return candidate if candidate.is_dir() else None
 
 
 def _build_section(cls: type, name: str, table: dict[str, Any], path: Path) -> Any:
@@ -157,26 +207,51 @@ def _build_section(cls: type, name: str, table: dict[str, Any], path: Path) -> A
             raise ConfigError(
                 f"{path}: unknown key [{name}] {key}; the keys are {', '.join(known)}."
             )
-        values[key] = _coerce(value, spec.type, f"[{name}] {key}", path)
+        values[key] = _coerce(value, spec, f"[{name}] {key}", path)
     return cls(**values)
 
 
-def _coerce(value: Any, type_name: Any, label: str, path: Path) -> Any:
-    expected = str(type_name)
+def _coerce(value: Any, spec: Field[Any], label: str, path: Path) -> Any:
+    expected = str(spec.type)
     if "Path" in expected:
+        example = spec.default if isinstance(spec.default, Path) else NOTES_FOLDER
         if not isinstance(value, str):
-            raise ConfigError(f'{path}: {label} must be a path in quotes, e.g. "handoffs.xlsx".')
+            raise ConfigError(f'{path}: {label} must be a path in quotes, e.g. "{example}".')
+        if not value.strip():
+            raise ConfigError(f'{path}: {label} is empty; type a path in quotes, e.g. "{example}".')
+        if any(ord(ch) < 32 for ch in value):
+            raise ConfigError(
+                f"{path}: {label} = {value!r} contains a control character; type the path "
+                "without escapes such as \\u0000 or \\n."
+            )
         return Path(value).expanduser()
+    if expected.startswith("tuple[str"):  # a list of text, e.g. [notify] team
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f'{path}: {label} must be a list of text, e.g. ["slack://…"].')
+        return tuple(value)
     if expected == "str":
         if not isinstance(value, str):
             raise ConfigError(f"{path}: {label} must be text in quotes.")
         return value
     if expected in ("int", "float"):
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ConfigError(f"{path}: {label} must be a number ≥ 0, e.g. 4.0; got {value!r}.")
-        if expected == "int":
-            if not float(value).is_integer():
-                raise ConfigError(f"{path}: {label} must be a whole number; got {value!r}.")
-            return int(value)
-        return float(value)
+        return _number(value, expected == "int", label, path, example=spec.default)
     raise AssertionError(f"unhandled config type {expected}")
+
+
+def _number(value: Any, whole: bool, label: str, path: Path, example: Any) -> int | float:
+    """A finite number between 0 and the key's upper bound; a whole one for int keys."""
+    limit, unit = _NUMBER_MAX.get(label, (_ANY_NUMBER_MAX, ""))
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ConfigError(f"{path}: {label} must be a number ≥ 0, e.g. {example}; got {value!r}.")
+    if not math.isfinite(value) or value > limit:
+        within = f"{limit:,} {unit}".strip()
+        raise ConfigError(
+            f"{path}: {label} must be a number from 0 to {within}, e.g. {example}; got {value!r}."
+        )
+    if whole:
+        if not float(value).is_integer():
+            raise ConfigError(f"{path}: {label} must be a whole number; got {value!r}.")
+        return int(value)
+    return float(value)

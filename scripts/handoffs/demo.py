@@ -6,11 +6,13 @@ Everything is relative to `today` and seeded, so a pinned --today gives the same
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from handoffs.schema import input_schemas
+from handoffs.lookup import column_of
+from handoffs.schema import TabSchema, input_schemas
 from handoffs.sheet import CellValue
 
 # id, workflow, step, from, to, artifact, context that travels, what gets lost, split, note, status
@@ -178,7 +180,14 @@ def demo_rows(today: dt.date) -> dict[str, list[list[CellValue]]]:
          "Jordan Lee", days(5), "planned"],
     ]  # fmt: skip
     team: list[list[CellValue]] = [
-        [person, role, manager, days(joined), days(onboarded) if onboarded else None]
+        [
+            person,
+            role,
+            manager,
+            days(joined),
+            days(onboarded) if onboarded else None,
+            person.lower().replace(" ", ".") + "@example.org",
+        ]
         for person, role, manager, joined, onboarded in TEAM
     ]
     handoffs: list[list[CellValue]] = [
@@ -240,3 +249,19 @@ Doc with the shared template
 - [x] assumptions listed
 """,
 )
+
+
+def aligned_rows(
+    schema: TabSchema, header: Sequence[object], rows: list[list[CellValue]]
+) -> list[list[CellValue]]:
+    """Demo rows (schema order) laid out under an existing header."""
+    positions = [column_of(header, f) for f in schema.fields]
+    width = max([len(header), *(p + 1 for p in positions if p is not None)])
+    aligned = []
+    for row in rows:
+        out: list[CellValue] = [None] * width
+        for value, position in zip(row, positions, strict=True):
+            if position is not None:
+                out[position] = value
+        aligned.append(out)
+    return aligned

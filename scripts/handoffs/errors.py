@@ -7,6 +7,7 @@ class HandoffsError(Exception):
     """Something the user can act on. `exit_code` follows DESIGN §4."""
 
     exit_code = 2
+    silent = False  # True: exit with the code but print nothing (refresh --quiet and the lock)
 
 
 class ConfigError(HandoffsError):
@@ -25,6 +26,12 @@ class LockedError(HandoffsError):
     """Another run holds the lock (exit 4)."""
 
     exit_code = 4
+
+
+class DeliveryError(HandoffsError):
+    """Done, but some notices could not be delivered; they are sent again next run (exit 5)."""
+
+    exit_code = 5
 
 
 class PartialFailure(HandoffsError):

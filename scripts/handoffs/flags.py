@@ -11,14 +11,15 @@ No pandas at import time: `handoffs flag` stays light.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from handoffs.errors import ConfigError
-from handoffs.schema import Field, TabSchema, input_schemas, normalise_header
+from handoffs.lookup import cell_text, close_matches, column_of, normalise_header
+from handoffs.schema import Field, TabSchema, input_schemas
 from handoffs.sheet import CellValue, RawTab, column_letter
+from handoffs.vocabulary import NEW_FLAG
 
 if TYPE_CHECKING:
     from handoffs.validate import Dataset
@@ -29,29 +30,6 @@ KEEP_WARNING_DAYS = 14
 SEPARATOR = " | "
 
 
-def cell_text(value: object) -> str | None:
-    """A raw cell as the text an id column holds (None when blank)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.date):
-        return value.isoformat()[:10]
-    text = str(value).strip()
-    return text or None
-
-
-def column_of(header: Sequence[object], spec: Field) -> int | None:
-    """0-based column of a field, found by name, title or alias as validation finds it."""
-    wanted = {normalise_header(t) for t in (spec.name, spec.title, *spec.aliases)}
-    for index, text in enumerate(header):
-        if text is not None and normalise_header(text) in wanted:
-            return index
-    return None
-
-
 def handoff_ids(tab: RawTab) -> list[str]:
     """The ids of the Handoffs tab, as typed."""
     column = column_of(tab.header, input_schemas()["handoffs"].field("handoff_id"))
@@ -59,7 +37,7 @@ def handoff_ids(tab: RawTab) -> list[str]:
         raise ConfigError(
             "The Handoffs tab has no Handoff ID column; run `handoffs validate` for the fix."
         )
-    ids = (cell_text(row[column]) if column < len(row) else None for row in tab.data_rows)
+    ids = (cell_text(row[column]) if column < len(row) else "" for row in tab.data_rows)
     return [i for i in ids if i]
 
 
@@ -71,9 +49,9 @@ def resolve_handoff(typed: str, ids: Sequence[str]) -> str:
     folded = {i.casefold(): i for i in ids}
     if wanted.casefold() in folded:
         return folded[wanted.casefold()]
-    close = difflib.get_close_matches(wanted.casefold(), list(folded), n=3, cutoff=0.6)
+    close = close_matches(wanted, ids)
     hint = (
-        " Did you mean " + " or ".join(folded[c] for c in close) + "?"
+        " Did you mean " + " or ".join(close) + "?"
         if close
         else " The ids are listed in the Handoffs tab (or run `handoffs validate`)."
     )
@@ -91,14 +69,14 @@ def flag_row(
         "handoff_id": handoff_id,
         "what_went_wrong": what,
         "suggested_fix": fix,
-        "status": "new",
+        "status": NEW_FLAG,
     }
     positions: dict[str, int] = {}
     for spec in schema.fields:
         column = column_of(tab.header, spec)
         if column is not None:
             positions[spec.name] = column
-        elif spec.required or values.get(spec.name) not in (None, "new"):
+        elif spec.required or values.get(spec.name) not in (None, NEW_FLAG):
             raise _missing_column(schema, spec)
     row: list[CellValue] = [None] * max(len(tab.header), max(positions.values(), default=-1) + 1)
     for name, column in positions.items():

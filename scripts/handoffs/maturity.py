@@ -3,7 +3,7 @@ rows that prove it or what is missing. Every rule of every level is in this modu
 
 Windows, relative to today: Health is monthly, so "the last three months" are the three whole
 months before the current one; flags carry timestamps, so theirs are the three months up to
-today (`figures.team_share`); "last quarter's review" is the latest review whose improvement
+today (`review_loop.team_share`); "last quarter's review" is the latest review whose improvement
 can be measured: the actions recorded for the quarter before the last ended quarter.
 """
 
@@ -14,21 +14,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from handoffs.cells import in_set
 from handoffs.config import Config
-from handoffs.figures import (
-    LOOKBACK_MONTHS,
-    Period,
-    TeamShare,
-    hours_lost,
-    measured_improvement,
-    missing_elements,
-    months_between,
-    months_ending,
-    period_ranking,
-)
+from handoffs.figures import missing_elements
 from handoffs.notes import NoteCheck, summarise
+from handoffs.periods import Period, months_between, recent_months
+from handoffs.review_loop import TeamShare, measured_improvement, period_ranking
 from handoffs.validate import Dataset
+from handoffs.vocabulary import ACTIVE, DRAFT, DROPPED_ACTION, IN_FORCE, UNMEASURED
 
 LEVELS = ("Developing", "Proficient", "Mastered")
 NEW_MEMBER_MONTHS = 6
@@ -109,12 +101,6 @@ def _span(months: list[pd.Timestamp]) -> str:
     return f"{months[0]:%Y-%m} … {months[-1]:%Y-%m}"
 
 
-def recent_months(ds: Dataset) -> list[pd.Timestamp]:
-    """The three whole months before the current one."""
-    current = pd.Timestamp(ds.today.year, ds.today.month, 1)
-    return months_ending(current - pd.DateOffset(months=1), LOOKBACK_MONTHS)
-
-
 def assess(
     ds: Dataset,
     config: Config,
@@ -124,9 +110,9 @@ def assess(
 ) -> Maturity:
     """Every criterion of every level. `notes` are the checked notes of `[templates]
     notes_folder` (None when no folder is configured)."""
-    active = ds["handoffs"][ds["handoffs"]["status"] == "active"]
-    months = recent_months(ds)
-    recent = _recent_health(ds, active, config, months)
+    active = ds["handoffs"][ds["handoffs"]["status"] == ACTIVE]
+    months = recent_months(ds.today)
+    recent = _recent_health(ds, active, months)
     return Maturity(
         (
             _workflow_map(active),
@@ -173,14 +159,10 @@ def _workflow_map(active: pd.DataFrame) -> Criterion:
     return Criterion("Developing", "workflow_map", title, False, evidence)
 
 
-def _recent_health(
-    ds: Dataset, active: pd.DataFrame, config: Config, months: list[pd.Timestamp]
-) -> pd.DataFrame:
+def _recent_health(ds: Dataset, active: pd.DataFrame, months: list[pd.Timestamp]) -> pd.DataFrame:
     """Health rows of the active handoffs in the last three months, with their hours lost."""
-    health = ds["health"]
-    recent = months_between(health, months[0], months[-1])
-    recent = recent[in_set(recent["handoff_id"], active["handoff_id"])]
-    return recent.assign(hours=hours_lost(recent, config.scoring))
+    recent = months_between(ds["health"], months[0], months[-1])
+    return recent[recent["handoff_id"].isin(active["handoff_id"])]
 
 
 def _contract_for_most_rework(
@@ -200,14 +182,14 @@ def _contract_for_most_rework(
     )
     contracts = ds["contracts"]
     own = contracts[contracts["handoff_id"] == handoff]
-    in_force = own[own["status"].isin(("trial", "active"))]
+    in_force = own[own["status"].isin(IN_FORCE)]
     health_rows = _rows(window[window["handoff_id"] == handoff])
     if not in_force.empty:
         found = in_force.iloc[0]
         evidence = f"{lead} and its contract is {found['status']} (Contracts row {found['row']})"
         rows = {"Health": health_rows, "Contracts": (int(found["row"]),)}
         return Criterion("Developing", "contract_most_rework", title, True, evidence, rows)
-    drafts = own[own["status"] == "draft"]
+    drafts = own[own["status"] == DRAFT]
     fix = (
         f"its contract is a draft (Contracts row {drafts['row'].iloc[0]}): start the two-week trial"
         if not drafts.empty
@@ -241,7 +223,7 @@ def _contracts_complete(ds: Dataset, active: pd.DataFrame, config: Config) -> Cr
     if active.empty:
         return _no_map("Proficient", "contracts_complete", title)
     contracts = ds["contracts"]
-    in_force = contracts[contracts["status"].isin(("trial", "active"))]
+    in_force = contracts[contracts["status"].isin(IN_FORCE)]
     table = active[["handoff_id"]].merge(
         in_force, on="handoff_id", how="left", suffixes=("_handoff", "")
     )
@@ -329,7 +311,7 @@ def _review_loop(ds: Dataset, config: Config) -> Criterion:
         evidence = f"no Health data for {reviewed}, so its two worst handoffs are unknown"
         return Criterion("Mastered", "review_loop", title, False, evidence)
     actions = measured_improvement(ds, reviewed, config)
-    actions = actions[actions["status"] != "dropped"]
+    actions = actions[actions["status"] != DROPPED_ACTION]
     found, short = [], []
     rows: list[int] = []
     for handoff in worst["handoff_id"]:
@@ -339,7 +321,7 @@ def _review_loop(ds: Dataset, config: Config) -> Criterion:
             continue
         first = own.iloc[0]
         rows += [int(r) for r in own["row"]]
-        if first["result"] in ("no data", "not yet measurable"):
+        if first["result"] in UNMEASURED:
             short.append(f"{handoff}: improvement {first['result']} (Reviews row {first['row']})")
             continue
         found.append(
@@ -390,7 +372,8 @@ def _team_driven(share: TeamShare) -> Criterion:
     met = 2 * share.by_non_managers > share.flags and 2 * share.with_fix > share.flags
     evidence = (
         f"of {share.flags} flags since {share.since}, {share.by_non_managers} came from "
-        f"non-managers and {share.with_fix} carry a suggested fix"
+        f"non-managers and {share.with_fix} {'carries' if share.with_fix == 1 else 'carry'} "
+        "a suggested fix"
         + ("" if met else " (each must be more than half)")
         + f" (Flags rows {row_ranges(share.rows)})"
     )

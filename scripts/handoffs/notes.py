@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from handoffs.errors import ConfigError
 from handoffs.flags import resolve_handoff
-from handoffs.schema import normalise_header
+from handoffs.lookup import normalise_header
+from handoffs.vocabulary import IN_USE
 
 if TYPE_CHECKING:
     from handoffs.validate import Dataset
@@ -66,8 +68,6 @@ class NoteContext:
 
 def context_of(ds: Dataset, handoff: str) -> NoteContext:
     """The handoff (its id resolved as `flag` resolves it) and its contract in use."""
-    from handoffs.figures import IN_USE
-
     handoffs = ds["handoffs"]
     handoff_id = resolve_handoff(handoff, handoffs["handoff_id"].astype(str).tolist())
     row = handoffs[handoffs["handoff_id"] == handoff_id].iloc[0]
@@ -184,6 +184,17 @@ def check(text: str, name: str = "note") -> NoteCheck:
             problems.append((section.title, "empty"))
     title = _TITLE_ID.search(text)
     return NoteCheck(name, title[1] if title else None, tuple(problems))
+
+
+def refuse_other_handoff(result: NoteCheck, handoff_id: str) -> None:
+    """A note whose title names another handoff is not checked against this one (exit 2)."""
+    named = result.handoff_id
+    if named is not None and named.casefold() != handoff_id.casefold():
+        raise ConfigError(
+            f"{result.name} is the note for {named} (its title says 'Handoff note: {named}'), "
+            f"not for {handoff_id}: check it with --handoff {named}, or start the note for "
+            f"{handoff_id} with `handoffs template --handoff {handoff_id}`."
+        )
 
 
 def hint(section_title: str) -> str:

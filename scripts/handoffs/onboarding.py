@@ -7,7 +7,6 @@ are where a contract matters most and where a fresh eye finds the gaps.
 
 from __future__ import annotations
 
-import difflib
 import shlex
 from collections.abc import Sequence
 
@@ -16,9 +15,10 @@ import pandas as pd
 from handoffs.config import Config
 from handoffs.document import Bullets, Code, Document, Heading, Paragraph, Table
 from handoffs.errors import ConfigError
-from handoffs.figures import ELEMENTS, IN_USE, monthly_hours, months_between
-from handoffs.maturity import recent_months
+from handoffs.lookup import close_matches
+from handoffs.periods import months_between, recent_months
 from handoffs.validate import Dataset
+from handoffs.vocabulary import ACTIVE, ELEMENTS, IN_USE
 
 
 def _fold(values: pd.Series) -> pd.Series:
@@ -32,11 +32,8 @@ def _pick(typed: str, choices: Sequence[str], what: str, where: str) -> str:
         folded.setdefault(choice.strip().casefold(), choice)
     if typed.strip().casefold() in folded:
         return folded[typed.strip().casefold()]
-    wanted = typed.strip().casefold()
-    words = [k for k in folded if wanted and wanted in k.split()]  # a first name, a last name
-    close = words + difflib.get_close_matches(wanted, list(folded), n=3, cutoff=0.6)
-    close = list(dict.fromkeys(close))[:3]
-    hint = f" Did you mean {' or '.join(folded[c] for c in close)}?" if close else ""
+    close = close_matches(typed, choices)  # a first name, a last name, a typo
+    hint = f" Did you mean {' or '.join(close)}?" if close else ""
     raise ConfigError(f"There is no {what} '{typed.strip()}' in {where}.{hint}")
 
 
@@ -46,7 +43,7 @@ def pack(
     """The pack for `person` (their role from the Team tab) or for `role`."""
     team = ds["team"]
     handoffs = ds["handoffs"]
-    active = handoffs[handoffs["status"] == "active"]
+    active = handoffs[handoffs["status"] == ACTIVE]
     member = None
     if person is not None:
         name = _pick(person, team["person"].astype(str).tolist(), "person", "the Team tab")
@@ -186,9 +183,8 @@ def _contracts(doc: Document, ds: Dataset, own: pd.DataFrame, key: str) -> None:
 
 
 def _shadow(doc: Document, ds: Dataset, config: Config, own: pd.DataFrame) -> pd.Series:
-    months = recent_months(ds)
-    health = monthly_hours(ds, config.scoring)
-    window = months_between(health, months[0], months[-1])
+    months = recent_months(ds.today)
+    window = months_between(ds["health"], months[0], months[-1])
     totals = window.groupby("handoff_id")[["hours", "rework_requests"]].sum()
     table = own.assign(
         hours=own["handoff_id"].map(totals["hours"]),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from handoffs.backends import open_backend
 from handoffs.config import Config
-from handoffs.errors import ConfigError
+from handoffs.errors import ConfigError, PartialFailure
 from handoffs.schema import org_generated_tabs, org_schemas
 from handoffs.service import InitOutcome, input_titles, read_notes, run_lock
 from handoffs.sheet import NewTab, TabContent
@@ -38,7 +38,7 @@ def initialize_org(config: Config) -> InitOutcome:
     backend = open_backend(config)
     schema = org_schemas()["teams"]
     layouts = list(org_generated_tabs().values())
-    with run_lock(backend):
+    with run_lock(backend, creating=True):
         existing = backend.read([schema.title, *(t.title for t in layouts)], missing_ok=True)
         plan: list[NewTab] = []
         outcome = InitOutcome(backend.location)
@@ -84,6 +84,15 @@ class RollupOutcome:
     written: bool
     location: str
     requests: int  # Sheets read requests of the run, the organisation's included
+    strict: bool = False  # --strict: data errors make the run fail
+
+    @property
+    def exit_code(self) -> int:
+        """1 when `strict` and a team's sheet or the Teams tab has data errors, else 5 when a
+        team could not be read (docs/commands.md#exit-codes)."""
+        if self.strict and (self.with_errors or self.teams.report.errors):
+            return 1
+        return PartialFailure.exit_code if self.unreachable else 0
 
     @property
     def unreachable(self) -> list[TeamResult]:
@@ -105,6 +114,7 @@ def rollup(
     window: float = 60.0,
     slack: float | None = None,
     connector: Callable[[], Connection] | None = None,
+    strict: bool = False,
 ) -> RollupOutcome:
     """Read every active team's spreadsheet (never writing it), compute each team's figures as
     `refresh` would, and write the four Org tabs to the organisation's spreadsheet in one write.
@@ -149,7 +159,7 @@ def rollup(
         if not dry_run:
             backend.write_generated(tabs)
     return RollupOutcome(
-        results, teams, period, tabs, not dry_run, backend.location, pacer.requests
+        results, teams, period, tabs, not dry_run, backend.location, pacer.requests, strict
     )
 
 

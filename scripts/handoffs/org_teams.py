@@ -9,8 +9,9 @@ from pathlib import Path, PurePath
 
 import pandas as pd
 
+from handoffs.lookup import normalise_header
 from handoffs.problems import ERROR, ProblemLog, Report
-from handoffs.schema import normalise_header, org_schemas
+from handoffs.schema import org_schemas
 from handoffs.sheet import ExternalLink
 from handoffs.validate import Dataset
 

@@ -8,29 +8,28 @@ from __future__ import annotations
 import pandas as pd
 
 from handoffs.config import Config
-from handoffs.figures import (
-    ELEMENTS,
-    IN_USE,
-    Period,
-    TeamShare,
-    compression_candidates,
-    measured_improvement,
-    missing_elements,
-    months_between,
-)
+from handoffs.figures import missing_elements
 from handoffs.maturity import Maturity
+from handoffs.periods import Period, months_between
 from handoffs.records import (
     Record,
+    compression_records,
     day,
-    figures,
     maturity_record,
     measured,
     moment,
-    num,
+    ranking_records,
     share_record,
     text,
 )
+from handoffs.review_loop import (
+    TeamShare,
+    compression_candidates,
+    compression_months,
+    measured_improvement,
+)
 from handoffs.validate import Dataset
+from handoffs.vocabulary import ELEMENTS, IN_USE, OPEN_FLAG
 
 WORST = 2
 
@@ -43,7 +42,7 @@ def content(
     share: TeamShare,
     maturity: Maturity,
 ) -> Record:
-    worst = figures(ranked, ranked[ranked["has_data"]].head(WORST))
+    worst = ranking_records(ranked, ranked[ranked["has_data"]].head(WORST))
     recorded = measured_improvement(ds, quarter, config)
     for record in worst:
         handoff = record["handoff_id"]
@@ -58,20 +57,8 @@ def content(
         "worst_handoffs": worst,
         "last_quarter": last.label,
         "last_quarter_actions": measured(measured_improvement(ds, last, config)),
-        "compression_candidates": [
-            {
-                "handoff_id": row.handoff_id,
-                "workflow": row.workflow,
-                "from_role": row.from_role,
-                "to_role": row.to_role,
-                "split_reason": row.split_reason,
-                "decision_note": text(row.decision_note),
-                "avg_monthly_hours": num(row.avg_hours),
-                "months_with_data": int(row.months_with_data),
-            }
-            for row in candidates.itertuples(index=False)
-        ],
-        "compression_months": [f"{m:%Y-%m}" for m in quarter.month_starts],
+        "compression_candidates": compression_records(candidates),
+        "compression_months": [f"{m:%Y-%m}" for m in compression_months(quarter, ds.today)],
         "compression_min_hours": config.compression.min_hours,
         "team_share": share_record(share),
         "maturity": maturity_record(maturity),
@@ -79,14 +66,16 @@ def content(
 
 
 def _failure_cases(ds: Dataset, quarter: Period, handoff: str) -> list[Record]:
-    """Its flags in the quarter, its Health notes in the quarter, and the failure cases of its
-    earlier reviews (most recent first)."""
+    """Its flags raised in the quarter and every flag still open up to today (the open flags
+    the agenda counts), its Health notes in the quarter, and the failure cases of its earlier
+    reviews (most recent first)."""
     flags = ds["flags"]
-    flags = flags[
-        (flags["handoff_id"] == handoff)
-        & (flags["flagged_at"] >= quarter.start)
-        & (flags["flagged_at"] < quarter.end)
-    ].sort_values(["flagged_at", "row"], kind="stable")
+    raised = flags["flagged_at"]
+    in_quarter = (raised >= quarter.start) & (raised < quarter.end)
+    still_open = flags["status"].isin(OPEN_FLAG) & (raised.dt.normalize() <= pd.Timestamp(ds.today))
+    flags = flags[(flags["handoff_id"] == handoff) & (in_quarter | still_open)].sort_values(
+        ["flagged_at", "row"], kind="stable"
+    )
     inside = months_between(ds["health"], quarter.start, quarter.last_month)
     notes = inside[(inside["handoff_id"] == handoff) & inside["notes"].notna()].sort_values(
         "month", kind="stable"

@@ -1,7 +1,7 @@
 """Figures as JSON values: numbers rounded as shown, dates ISO, missing as None.
 
 The pieces of the review-prep shape (README "review-prep JSON") shared by the monthly and the
-quarterly agenda, and by the Summary tab.
+quarterly agenda, and by the Summary tab: both are rendered from these records.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from handoffs.figures import TeamShare
 from handoffs.maturity import LEVELS, Maturity
+from handoffs.review_loop import TeamShare
 
 Record = dict[str, Any]
 
@@ -51,7 +51,7 @@ def moment(value: Any) -> str | None:
     return None if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"
 
 
-def figures(ranked: pd.DataFrame, chosen: pd.DataFrame) -> list[Record]:
+def ranking_records(ranked: pd.DataFrame, chosen: pd.DataFrame) -> list[Record]:
     """Ranking rows as records; `tied_with` names others with exactly the same hours lost."""
     with_data = ranked[ranked["has_data"]]
     hours = with_data["hours"].round(6)
@@ -107,6 +107,23 @@ def measured(actions: pd.DataFrame) -> list[Record]:
             "measured_on": row.measured_on,
         }
         for row in actions.itertuples(index=False)
+    ]
+
+
+def compression_records(candidates: pd.DataFrame) -> list[Record]:
+    """Role-compression candidates (`review_loop.compression_candidates`) as records."""
+    return [
+        {
+            "handoff_id": row.handoff_id,
+            "workflow": row.workflow,
+            "from_role": row.from_role,
+            "to_role": row.to_role,
+            "split_reason": row.split_reason,
+            "decision_note": text(row.decision_note),
+            "avg_monthly_hours": num(row.avg_hours),
+            "months_with_data": int(row.months_with_data),
+        }
+        for row in candidates.itertuples(index=False)
     ]
 
 

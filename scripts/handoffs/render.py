@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import groupby
+from typing import TYPE_CHECKING
 
+from handoffs.printable import one_line, printable
 from handoffs.problems import Problem, Report
-from handoffs.service import DemoOutcome, RefreshOutcome
-from handoffs.sheet import Link, TabContent
+
+if TYPE_CHECKING:  # outcomes are plain data; the use cases that make them stay out of the core
+    from handoffs.service import DemoOutcome, RefreshOutcome
 
 
 def table(rows: Sequence[Sequence[object]], header: Sequence[str] | None = None) -> str:
@@ -42,7 +45,7 @@ def problems_text(report: Report) -> str:
         found = list(items)
         errors = sum(p.severity == "error" for p in found)
         heading = f"{tab}: {_count(errors, 'error')}, {_count(len(found) - errors, 'warning')}"
-        lines = [heading] + [f"  {_line(p)}" for p in found]
+        lines = [one_line(heading)] + [f"  {one_line(_line(p))}" for p in found]
         blocks.append("\n".join(lines))
     footer = f"{_count(report.errors, 'error')}, {_count(report.warnings, 'warning')}."
     return "\n\n".join(blocks) + "\n\n" + footer
@@ -60,20 +63,14 @@ def refresh_text(outcome: RefreshOutcome) -> str:
     period = outcome.period.label if outcome.period else "no Health data yet"
     titles = ", ".join(f"{t.title} ({_count(len(t.rows), 'row')})" for t in outcome.tabs)
     verb = "Wrote" if outcome.written else "Dry run, nothing written. Would write"
-    return (
-        f"{verb} {titles} to {outcome.location}.\n"
+    done = f"{verb} {titles} to {outcome.location}."
+    if not outcome.changed:
+        done = f"Nothing changed, nothing written: {outcome.location} already shows these figures."
+    return printable(
+        f"{done}\n"
         f"Period {period}: {_count(report.errors, 'error')}, {_count(report.warnings, 'warning')}"
         + (" (run `handoffs validate` for the list)." if len(report) else ".")
     )
-
-
-def tab_text(tab: TabContent, limit: int | None = None) -> str:
-    """A generated tab as a terminal table (links shown by their label)."""
-    rows = [
-        [value.label if isinstance(value, Link) else value for value in row]
-        for row in tab.rows[:limit]
-    ]
-    return table(rows, tab.header)
 
 
 def demo_text(outcome: DemoOutcome) -> str:
@@ -89,16 +86,19 @@ def demo_text(outcome: DemoOutcome) -> str:
     stale = [[row[0], row[5], row[6]] for row in tabs["Stale Reviews"].rows]
     period = refreshed.period.label if refreshed.period else "-"
     config = outcome.config_file.name
-    return "\n\n".join(
-        [
-            f"Sample team written to {refreshed.location} (open it to see every tab).",
-            f"Worst handoffs in {period}, by hours lost:\n"
-            + table(worst, [rankings.header[i] for i in keep]),
-            "Contracts that need attention:\n" + table(stale, ["Handoff ID", "Reason", "Detail"]),
-            refresh_text(refreshed),
-            f"The quarterly handoff review prep, also written to the Review Prep tab "
-            f"(next: `handoffs --config {config} review-prep` for the monthly alignment check, "
-            f'`handoffs --config {config} onboard "Tom Becker"` for a first-week pack):',
-            to_markdown(outcome.review.document),
-        ]
+    return printable(
+        "\n\n".join(
+            [
+                f"Sample team written to {refreshed.location} (open it to see every tab).",
+                f"Worst handoffs in {period}, by hours lost:\n"
+                + table(worst, [rankings.header[i] for i in keep]),
+                "Contracts that need attention:\n"
+                + table(stale, ["Handoff ID", "Reason", "Detail"]),
+                refresh_text(refreshed),
+                f"The quarterly handoff review prep, also written to the Review Prep tab "
+                f"(next: `handoffs --config {config} review-prep` for the monthly alignment check, "
+                f'`handoffs --config {config} onboard "Tom Becker"` for a first-week pack):',
+                to_markdown(outcome.review.document),
+            ]
+        )
     )

@@ -69,3 +69,12 @@ def rollup_text(outcome: RollupOutcome) -> str:
     titles = ", ".join(tab.title for tab in outcome.tabs)
     lines.append(f"{titles} {written} {outcome.location}.")
     return "\n".join(lines)
+
+
+def unreachable_text(outcome: RollupOutcome) -> str:
+    """Which teams could not be read and why (the run exits 5)."""
+    listed = "; ".join(f"{r.source.team}: {r.failure}" for r in outcome.unreachable)
+    return (
+        f"handoffs rollup: {len(outcome.unreachable)} of {len(outcome.results)} teams could not "
+        f"be read ({listed}); every other team is rolled up."
+    )

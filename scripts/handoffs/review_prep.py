@@ -8,7 +8,7 @@ Pure: validated frames in, plain Python values out (numbers rounded as shown, da
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -16,28 +16,19 @@ import pandas as pd
 from handoffs import quarterly_review
 from handoffs.config import Config
 from handoffs.errors import ConfigError
-from handoffs.figures import (
-    OPEN_FLAG,
-    Period,
-    default_period,
-    default_quarter,
-    monthly_hours,
-    period_totals,
-    rankings,
-    stale_reviews,
-    team_share,
-)
+from handoffs.figures import period_totals, rankings, stale_reviews
 from handoffs.maturity import assess
 from handoffs.notes import NoteCheck
-from handoffs.records import Record, action, day, figures, moment, num, text
+from handoffs.periods import Period, default_period, default_quarter, requested
+from handoffs.records import Record, action, day, moment, num, ranking_records, text
+from handoffs.review_loop import team_share
 from handoffs.validate import Dataset
+from handoffs.vocabulary import NEW_FLAG, OPEN_ACTION, OPEN_FLAG, STALE_REASONS
 
 FORMAT = "handoffs.review-prep"
 VERSION = 1
 MONTHLY_WORST = 3
 DUE_WITHIN_DAYS = 30  # an open action whose deadline is this close is "due" at the monthly check
-STALE_REASONS = ("never reviewed", "quarterly review overdue", "trial ended, adjust the contract")
-OPEN_ACTION = ("planned", "in progress")
 
 
 def requested_period(
@@ -52,19 +43,9 @@ def requested_period(
         )
     if not (month or quarter):
         return None
-    period = Period.parse(quarter or month or "")
-    if quarter and period.months != 3:
-        raise ConfigError(f"--quarter takes a quarter as YYYY-Qn, e.g. 2026-Q3; got '{quarter}'.")
-    if month and period.months != 1:
-        raise ConfigError(f"--month takes a month as YYYY-MM, e.g. 2026-10; got '{month}'.")
-    current = Period(pd.Timestamp(today.year, today.month, 1))
-    if period.start > current.start:
-        latest = Period.quarter_of(today) if period.months == 3 else current
-        raise ConfigError(
-            f"{period} has not started yet (today is {today.isoformat()}); "
-            f"pick a period up to {latest}."
-        )
-    return period
+    if quarter:
+        return requested(quarter, today, option="--quarter", months=3)
+    return requested(month or "", today, option="--month", months=1)
 
 
 def default_agenda_period(ds: Dataset, *, quarterly: bool) -> Period:
@@ -72,7 +53,7 @@ def default_agenda_period(ds: Dataset, *, quarterly: bool) -> Period:
     Quarterly: the latest ended quarter with Health data, else the current quarter."""
     if quarterly:
         return default_quarter(ds)
-    return default_period(ds) or Period(pd.Timestamp(ds.today.year, ds.today.month, 1))
+    return default_period(ds) or Period.month_of(ds.today)
 
 
 def build(
@@ -82,17 +63,20 @@ def build(
     *,
     notes: Sequence[NoteCheck] | None = None,
     notes_folder: str | None = None,
+    contract_errors: Mapping[str, Sequence[int]] | None = None,
 ) -> Record:
     """The agenda for `period`: a month gives the monthly alignment check, a quarter the
     quarterly handoff review."""
     ranked = rankings(ds, period, config)
-    stale = stale_reviews(ds, config.review)
+    stale = stale_reviews(ds, config.review, contract_errors)
     head: Record = {
         "format": FORMAT,
         "version": VERSION,
         "kind": "quarterly" if period.months == 3 else "monthly",
         "period": period.label,
         "previous_period": period.previous().label,
+        "months_so_far": period.months_so_far(ds.today),  # fewer than its months: still running
+        "period_months": period.months,
         "today": ds.today.isoformat(),
         "headline": _headline(ds, config, period, ranked, stale),
     }
@@ -107,7 +91,7 @@ def _headline(
     ds: Dataset, config: Config, period: Period, ranked: pd.DataFrame, stale: pd.DataFrame
 ) -> Record:
     with_data = ranked[ranked["has_data"]]
-    before = period_totals(monthly_hours(ds, config.scoring), period.previous())["hours"]
+    before = period_totals(ds["health"], period.previous())["hours"]
     before = before.reindex(ranked["handoff_id"]).dropna()
     flags = ds["flags"]
     hours = with_data["hours"].sum() if not with_data.empty else None
@@ -136,8 +120,8 @@ def _monthly(ds: Dataset, ranked: pd.DataFrame, stale: pd.DataFrame) -> Record:
     stale = stale[stale["reason"].isin(STALE_REASONS)]
     since, flags = _flags_since_last_meeting(ds, ranked)
     return {
-        "worst_handoffs": figures(ranked, with_data.head(MONTHLY_WORST)),
-        "getting_worse": figures(ranked, worse),
+        "worst_handoffs": ranking_records(ranked, with_data.head(MONTHLY_WORST)),
+        "getting_worse": ranking_records(ranked, worse),
         "stale_contracts": [
             {
                 "handoff_id": row.handoff_id,
@@ -164,7 +148,7 @@ def _flags_since_last_meeting(ds: Dataset, ranked: pd.DataFrame) -> tuple[str | 
     today_end = pd.Timestamp(ds.today) + pd.Timedelta(days=1)
     last = flags["reviewed_on"].max()
     recent = flags["flagged_at"].dt.normalize() > last if not pd.isna(last) else True
-    chosen = flags[(flags["flagged_at"] < today_end) & ((flags["status"] == "new") | recent)]
+    chosen = flags[(flags["flagged_at"] < today_end) & ((flags["status"] == NEW_FLAG) | recent)]
     order = {h: i for i, h in enumerate(ranked["handoff_id"])}
     handoffs = ds["handoffs"].set_index("handoff_id")
     chosen = chosen.assign(_order=chosen["handoff_id"].map(order).fillna(len(order)))

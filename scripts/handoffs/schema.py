@@ -1,12 +1,11 @@
 """The declarative schemas of sheet_schema/ (Frictionless Table Schema plus `x-` extensions).
 
-Every rule of DESIGN §2.2 is data in those files; `validate.py` interprets them.
+Every rule of docs/spreadsheet.md is data in those files; `validate.py` interprets them.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -36,6 +35,7 @@ class Field:
     unique: bool = False
     enum: tuple[str, ...] = ()
     minimum: float | None = None
+    maximum: float | None = None
     pattern: str | None = None
     default: Any = None
     hint: str = ""
@@ -117,11 +117,6 @@ def schema_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "sheet_schema"
 
 
-def normalise_header(text: object) -> str:
-    """Header text as matched: case, spaces, underscores and punctuation ignored."""
-    return re.sub(r"[\W_]+", "", str(text)).casefold()
-
-
 def _field(spec: dict[str, Any]) -> Field:
     constraints = spec.get("constraints", {})
     when = spec.get("x-required-when")
@@ -133,6 +128,7 @@ def _field(spec: dict[str, Any]) -> Field:
         unique=bool(constraints.get("unique", False)),
         enum=tuple(constraints.get("enum", ())),
         minimum=constraints.get("minimum"),
+        maximum=constraints.get("maximum"),
         pattern=constraints.get("pattern"),
         default=spec.get("x-default"),
         hint=spec.get("x-hint", ""),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -10,16 +11,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from handoffs.backends import open_backend
-from handoffs.config import Config
-from handoffs.errors import ConfigError, LockedError
-from handoffs.schema import TabSchema, generated_tabs, input_schemas, normalise_header
-from handoffs.sheet import Backend, CellValue, NewTab, RawTab, TabContent
+from handoffs.config import Config, ScoringConfig
+from handoffs.errors import BackendError, ConfigError, LockedError
+from handoffs.schema import TabSchema, generated_tabs, input_schemas
+from handoffs.sheet import GENERATED_NOTE, XLSX_CELL_LIMIT, Backend, NewTab, RawTab, TabContent
 
 if TYPE_CHECKING:  # pandas-backed modules are imported lazily, inside the use cases
     from handoffs.document import Document
-    from handoffs.figures import Period
     from handoffs.flags import FlagsHeader
-    from handoffs.notes import NoteCheck
+    from handoffs.notes import NoteCheck, NoteContext
+    from handoffs.notify_run import Channels, NoticeOutcome
+    from handoffs.periods import Period
     from handoffs.validate import Dataset
 
 Progress = Callable[[str], None]
@@ -32,20 +34,66 @@ def _quiet(_: str) -> None:
     """The default progress reporter: says nothing."""
 
 
+FLAG_WAIT_ENV = "HANDOFFS_FLAG_WAIT"  # seconds `flag` waits for a run holding the lock
+FLAG_WAIT_SECONDS = 30.0
+LOCK_FILE_MODE = 0o666  # whoever runs next in a shared folder can take the lock, whatever umask
+
+
+def flag_wait() -> float:
+    """How long `flag` waits for the lock: flags come from people and chat bots at any moment,
+    while a refresh holds the lock for seconds."""
+    text = os.environ.get(FLAG_WAIT_ENV, "").strip()
+    try:
+        seconds = float(text) if text else FLAG_WAIT_SECONDS
+    except ValueError:
+        raise ConfigError(f"{FLAG_WAIT_ENV}={text!r} is not a number of seconds.") from None
+    if not 0 <= seconds <= 3600:
+        raise ConfigError(f"{FLAG_WAIT_ENV}={text!r} must be between 0 and 3600 seconds.")
+    return seconds
+
+
 @contextmanager
-def run_lock(backend: Backend) -> Iterator[None]:
-    """Hold the lock of this spreadsheet, or fail at once with exit 4."""
+def run_lock(backend: Backend, *, wait: float = 0.0, creating: bool = False) -> Iterator[None]:
+    """Hold the lock of this spreadsheet, waiting up to `wait` seconds for another run (then
+    exit 4). A spreadsheet that does not exist gets no lock file unless the run is `creating`
+    it; a lock file that cannot be made or opened is exit 3 with what to do."""
     from filelock import FileLock, Timeout
 
-    lock = FileLock(backend.lock_path, timeout=0)
+    if not creating:
+        backend.require_existing()
+    path = backend.lock_path
+    lock = FileLock(path, timeout=wait, mode=LOCK_FILE_MODE)
     try:
-        with lock:
-            yield
+        lock.acquire()
     except Timeout:
+        waited = f" (waited {wait:g} s)" if wait else ""
         raise LockedError(
-            f"Another handoffs run is working on {backend.location} (lock {backend.lock_path}); "
+            f"Another handoffs run is working on {backend.location} (lock {path}){waited}; "
             "try again when it has finished."
         ) from None
+    except OSError as error:
+        raise BackendError(_lock_problem(Path(path), error)) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _lock_problem(path: Path, error: OSError) -> str:
+    if path.exists():
+        owner = path.stat()
+        return (
+            f"Cannot take the lock file {path} ({error.strerror or error}): it was left by "
+            f"another user's run (owner uid {owner.st_uid}, permissions "
+            f"{oct(owner.st_mode & 0o777)[2:]}). When no handoffs run is active, delete it "
+            f"(rm '{path}'); the lock files handoffs creates now can be taken by every user. "
+            "Nothing was written."
+        )
+    return (
+        f"Cannot create the lock file {path} ({error.strerror or error}): the folder "
+        f"{path.parent} is not writable for you. Make it writable, or move the spreadsheet "
+        "to a folder you can write. Nothing was written."
+    )
 
 
 def input_titles() -> list[str]:
@@ -56,24 +104,45 @@ def input_titles() -> list[str]:
 class Loaded:
     dataset: Dataset
     flags_header: FlagsHeader | None  # the Flags header order to remember in the Summary
+    contract_errors: dict[str, tuple[int, ...]]  # Contracts rows left out, by handoff id
+    handoff_errors: dict[str, tuple[int, ...]]  # Handoffs rows left out, by handoff id
+    tabs: dict[str, RawTab] = field(default_factory=dict)  # every tab read, by title asked for
 
 
-def load_sheet(backend: Backend, today: dt.date) -> Loaded:
-    """Read every input tab and the Summary in one pass, validate, and compare the Flags header
-    with the order the last refresh remembered (a change is a warning)."""
+def refreshed_titles() -> list[str]:
+    """The generated tabs `refresh` writes (Review Prep is written by `review-prep`)."""
+    return [
+        t.title for name, t in generated_tabs().items() if name not in ("review_prep", "notices")
+    ]
+
+
+def load_sheet(
+    backend: Backend, today: dt.date, scoring: ScoringConfig, *, also: Sequence[str] = ()
+) -> Loaded:
+    """Read every input tab, the Summary and the tabs `also` names in one pass, validate, add
+    each Health row's hours lost, and compare the Flags header with the order the last refresh
+    remembered (a change is a warning)."""
+    from handoffs.figures import with_hours
     from handoffs.flags import track, with_header_warning
+    from handoffs.rejected import errors_by_handoff
     from handoffs.validate import validate
 
     summary = generated_tabs()["summary"].title
-    raw = backend.read([*input_titles(), summary])
-    dataset = validate(raw, today)
+    raw = backend.read(list(dict.fromkeys([*input_titles(), summary, *also])))
+    dataset = with_hours(validate(raw, today), scoring)
     state = track(dataset.headers["flags"], raw.get(summary), today)
-    return Loaded(with_header_warning(dataset, state), state)
+    return Loaded(
+        with_header_warning(dataset, state),
+        state,
+        errors_by_handoff(raw, dataset, "contracts"),
+        errors_by_handoff(raw, dataset, "handoffs"),
+        raw,
+    )
 
 
-def load(backend: Backend, today: dt.date) -> Dataset:
-    """Read every input tab in one pass and validate it."""
-    return load_sheet(backend, today).dataset
+def load(backend: Backend, today: dt.date, scoring: ScoringConfig) -> Dataset:
+    """Read every input tab in one pass, validate it and add the hours lost."""
+    return load_sheet(backend, today, scoring).dataset
 
 
 def read_notes(config: Config) -> tuple[list[NoteCheck] | None, str | None]:
@@ -101,6 +170,17 @@ class RefreshOutcome:
     tabs: list[TabContent]
     written: bool
     location: str
+    strict: bool = False  # --strict: data errors make the run fail
+    notices: NoticeOutcome | None = None  # with notify=True
+    changed: bool = True  # False: the generated tabs already showed this, so nothing was written
+
+    @property
+    def exit_code(self) -> int:
+        """1 when `strict` and the data has errors (the tabs are written all the same); else 5
+        when a notice could not be delivered."""
+        if self.strict and self.dataset.report.errors:
+            return 1
+        return self.notices.exit_code if self.notices is not None else 0
 
 
 def refresh(
@@ -109,21 +189,31 @@ def refresh(
     *,
     month: str | None = None,
     dry_run: bool = False,
+    strict: bool = False,
+    force: bool = False,
     now: dt.datetime | None = None,
     progress: Progress = _quiet,
+    notify: bool = False,
 ) -> RefreshOutcome:
-    """Validate, compute the figures and rewrite every generated tab in one write."""
-    from handoffs.figures import Period, default_period
+    """Validate, compute the figures and rewrite every generated tab in one write, unless the
+    tabs already show exactly this (the Last changed stamp aside) and `force` is not given.
+    `now` is the Last changed stamp (the clock when not given). `notify`: also send what is
+    new (docs/notices.md) and record it in the Notices tab, in that same write."""
+    from handoffs.notices import notices_title
+    from handoffs.notify_run import notify_channels
+    from handoffs.periods import default_period, requested
     from handoffs.tabs import build_tabs
+    from handoffs.unchanged import tabs_unchanged
 
+    asked = requested(month, today, option="--month", months=1) if month else None
+    channels = notify_channels(config) if notify else None  # exit 2 before anything is read
     backend = open_backend(config)
     with run_lock(backend):
         progress("reading the spreadsheet")
-        loaded = load_sheet(backend, today)
+        also = [*refreshed_titles(), *([notices_title()] if notify else [])]
+        loaded = load_sheet(backend, today, config.scoring, also=also)
         dataset = loaded.dataset
-        period = Period.parse(month) if month else default_period(dataset)
-        if period is not None and period.months != 1:
-            raise ConfigError("--month takes a month as YYYY-MM, e.g. 2026-10.")
+        period = asked or default_period(dataset)
         progress("computing figures")
         notes, folder = read_notes(config)
         tabs = build_tabs(
@@ -134,20 +224,81 @@ def refresh(
             notes=notes,
             notes_folder=folder,
             flags_header=loaded.flags_header,
+            contract_errors=loaded.contract_errors,
         )
-        if not dry_run:
+        notices = None
+        if channels is not None:
+            progress("sending notices")
+            notices = _notices(config, backend, loaded, channels, now, dry_run)
+        changed = force or not tabs_unchanged(tabs, loaded.tabs)
+        writes = [*(tabs if changed else []), *([notices.tab] if notices and notices.tab else [])]
+        if writes and not dry_run:
             progress("writing the generated tabs")
-            backend.write_generated(tabs)
-    return RefreshOutcome(dataset, period, tabs, not dry_run, backend.location)
+            backend.write_generated(writes)
+    return RefreshOutcome(
+        dataset, period, tabs, changed and not dry_run, backend.location, strict, notices, changed
+    )
 
 
-def check(config: Config, today: dt.date) -> Dataset:
+def _notices(
+    config: Config,
+    backend: Backend,
+    loaded: Loaded,
+    channels: Channels,
+    now: dt.datetime | None,
+    dry_run: bool,
+) -> NoticeOutcome:
+    from handoffs.notices import notices_title
+    from handoffs.notify_run import run_notices
+
+    notes, folder = read_notes(config)
+    return run_notices(
+        loaded.dataset,
+        loaded.tabs.get(notices_title()),
+        config,
+        channels,
+        backend.tab_url,
+        (now or dt.datetime.now()).replace(microsecond=0),
+        notes=notes,
+        notes_folder=folder,
+        dry_run=dry_run,
+    )
+
+
+def notify(
+    config: Config, today: dt.date, *, dry_run: bool = False, now: dt.datetime | None = None
+) -> NoticeOutcome:
+    """Send what is new since the Notices tab (docs/notices.md) and record it there."""
+    from handoffs.notices import notices_title
+    from handoffs.notify_run import notify_channels
+
+    channels = notify_channels(config)
+    backend = open_backend(config)
+    with run_lock(backend):
+        loaded = load_sheet(backend, today, config.scoring, also=[notices_title()])
+        outcome = _notices(config, backend, loaded, channels, now, dry_run)
+        if outcome.tab is not None and not dry_run:
+            backend.write_generated([outcome.tab])
+    return outcome
+
+
+@dataclass
+class ValidateOutcome:
+    dataset: Dataset
+
+    @property
+    def exit_code(self) -> int:
+        """1 when any problem is an error (docs/commands.md#exit-codes)."""
+        return 1 if self.dataset.report.errors else 0
+
+
+def validate_sheet(config: Config, today: dt.date) -> ValidateOutcome:
     """Validate only: nothing is written."""
     if config.organisation:  # an organisation's spreadsheet: its Teams tab (docs/rollup.md)
         from handoffs.org_service import check_teams
 
-        return check_teams(config, today)
-    return load(open_backend(config, read_only=True), today)
+        return ValidateOutcome(check_teams(config, today))
+    return ValidateOutcome(load(open_backend(config, read_only=True), today, config.scoring))
 
 
 @dataclass
@@ -157,29 +308,9 @@ class InitOutcome:
     filled: list[str] = field(default_factory=list)
 
 
-def _aligned(
-    schema: TabSchema, header: Sequence[object], rows: list[list[CellValue]]
-) -> list[list[CellValue]]:
-    """Demo rows (schema order) laid out under an existing header."""
-    where = {normalise_header(text): i for i, text in enumerate(header) if text is not None}
-    positions = [
-        where.get(normalise_header(f.title), where.get(normalise_header(f.name)))
-        for f in schema.fields
-    ]
-    width = max([len(header), *(p + 1 for p in positions if p is not None)])
-    aligned = []
-    for row in rows:
-        out: list[CellValue] = [None] * width
-        for value, position in zip(row, positions, strict=True):
-            if position is not None:
-                out[position] = value
-        aligned.append(out)
-    return aligned
-
-
 def initialize(config: Config, today: dt.date, *, demo: bool = False) -> InitOutcome:
     """Create missing tabs (headers, frozen row, dropdowns); with `demo`, a sample team."""
-    from handoffs.demo import demo_rows
+    from handoffs.demo import aligned_rows, demo_rows
 
     if config.organisation and not demo:  # an organisation's spreadsheet (docs/rollup.md)
         from handoffs.org_service import initialize_org
@@ -189,7 +320,7 @@ def initialize(config: Config, today: dt.date, *, demo: bool = False) -> InitOut
     backend = open_backend(config)
     schemas = input_schemas()
     generated = [t.title for t in generated_tabs().values()]
-    with run_lock(backend):
+    with run_lock(backend, creating=True):
         existing = backend.read([*input_titles(), *generated], missing_ok=True)
         samples = demo_rows(today) if demo else {}
         if demo:
@@ -200,23 +331,34 @@ def initialize(config: Config, today: dt.date, *, demo: bool = False) -> InitOut
             found = existing.get(schema.title)
             rows = samples.get(name, [])
             if found is None:
-                dropdowns = {i: f.enum for i, f in enumerate(schema.fields) if f.enum}
+                dropdowns = _dropdowns(schema)
                 plan.append(NewTab(schema.title, schema.header, dropdowns, rows))
                 outcome.created.append(schema.title)
             elif rows:
                 header = found.header if any(c is not None for c in found.header) else schema.header
-                plan.append(
-                    NewTab(schema.title, header, {}, _aligned(schema, header, rows), exists=True)
+                plan.append(  # into the tab as it is named, whatever its case
+                    NewTab(found.title, header, {}, aligned_rows(schema, header, rows), exists=True)
                 )
             if rows:
                 outcome.filled.append(schema.title)
         for layout in generated_tabs().values():
             if layout.title not in existing:
-                plan.append(NewTab(layout.title, layout.columns))
+                plan.append(NewTab(layout.title, layout.columns, note=GENERATED_NOTE))
                 outcome.created.append(layout.title)
         if plan:
             backend.initialize(plan)
     return outcome
+
+
+def _dropdowns(schema: TabSchema) -> dict[int, Sequence[str]]:
+    """Choices offered in a new input tab: every enum, and TRUE/FALSE for a yes/no column."""
+    dropdowns: dict[int, Sequence[str]] = {}
+    for i, f in enumerate(schema.fields):
+        if f.enum:
+            dropdowns[i] = f.enum
+        elif f.type == "boolean":
+            dropdowns[i] = ("TRUE", "FALSE")
+    return dropdowns
 
 
 def _refuse_demo_over_data(existing: dict[str, RawTab], schemas: dict[str, TabSchema]) -> None:
@@ -255,11 +397,19 @@ def review_prep(
     asked = prep.requested_period(today, quarterly=quarterly, month=month, quarter=quarter)
     backend = open_backend(config, read_only=not write)
     with run_lock(backend) if write else nullcontext():
-        dataset = load(backend, today)
+        loaded = load_sheet(backend, today, config.scoring)
+        dataset = loaded.dataset
         quarterly = quarterly or (asked is not None and asked.months == 3)
         period = asked or prep.default_agenda_period(dataset, quarterly=quarterly)
         notes, folder = read_notes(config) if period.months == 3 else (None, None)
-        content = prep.build(dataset, config, period, notes=notes, notes_folder=folder)
+        content = prep.build(
+            dataset,
+            config,
+            period,
+            notes=notes,
+            notes_folder=folder,
+            contract_errors=loaded.contract_errors,
+        )
         document = agenda.document(content)
         if write:
             backend.write_generated([review_prep_tab(document)])
@@ -288,10 +438,16 @@ def add_flag(
     what, fix, by = what.strip(), (fix or "").strip() or None, (by or "").strip() or None
     if not what:
         raise ConfigError("--what is empty; say in one sentence what went wrong at the handoff.")
+    for option, text in (("--what", what), ("--fix", fix), ("--by", by)):
+        if text is not None and len(text) > XLSX_CELL_LIMIT:  # a cell would cut it short
+            raise ConfigError(
+                f"{option} is {len(text):,} characters; a spreadsheet cell holds at most "
+                f"{XLSX_CELL_LIMIT:,}. Shorten it, and put long details in a document it names."
+            )
     schemas = input_schemas()
     titles = (schemas["handoffs"].title, schemas["flags"].title)
     backend = open_backend(config)
-    with run_lock(backend):
+    with run_lock(backend, wait=flag_wait()):
         tabs = backend.read(titles, merges=False)  # nothing is validated here
         for title in titles:
             if title not in tabs:
@@ -300,7 +456,7 @@ def add_flag(
                 )
         handoff_id = resolve_handoff(handoff, handoff_ids(tabs[titles[0]]))
         row = flag_row(tabs[titles[1]], at=at, handoff_id=handoff_id, what=what, fix=fix, by=by)
-        backend.append_rows(titles[1], [row])
+        backend.append_rows(tabs[titles[1]].title, [row])  # the tab as named, whatever its case
     return FlagOutcome(backend.location, handoff_id, at)
 
 
@@ -312,28 +468,52 @@ def onboard(
 
     if (person is None) == (role is None):
         raise ConfigError("Name a PERSON from the Team tab or give --role ROLE (one of them).")
-    dataset = load(open_backend(config, read_only=True), today)
+    dataset = load(open_backend(config, read_only=True), today, config.scoring)
     return pack(dataset, config, person=person, role=role)
 
 
 def note_template(config: Config, today: dt.date, handoff: str) -> str:
     """The handoff-note template for one handoff, with its contract's format and checks."""
-    from handoffs.notes import context_of, template
+    from handoffs.notes import template
 
-    dataset = load(open_backend(config, read_only=True), today)
-    return template(context_of(dataset, handoff))
+    loaded = load_sheet(open_backend(config, read_only=True), today, config.scoring)
+    return template(_note_context(loaded, handoff))
 
 
-def check_note(config: Config, today: dt.date, path: Path, handoff: str) -> tuple[NoteCheck, str]:
-    """Check a filled note for one handoff: every required section present and non-empty."""
-    from handoffs.notes import check, context_of
+def _note_context(loaded: Loaded, handoff: str) -> NoteContext:
+    """The handoff a note is for, as `template` and `check` name it."""
+    from handoffs.notes import context_of
+    from handoffs.rejected import refuse_rejected_handoff
+
+    refuse_rejected_handoff(handoff, loaded.dataset, loaded.handoff_errors)
+    return context_of(loaded.dataset, handoff)
+
+
+@dataclass
+class NoteOutcome:
+    result: NoteCheck
+    handoff_id: str  # as the Handoffs tab spells it
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a required section is missing or empty."""
+        return 0 if self.result.complete else 1
+
+
+def check_note(config: Config, today: dt.date, path: Path, handoff: str) -> NoteOutcome:
+    """Check a filled note for one handoff: it is that handoff's note, and every required
+    section is present and non-empty."""
+    from handoffs.notes import check, refuse_other_handoff
 
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"Cannot read the note {path}: {exc}") from exc
-    dataset = load(open_backend(config, read_only=True), today)
-    return check(text, path.name), context_of(dataset, handoff).handoff_id
+    loaded = load_sheet(open_backend(config, read_only=True), today, config.scoring)
+    result = check(text, path.name)
+    handoff_id = _note_context(loaded, handoff).handoff_id
+    refuse_other_handoff(result, handoff_id)
+    return NoteOutcome(result, handoff_id)
 
 
 @dataclass
@@ -341,24 +521,78 @@ class DemoOutcome:
     refresh: RefreshOutcome
     review: ReviewPrepOutcome
     config_file: Path
+    kept: list[tuple[str, Path]] = field(default_factory=list)  # edited sample file -> kept as
+
+
+_DEMO_STAMP = "# sample input tabs as written (sha256): "
+
+
+def _set_aside(path: Path, today: dt.date) -> Path:
+    """Rename a file the user changed to `<stem>-kept-<date>[-n]<suffix>` beside it."""
+    for n in range(1, 1000):
+        suffix = "" if n == 1 else f"-{n}"
+        kept = path.with_name(f"{path.stem}-kept-{today.isoformat()}{suffix}{path.suffix}")
+        if not kept.exists():
+            path.rename(kept)
+            return kept
+    raise ConfigError(f"{path} was edited and too many kept copies exist; move them away.")
+
+
+def _edited_demo_files(folder: Path) -> list[Path]:
+    """Sample files from an earlier demo that someone changed since: the workbook when its
+    input tabs are not those the last demo wrote (using it through its config changes only
+    generated tabs), the config and the sample note when their text differs."""
+    from handoffs.backends.xlsx_file import fingerprint
+    from handoffs.demo import DEMO_NOTE, demo_config
+
+    config_file, workbook = folder / DEMO_CONFIG, folder / DEMO_WORKBOOK
+    note = folder / DEMO_NOTES / DEMO_NOTE[0]
+    try:
+        config = config_file.read_text(encoding="utf-8") if config_file.exists() else ""
+        written = note.read_text(encoding="utf-8") if note.exists() else DEMO_NOTE[1]
+    except (OSError, UnicodeDecodeError):
+        config, written = "", ""
+    lines = config.splitlines(keepends=True)
+    stamps = [line[len(_DEMO_STAMP) :].strip() for line in lines if line.startswith(_DEMO_STAMP)]
+    settings = "".join(line for line in lines if not line.startswith(_DEMO_STAMP))
+    edited = []
+    if workbook.exists() and (not stamps or stamps[-1] != fingerprint(workbook, input_titles())):
+        edited.append(workbook)
+    if config_file.exists() and settings != demo_config(DEMO_WORKBOOK, DEMO_NOTES):
+        edited.append(config_file)
+    if note.exists() and written != DEMO_NOTE[1]:
+        edited.append(note)
+    return edited
 
 
 def demo(folder: Path, today: dt.date, now: dt.datetime | None = None) -> DemoOutcome:
     """A fresh sample workbook in `folder` (with a config and a notes folder), refreshed, and
-    its quarterly review prep: the one-command tour."""
+    its quarterly review prep: the one-command tour. Sample files someone edited since the last
+    demo are kept under a dated name, never replaced."""
+    from handoffs.backends.xlsx_file import fingerprint
     from handoffs.config import load_config
     from handoffs.demo import DEMO_NOTE, demo_config
 
     path = folder / DEMO_WORKBOOK
-    for stale in (path, path.with_name(f"{path.stem}.backup{path.suffix}")):
-        stale.unlink(missing_ok=True)
     config_file = folder / DEMO_CONFIG
-    config_file.write_text(demo_config(DEMO_WORKBOOK, DEMO_NOTES), encoding="utf-8")
-    notes = folder / DEMO_NOTES
-    notes.mkdir(exist_ok=True)
-    name, text = DEMO_NOTE
-    (notes / name).write_text(text, encoding="utf-8")
+    try:
+        kept = [(edited.name, _set_aside(edited, today)) for edited in _edited_demo_files(folder)]
+        for stale in (path, path.with_name(f"{path.stem}.backup{path.suffix}")):
+            stale.unlink(missing_ok=True)
+        config_file.write_text(demo_config(DEMO_WORKBOOK, DEMO_NOTES), encoding="utf-8")
+        notes = folder / DEMO_NOTES
+        notes.mkdir(exist_ok=True)
+        name, text = DEMO_NOTE
+        (notes / name).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BackendError(
+            f"Cannot write the sample files in {folder} ({exc.strerror or exc}); run "
+            "`handoffs demo` in a folder you can write."
+        ) from None
     config = load_config(str(config_file))
     initialize(config, today, demo=True)
     refreshed = refresh(config, today, now=now)
-    return DemoOutcome(refreshed, review_prep(config, today, quarterly=True), config_file)
+    review = review_prep(config, today, quarterly=True)
+    with config_file.open("a", encoding="utf-8") as stream:
+        stream.write(f"{_DEMO_STAMP}{fingerprint(path, input_titles())}\n")
+    return DemoOutcome(refreshed, review, config_file, kept)

@@ -3,35 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from handoffs import __version__, flags
+from handoffs import __version__, flags, habit_text
 from handoffs.config import Config
 from handoffs.document import Document, to_rows
-from handoffs.figures import (
-    LOOKBACK_MONTHS,
-    OPEN_FLAG,
-    TREND_MONTHS,
-    Period,
-    compression_candidates,
-    hours_grid,
-    monthly_hours,
-    months_ending,
-    rankings,
-    stale_reviews,
-    team_share,
-)
+from handoffs.figures import hours_grid, rankings, stale_reviews
 from handoffs.flags import FlagsHeader
 from handoffs.maturity import assess
 from handoffs.notes import NoteCheck
+from handoffs.periods import TREND_MONTHS, Period, months_ending
+from handoffs.records import compression_records, maturity_record, share_record
+from handoffs.review_loop import compression_candidates, compression_months, team_share
 from handoffs.schema import generated_tabs
 from handoffs.sheet import CellValue, Chart, Link, TabContent
+from handoffs.unchanged import LAST_CHANGED
 from handoffs.validate import Dataset
+from handoffs.vocabulary import OPEN_FLAG
 
 NO_DATA = "no data"
 CHART_HANDOFFS = 5
+# Item, Value, Detail: wide enough for a label, an id or a count, a sentence per two lines;
+# narrow enough that the chart beside them is seen on a laptop screen without scrolling.
+SUMMARY_WIDTHS = (28, 18, 40)
 COMPRESSION_SHOWN = 10
 
 
@@ -118,7 +114,9 @@ def summary_rows(
 ) -> list[list[CellValue]]:
     report = ds.report
     rows: list[list[CellValue]] = [
-        ["Refreshed at", refreshed_at.replace(microsecond=0), f"handoffs {__version__}"],
+        [LAST_CHANGED, refreshed_at.replace(microsecond=0),
+         f"handoffs {__version__}; the last refresh that changed these tabs (a refresh that "
+         "would change nothing writes nothing)"],
         ["Period", period.label if period else NO_DATA, "latest month with Health data"],
         ["Problems", f"{report.errors} errors, {report.warnings} warnings",
          "rows with errors are left out of every figure; see the Problems tab"],
@@ -154,20 +152,26 @@ def build_tabs(
     notes: Sequence[NoteCheck] | None = None,
     notes_folder: str | None = None,
     flags_header: FlagsHeader | None = None,
+    contract_errors: Mapping[str, Sequence[int]] | None = None,
 ) -> list[TabContent]:
     """Summary, Rankings, Stale Reviews and Problems for one refresh.
 
     `notes`: the checked notes of `[templates] notes_folder` (maturity evidence);
-    `flags_header`: the Flags header order to remember (see `flags.py`)."""
+    `flags_header`: the Flags header order to remember (see `flags.py`);
+    `contract_errors`: Contracts rows left out for an error, by handoff id (case-folded)."""
     ranked = rankings(ds, period, config) if period else _unranked(ds, config)
-    stale = stale_reviews(ds, config.review)
+    stale = stale_reviews(ds, config.review, contract_errors)
     layout = generated_tabs()
     rows = summary_rows(ds, period, ranked, stale, refreshed_at)
     rows += habit_rows(ds, period, config, notes, notes_folder)
     rows += flags_summary_rows(flags_header)
     chart_rows, chart = chart_block(ds, period, ranked, config, rows_before=len(rows))
     summary = TabContent(
-        layout["summary"].title, layout["summary"].columns, rows + chart_rows, chart=chart
+        layout["summary"].title,
+        layout["summary"].columns,
+        rows + chart_rows,
+        chart=chart,
+        wrap_widths=SUMMARY_WIDTHS,
     )
     return [summary, rankings_tab(ranked), stale_tab(stale), problems_tab(ds)]
 
@@ -179,26 +183,21 @@ def habit_rows(
     notes: Sequence[NoteCheck] | None,
     notes_folder: str | None,
 ) -> list[list[CellValue]]:
-    """Team-driven share, role-compression candidates and the maturity level with its evidence."""
+    """Team-driven share, role-compression candidates and the maturity level with its evidence:
+    the records the quarterly agenda shows, in the same words (`habit_text`)."""
     share = team_share(ds)
-    pct = share.non_manager_pct
+    shared = share_record(share)
+    facts = habit_text.share_facts(shared)
     rows: list[list[CellValue]] = [
         [
             "Team-driven share",
-            f"{pct:.0f}% of flags by non-managers" if pct is not None else "no flags",
-            f"{share.by_non_managers} of {share.flags} flags between {share.since} and "
-            f"{share.until}; {share.with_fix} with a suggested fix; median days from flag to "
-            "review: "
-            + (
-                f"{share.median_days_to_review:g}"
-                if share.median_days_to_review is not None
-                else "none reviewed"
-            ),
+            habit_text.share_headline(shared),
+            "; ".join(f"{label}: {value}" for label, value in facts),
         ]
     ]
     if period is not None:
-        candidates = compression_candidates(ds, period, config)
-        window = months_ending(period.last_month, LOOKBACK_MONTHS)
+        candidates = compression_records(compression_candidates(ds, period, config))
+        window = compression_months(period, ds.today)
         rows.append(
             [
                 "Role-compression candidates",
@@ -208,25 +207,20 @@ def habit_rows(
                 "decision in the Handoffs tab (Split reason, Decision note, Status)",
             ]
         )
-        for item in candidates.head(COMPRESSION_SHOWN).itertuples(index=False):
-            note = item.decision_note if isinstance(item.decision_note, str) else "none yet"
-            rows.append(
-                [
-                    "Compression candidate",
-                    item.handoff_id,
-                    f"{item.from_role} → {item.to_role}: {item.avg_hours:.1f} hours lost a month; "
-                    f"split reason {item.split_reason}; decision note: {note}",
-                ]
-            )
+        rows += [
+            ["Compression candidate", item["handoff_id"], habit_text.compression_detail(item)]
+            for item in candidates[:COMPRESSION_SHOWN]
+        ]
         if len(candidates) > COMPRESSION_SHOWN:
             rows.append(
                 ["Compression candidate", f"and {len(candidates) - COMPRESSION_SHOWN} more", ""]
             )
-    maturity = assess(ds, config, share, notes, notes_folder)
-    rows.append(["Maturity level", maturity.label, maturity.next_step])
+    maturity = maturity_record(assess(ds, config, share, notes, notes_folder))
+    rows.append(["Maturity level", maturity["label"], maturity["next"]])
     rows += [
-        [f"{c.level}: {c.title}", "met" if c.met else "not met", c.evidence]
-        for c in maturity.criteria
+        [f"{level['name']}: {c['title']}", "met" if c["met"] else "not met", c["evidence"]]
+        for level in maturity["levels"]
+        for c in level["criteria"]
     ]
     return rows
 
@@ -244,8 +238,8 @@ def chart_block(
     worst = ranked[ranked["has_data"]].head(CHART_HANDOFFS)["handoff_id"]
     if period is None or worst.empty:
         return [], None
-    months = months_ending(period.last_month, TREND_MONTHS)
-    grid = hours_grid(monthly_hours(ds, config.scoring), pd.Index(worst), months)
+    months = months_ending(period.last_month_by(ds.today), TREND_MONTHS)
+    grid = hours_grid(ds["health"], pd.Index(worst), months)
     block: list[list[CellValue]] = [["Month", *worst]]
     hours = cell_rows(grid.T)  # a row per month, a column per handoff
     block += [[f"{month:%Y-%m}", *row] for month, row in zip(months, hours, strict=True)]
@@ -258,6 +252,7 @@ def chart_block(
         first_col=1,
         last_col=1 + len(worst),
         y_title="Hours lost",
+        x_title="Month",
     )
     return [[None], [title], *block], chart
 
@@ -276,9 +271,4 @@ def review_prep_tab(document: Document) -> TabContent:
 
 def _unranked(ds: Dataset, config: Config) -> pd.DataFrame:
     """Rankings when Health has no usable month yet: every active handoff as no data."""
-    today = pd.Timestamp(ds.today)
-    return rankings(ds, Period(pd.Timestamp(today.year, today.month, 1)), config)
-
-
-def tab_titles(tabs: Sequence[TabContent]) -> list[str]:
-    return [t.title for t in tabs]
+    return rankings(ds, Period.month_of(ds.today), config)

@@ -192,3 +192,79 @@ def test_a_growing_append_past_ten_million_cells_is_refused(
     assert error_of(response)["message"] == (
         "This action would increase the number of cells in the workbook above the limit of 10000000 cells."
     )
+
+
+TOO_LONG = "Your input contains more than the maximum of 50000 characters in a single cell."
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("PUT", "values/Sheet1!B2?valueInputOption=RAW", {"values": [["ok", "x" * 50_001]]}),
+        (
+            "POST",
+            "values/Sheet1!A1:append?valueInputOption=USER_ENTERED",
+            {"values": [["x" * 50_001]]},
+        ),
+        (
+            "POST",
+            "values:batchUpdate",
+            {
+                "valueInputOption": "RAW",
+                "data": [
+                    {"range": "Sheet1!A1", "values": [["fits"]]},
+                    {"range": "Sheet1!A2", "values": [["x" * 50_001]]},
+                ],
+            },
+        ),
+        (
+            ":batchUpdate",
+            "updateCells",
+            {"stringValue": "x" * 50_001},
+        ),
+        (
+            ":batchUpdate",
+            "appendCells",
+            {"formulaValue": '="' + "x" * 50_000 + '"'},
+        ),
+    ],
+    ids=["values.update", "values.append", "values.batchUpdate", "updateCells", "appendCells"],
+)
+def test_more_than_50000_characters_in_one_cell_is_refused_and_nothing_is_written(
+    emulator: SheetsEmulator, session: requests.Session, method: str, path: str, body: Any
+) -> None:
+    book = emulator.create_spreadsheet("Errors", {"Sheet1": [["kept"]]})
+    before = emulator.snapshot(book)
+    if method == ":batchUpdate":
+        cells = [{"values": [{"userEnteredValue": {"stringValue": "fits"}}]}]
+        cells.append({"values": [{"userEnteredValue": body}]})
+        request: dict[str, Any] = {"rows": cells, "fields": "userEnteredValue"}
+        if path == "updateCells":
+            request["start"] = {"sheetId": 0, "rowIndex": 1, "columnIndex": 0}
+        else:
+            request["sheetId"] = 0
+        response = session.post(f"{API}/{book}:batchUpdate", json={"requests": [{path: request}]})
+    else:
+        response = session.request(method, f"{API}/{book}/{path}", json=body)
+
+    assert response.status_code == 400
+    where = {
+        "values:batchUpdate": "Invalid data[1]: ",
+        "updateCells": "Invalid requests[0].updateCells: ",
+    }
+    where["appendCells"] = "Invalid requests[0].appendCells: "
+    message = where.get(path, "") + TOO_LONG
+    assert error_of(response) == {"code": 400, "message": message, "status": "INVALID_ARGUMENT"}
+    assert emulator.snapshot(book) == before
+
+
+def test_exactly_50000_characters_fit_in_one_cell(
+    emulator: SheetsEmulator, session: requests.Session
+) -> None:
+    book = emulator.create_spreadsheet("Errors")
+    response = session.put(
+        f"{API}/{book}/values/Sheet1!A1?valueInputOption=RAW", json={"values": [["x" * 50_000]]}
+    )
+    assert response.status_code == 200
+    got = session.get(f"{API}/{book}/values/Sheet1!A1").json()
+    assert len(got["values"][0][0]) == 50_000

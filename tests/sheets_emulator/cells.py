@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import defaults
 from .a1 import Rect
 from .api import bad_request
 from .fieldmask import MaskTree, apply_update
@@ -253,6 +254,12 @@ def store_input(sheet: Sheet, row: int, col: int, value: Any, input_option: str)
     sheet.tidy(row, col)
 
 
+def check_text_limit(value: Any) -> None:
+    """Refuse text longer than Google's limit for one cell, with Google's 400."""
+    if isinstance(value, str) and len(value) > defaults.CELL_TEXT_LIMIT:
+        raise bad_request(defaults.CELL_TEXT_LIMIT_MESSAGE)
+
+
 def keep_editable(cell: dict[str, Any]) -> None:
     """Drop read-only CellData fields (effectiveValue, formattedValue, ...) a client sent back."""
     for key in list(cell):
@@ -265,6 +272,9 @@ def update_cell(sheet: Sheet, row: int, col: int, data: dict[str, Any], tree: Ma
     for key in ("pivotTable", "dataSourceTable", "chipRuns"):
         if key in data:
             raise bad_request(f"CellData.{key} is not supported by the emulator.")
+    entered = data.get("userEnteredValue") or {}
+    check_text_limit(entered.get("stringValue"))
+    check_text_limit(entered.get("formulaValue"))
     cell = sheet.cell(row, col)
     apply_update(cell, data, tree)
     keep_editable(cell)

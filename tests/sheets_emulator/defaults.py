@@ -9,6 +9,11 @@ ROWS, COLUMNS = 1000, 26
 ROW_PIXELS, COLUMN_PIXELS = 21, 100
 CELL_LIMIT = 10_000_000
 CELL_LIMIT_MESSAGE = f"This action would increase the number of cells in the workbook above the limit of {CELL_LIMIT} cells."
+# Google refuses a write putting more text than this in one cell (values or CellData), whole.
+CELL_TEXT_LIMIT = 50_000
+CELL_TEXT_LIMIT_MESSAGE = (
+    f"Your input contains more than the maximum of {CELL_TEXT_LIMIT} characters in a single cell."
+)
 ACCOUNT_EMAIL = "emulator-user@example.com"
 
 _WHITE = {"red": 1, "green": 1, "blue": 1}

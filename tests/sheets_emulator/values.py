@@ -6,7 +6,7 @@ from typing import Any
 
 from .a1 import Rect, column_letters, format_a1
 from .api import ApiError, Call, bad_request
-from .cells import Evaluation, store_input
+from .cells import Evaluation, check_text_limit, store_input
 from .model import Sheet, Spreadsheet, Store, check_inside_grid, clip_to_grid
 
 Written = set[tuple[int, int]]
@@ -61,6 +61,7 @@ def _rows_of(body: dict[str, Any]) -> list[list[Any]]:
             if isinstance(value, (dict, list)):
                 kind = "struct_value" if isinstance(value, dict) else "list_value"
                 raise bad_request(f"Invalid values[{i}][{j}]: {kind}")
+            check_text_limit(value)
     if _major(body.get("majorDimension")) == "ROWS":
         return values
     height = max((len(column) for column in values), default=0)

@@ -58,6 +58,16 @@ class RetryPolicy:
     budget_seconds: float = 60.0
     connect_timeout: float = 10.0
     read_timeout: float = 120.0
+    # Each attempt may wait at least this long for an answer, even with a tiny or spent budget:
+    # retry_seconds is about retrying, and a large write can take Google a few seconds.
+    min_timeout: float = 5.0
+
+    def timeout(self, spent: float) -> tuple[float, float]:
+        """(connect, read) timeouts for the next attempt: never beyond what is left of the
+        budget, so a server that accepts the connection and never answers costs no more than
+        `retry_seconds` (rather than two minutes per request)."""
+        left = max(self.budget_seconds - spent, self.min_timeout)
+        return min(self.connect_timeout, left), min(self.read_timeout, left)
 
     @property
     def first_delay(self) -> float:
@@ -148,7 +158,6 @@ class RetryingHTTPClient(gspread.HTTPClient):
         super().__init__(auth=None, session=session)  # type: ignore[arg-type]
         self.api_base = api_base.rstrip("/")
         self.policy = policy or RetryPolicy()
-        self.set_timeout((self.policy.connect_timeout, self.policy.read_timeout))
         self._sleep, self._clock, self._rng = sleep, clock, rng
         self.spent = 0.0  # seconds lost to failures and waits so far in this run
         # Called before every attempt (a roll-up's shared pacer waits there; docs/rollup.md);
@@ -186,7 +195,7 @@ class RetryingHTTPClient(gspread.HTTPClient):
                         json=json,
                         files=files,
                         headers=headers,
-                        timeout=self.timeout,
+                        timeout=self.policy.timeout(self.spent),
                     )
                 finally:
                     self.after_attempt()
@@ -275,11 +284,21 @@ def _service_account(path: Path, scopes: Sequence[str]) -> tuple[Credentials, st
             path,
             path,
         )
-    try:
-        credentials = service_account.Credentials.from_service_account_file(
-            str(path), scopes=list(scopes)
+    info = _json_object(path, "[sheet] credentials")
+    kind = info.get("type") if info is not None else None
+    if kind == "authorized_user":
+        raise ConfigError(
+            f'[sheet] credentials: {path} is a user sign-in token ("type": "authorized_user"), '
+            'not a service-account key. To sign in as yourself use credentials = "oauth"; for '
+            'cron, download a service-account key ("type": "service_account").'
         )
-    except (ValueError, KeyError, TypeError):
+    try:
+        if info is None or kind != "service_account":
+            raise ValueError(kind)
+        credentials = service_account.Credentials.from_service_account_info(
+            info, scopes=list(scopes)
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
         # The library's message may quote the file; say what is wrong without echoing it.
         raise ConfigError(
             f'[sheet] credentials: {path} is not a service-account key (a JSON file with "type": '
@@ -288,16 +307,44 @@ def _service_account(path: Path, scopes: Sequence[str]) -> tuple[Credentials, st
     return credentials, f"the service account {credentials.service_account_email}"
 
 
+def _json_object(path: Path, what: str) -> dict[str, Any] | None:
+    """The JSON object in a credentials file; None when it is not JSON or not an object.
+    Never echoes the content: it holds secrets."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return None
+    except OSError as exc:
+        raise ConfigError(
+            f"{what}: cannot read {path} ({exc.strerror or type(exc).__name__}); check the "
+            "file's permissions (the user running handoffs must be able to read it)."
+        ) from None
+    try:
+        info = json.loads(text)
+    except ValueError:
+        return None
+    return info if isinstance(info, dict) else None
+
+
 def _application_default(scopes: Sequence[str]) -> tuple[Credentials, str]:
     import google.auth
 
     try:
         credentials, _ = google.auth.default(scopes=list(scopes))
-    except DefaultCredentialsError:
+    except (DefaultCredentialsError, ValueError, KeyError, TypeError, AttributeError):
+        named = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+        if named and Path(named).is_file():
+            raise ConfigError(
+                f'credentials = "adc": GOOGLE_APPLICATION_CREDENTIALS points at {named}, which '
+                "is not a service-account key or an application-default login; fix the "
+                "variable or unset it."
+            ) from None
+        # One sign-in serves every command: the read-write scope, even when `validate` (which
+        # asks for read-only) is the first to need it; a read-only login would fail `refresh`.
         raise ConfigError(
             'credentials = "adc" found no Application Default Credentials; run '
             "`gcloud auth application-default login --scopes="
-            f"{','.join(scopes)},https://www.googleapis.com/auth/cloud-platform` "
+            f"{','.join(READ_WRITE_SCOPES)},https://www.googleapis.com/auth/cloud-platform` "
             "or set GOOGLE_APPLICATION_CREDENTIALS."
         ) from None
     email = getattr(credentials, "service_account_email", None)
@@ -331,7 +378,7 @@ def _user_sign_in(scopes: Sequence[str], environ: Mapping[str, str]) -> tuple[Cr
             return UserCredentials.from_authorized_user_file(
                 str(token), list(scopes)
             ), "your Google account"
-        except (ValueError, KeyError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             log.warning(
                 "handoffs: ignoring the unreadable sign-in token %s; signing in again.", token
             )
@@ -344,7 +391,13 @@ def _user_sign_in(scopes: Sequence[str], environ: Mapping[str, str]) -> tuple[Cr
         )
     from gspread.auth import local_server_flow
 
-    client_config = json.loads(secret.read_text(encoding="utf-8"))
+    client_config = _json_object(secret, 'credentials = "oauth"')
+    if client_config is None or not ({"installed", "web"} & set(client_config)):
+        raise ConfigError(
+            f'credentials = "oauth": {secret} is not an OAuth client ID file; download the JSON '
+            'of a "Desktop app" client from the Google Cloud console (APIs & Services > '
+            "Credentials) to that path."
+        )
     credentials = local_server_flow(client_config, list(scopes))  # opens the browser once
     token.parent.mkdir(parents=True, exist_ok=True)
     # The refresh token is a password: create the file private rather than chmod it afterwards.

@@ -11,7 +11,8 @@ API budget, whatever the data size (each item is one HTTP request, retries aside
 * append_rows: one `values.append` (INSERT_ROWS, RAW): Google picks the row, so rows other
   people add at the same moment are never overwritten, and user text is never parsed.
 
-So validate = 2, refresh = 3, flag = 2, init ≤ 3. Input tabs are never written except by
+So validate = 2, refresh = 3 (2 when nothing changed: the generated tabs it compares come in
+the same batchGet), flag = 2, init ≤ 3. Tabs are found ignoring case, for reads and writes. Input tabs are never written except by
 append_rows and init's sample rows.
 """
 
@@ -20,7 +21,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,6 +33,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import ParamsType
 from gspread.utils import absolute_range_name
 
+from handoffs.backends import foreign_tab, holds_only
 from handoffs.backends.google_http import (
     EMULATOR_ENV,
     Connection,
@@ -43,13 +47,15 @@ from handoffs.backends.gsheets_requests import (
     generated_requests,
     init_requests,
     merge_a1,
+    new_sheet_id,
+    range_title,
     raw_value,
     sheet_infos,
     value_rows,
 )
 from handoffs.config import SheetConfig
 from handoffs.errors import BackendError, ConfigError
-from handoffs.sheet import CellValue, NewTab, RawTab, TabContent
+from handoffs.sheet import CellValue, NewTab, RawTab, TabContent, match_title
 
 T = TypeVar("T")
 _SHEET_FIELDS = (
@@ -77,6 +83,17 @@ def spreadsheet_key(text: str) -> str:
 
 class _MissingTab(Exception):
     """A values request named a tab the spreadsheet does not have."""
+
+
+def _on_existing_tabs(
+    build: Callable[[Sequence[Any], Mapping[str, SheetInfo]], list[dict[str, Any]]],
+    tabs: Sequence[TabContent] | Sequence[NewTab],
+    sheets: Mapping[str, SheetInfo],
+) -> list[dict[str, Any]]:
+    """`build` over tabs renamed to the existing tab each means, found ignoring case."""
+    titles = list(sheets)
+    named = [replace(tab, title=match_title(titles, tab.title) or tab.title) for tab in tabs]
+    return build(named, sheets)
 
 
 def _send_batch(client: RetryingHTTPClient, *, key: str, body: dict[str, Any]) -> Any:
@@ -130,6 +147,14 @@ class GoogleSheetsBackend:
             return f"spreadsheet {self.key} on the Sheets emulator at {self._endpoint}"
         return f"https://docs.google.com/spreadsheets/d/{self.key}"
 
+    def tab_url(self, title: str) -> str:
+        """The sheet's URL opened on this tab (`#gid=`), for notices; no request: the id comes
+        from the last read, or is the stable id a write gives the tab it creates."""
+        sheets = self._sheets or {}
+        info = sheets.get(title)
+        gid = info.sheet_id if info else new_sheet_id(title, {s.sheet_id for s in sheets.values()})
+        return f"https://docs.google.com/spreadsheets/d/{self.key}/edit#gid={gid}"
+
     @property
     def lock_path(self) -> str:
         # Per user and spreadsheet; the emulator's address is part of the name so parallel
@@ -137,7 +162,22 @@ class GoogleSheetsBackend:
         name = self.key
         if self._endpoint:
             name += "-" + hashlib.sha256(self._endpoint.encode()).hexdigest()[:8]
-        return str(self._lock_folder / f"{name}.lock")
+        return str(self._usable_lock_folder() / f"{name}.lock")
+
+    def _usable_lock_folder(self) -> Path:
+        """The per-user cache folder, or, when it cannot be made or written (a cron service
+        user whose home is /nonexistent), a per-user folder in the system's temporary folder."""
+        for folder in (self._lock_folder, Path(tempfile.gettempdir()) / f"handoffs-{os.getuid()}"):
+            try:
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            except OSError:
+                continue
+            if os.access(folder, os.W_OK | os.X_OK):
+                return folder
+        return self._lock_folder  # taking the lock then says what is wrong
+
+    def require_existing(self) -> None:
+        """A Google Sheet's existence is checked by its first request."""
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -150,24 +190,27 @@ class GoogleSheetsBackend:
             # a missing tab (Google refuses its range) sends us the long way round.
             try:
                 rows = self._values(titles, tolerate_missing=True)
-                return {title: RawTab(title, rows[title]) for title in titles}
+                return {title: RawTab(*rows[title]) for title in titles}
             except _MissingTab:
                 pass
         book = self._book()
         found = {sheet["properties"]["title"]: sheet for sheet in book.get("sheets", [])}
-        existing = [title for title in titles if title in found]
-        rows = self._values(existing) if existing else {}
+        existing = {t: real for t in titles if (real := match_title(list(found), t)) is not None}
+        rows = self._values(list(existing.values())) if existing else {}
         return {
             title: RawTab(
-                title,
-                rows[title],
-                tuple(merge_a1(m) for m in found[title].get("merges", ())) if merges else (),
+                real,
+                rows[real][1],
+                tuple(merge_a1(m) for m in found[real].get("merges", ())) if merges else (),
             )
-            for title in existing
+            for title, real in existing.items()
         }
 
-    def _values(self, titles: Sequence[str], tolerate_missing: bool = False) -> dict[str, Any]:
-        """Every cell of these tabs in one values.batchGet: unformatted, dates as serials."""
+    def _values(
+        self, titles: Sequence[str], tolerate_missing: bool = False
+    ) -> dict[str, tuple[str, list[list[Any]]]]:
+        """Every cell of these tabs in one values.batchGet: unformatted, dates as serials.
+        Title asked for -> (the tab's own title, as Google names it in the reply; rows)."""
         params: ParamsType = {
             "valueRenderOption": "UNFORMATTED_VALUE",
             "dateTimeRenderOption": "SERIAL_NUMBER",
@@ -180,7 +223,8 @@ class GoogleSheetsBackend:
         )
         found = reply.get("valueRanges", [])
         return {
-            title: value_rows(vr.get("values", ())) for title, vr in zip(titles, found, strict=True)
+            title: (range_title(vr.get("range", ""), title), value_rows(vr.get("values", ())))
+            for title, vr in zip(titles, found, strict=True)
         }
 
     def _book(self, uncertain: bool = False) -> Mapping[str, Any]:
@@ -199,9 +243,28 @@ class GoogleSheetsBackend:
 
     def write_generated(self, tabs: Sequence[TabContent]) -> None:
         if tabs:
+            self._refuse_foreign_tabs(tabs)
             # Rebuilt from fresh metadata, the batch gives the same tabs whether or not an
             # attempt whose connection broke was applied: always safe to send again.
-            self._batch_update(partial(generated_requests, tabs), settled=lambda sheets: False)
+            build = partial(_on_existing_tabs, generated_requests, tabs)
+            self._batch_update(build, settled=lambda sheets: False)
+
+    def _refuse_foreign_tabs(self, tabs: Sequence[TabContent]) -> None:
+        """A tab named like a generated one but without our protected-range mark is the team's,
+        unless it holds nothing but the header (an older `init` left those unmarked): that
+        costs one values request, only while such a tab exists."""
+        sheets = self._sheets if self._sheets is not None else self._metadata()
+        by_title = {title.casefold(): info for title, info in sheets.items()}
+        unmarked = {
+            info.title: tab.header
+            for tab in tabs
+            if (info := by_title.get(tab.title.casefold())) is not None and not info.protected
+        }
+        if unmarked:
+            found = self._values(list(unmarked))
+            for title, header in unmarked.items():
+                if not holds_only(found[title], header):
+                    raise foreign_tab(title)
 
     def initialize(self, tabs: Sequence[NewTab]) -> None:
         created = [tab.title for tab in tabs if not tab.exists]
@@ -213,7 +276,7 @@ class GoogleSheetsBackend:
             return any(title in sheets for title in created)
 
         if tabs:
-            self._batch_update(partial(init_requests, tabs), settled=settled)
+            self._batch_update(partial(_on_existing_tabs, init_requests, tabs), settled=settled)
 
     def append_rows(self, title: str, rows: Sequence[Sequence[CellValue]]) -> None:
         if not rows:
@@ -305,7 +368,8 @@ class GoogleSheetsBackend:
             )
         return (
             f"Google Sheets kept failing ({error.reason}) for {error.seconds:.1f} s over "
-            f"{error.attempts} attempts; gave up. {outcome} {advice}"
+            f"{error.attempts} attempt{'' if error.attempts == 1 else 's'}; gave up. "
+            f"{outcome} {advice}"
         )
 
     def _refused(self, error: APIError) -> str:

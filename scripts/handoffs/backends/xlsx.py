@@ -1,50 +1,62 @@
-"""The local .xlsx workbook (the default backend), through openpyxl.
+"""The local .xlsx workbook (the default backend): read by python-calamine (`xlsx_reader`),
+written by openpyxl.
 
-Input tabs are never modified: a write reloads the file, replaces only generated tabs,
-saves to a temporary file beside the workbook and renames it over the original, keeping
-the previous version as `<name>.backup.xlsx`.
+Input tabs are never modified: a write reloads the file, replaces only generated tabs (and only
+tabs marked as generated: a team's own tab of the same name is refused), puts back the saved
+results of the input tabs' formulas, and replaces the file atomically keeping the previous
+version as `<name>.backup.xlsx` (backends/xlsx_file.py). Macro workbooks keep their VBA project.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import tempfile
-import zipfile
-from collections.abc import Iterator, Sequence
+import io
+import textwrap
+from collections.abc import Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.chart import LineChart, Reference
+from openpyxl.chart import LineChart, Reference, Series
+from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.chart.marker import Marker
 from openpyxl.comments import Comment
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from handoffs.backends import foreign_tab, holds_only, xlsx_file
+from handoffs.backends.xlsx_formula_values import Cached, restore_results
+from handoffs.backends.xlsx_reader import read_tabs
 from handoffs.errors import BackendError, ConfigError
 from handoffs.sheet import (
+    GENERATED_PREFIX,
+    XLSX_CELL_LIMIT,
     CellValue,
     ExternalLink,
     Formula,
-    FormulaWithoutValue,
     Link,
     NewTab,
     RawTab,
     TabContent,
+    column_letter,
+    fit_cell,
+    match_title,
 )
 
 _BOLD = Font(bold=True)
+_WRAPPED = Alignment(wrap_text=True, vertical="top")
+_BOOLEAN_FORMAT = '"TRUE";"TRUE";"FALSE"'  # LibreOffice shows 1/0 for a boolean without it
+_LINE_HEIGHT = 15  # points: one line of the default 11-point font
+_CHART_SIZE_CM = (14, 8.5)  # beside the Summary's text, within a laptop screen
 _DATE_FORMAT = "yyyy-mm-dd"
 _DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 _DROPDOWN_ROWS = 2000
 _MAX_WIDTH = 60
-_UNREADABLE = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, EOFError)
 
 
 class XlsxBackend:
@@ -55,37 +67,35 @@ class XlsxBackend:
     def location(self) -> str:
         return str(self.path)
 
+    def tab_url(self, title: str) -> str:
+        """Where people find a tab, for notices: the workbook's path (tabs have no address)."""
+        return str(self.path)
+
     @property
     def lock_path(self) -> str:
-        return str(self.path.with_name(f".{self.path.name}.lock"))
+        # Beside the file a symlink points to: one lock whichever path a run was given.
+        target = xlsx_file.target_of(self.path)
+        return str(target.with_name(f".{target.name}.lock"))
 
     @property
     def backup_path(self) -> Path:
-        return self.path.with_name(f"{self.path.stem}.backup{self.path.suffix}")
+        return xlsx_file.backup_of(self.path)
 
     # -- reading ---------------------------------------------------------------------------
 
     def read(
         self, titles: Sequence[str], *, missing_ok: bool = False, merges: bool = True
     ) -> dict[str, RawTab]:
+        # Parsed once by calamine; merges come free with it, so `merges` changes nothing here.
         if missing_ok and not self.path.exists():
             return {}
         self._require_file()
-        workbook = self._load(data_only=False)
-        tabs: dict[str, RawTab] = {}
-        formulas: dict[str, list[tuple[int, int]]] = {}
-        for title in titles:
-            if title not in workbook.sheetnames:
-                continue
-            sheet = workbook[title]
-            rows, found = _sheet_rows(sheet)
-            merged = tuple(str(r) for r in sheet.merged_cells.ranges)  # free here: kept always
-            tabs[title] = RawTab(title, rows, merged)
-            if found:
-                formulas[title] = found
-        if formulas:
-            _fill_cached_values(self._load(data_only=True, read_only=True), tabs, formulas)
-        return tabs
+        xlsx_file.check_file(self.path)
+        with xlsx_file.opening(self.path):  # damaged parts can surface while cells are read
+            return read_tabs(self.path, titles)
+
+    def require_existing(self) -> None:
+        self._require_file()
 
     def _require_file(self) -> None:
         if not self.path.exists():
@@ -95,122 +105,111 @@ class XlsxBackend:
             )
 
     def _load(self, *, data_only: bool, read_only: bool = False) -> Workbook:
-        try:
-            return load_workbook(self.path, data_only=data_only, read_only=read_only)
-        except PermissionError as exc:
-            raise BackendError(f"Cannot open {self.path}: permission denied.") from exc
-        except _UNREADABLE as exc:
-            raise BackendError(
-                f"{self.path} is not a readable .xlsx workbook ({type(exc).__name__}: {exc}); "
-                f"restore it from {self.backup_path.name} or re-save it from Excel or LibreOffice."
-            ) from exc
-        except OSError as exc:
-            raise BackendError(f"Cannot read {self.path}: {exc}") from exc
+        with xlsx_file.opening(self.path):
+            # From memory: openpyxl leaves the file open when a damaged part stops it.
+            data = io.BytesIO(self.path.read_bytes())
+            return load_workbook(data, data_only=data_only, read_only=read_only)
 
     # -- writing ---------------------------------------------------------------------------
 
     def write_generated(self, tabs: Sequence[TabContent]) -> None:
         self._require_file()
-        with self._editing() as workbook:
+        links: dict[str, Cached] = {}
+        with self._editing(rewritten={tab.title for tab in tabs}, results=links) as workbook:
+            for tab in tabs:  # all checked before any is changed
+                existing = _tab_named(workbook, tab.title)
+                if existing is not None and not _is_generated(existing, tab.header):
+                    raise foreign_tab(existing.title)
             for tab in tabs:
-                _write_tab(workbook, tab)
+                links[_write_tab(workbook, tab)] = _link_labels(tab)
 
     def append_rows(self, title: str, rows: Sequence[Sequence[CellValue]]) -> None:
         self._require_file()
         with self._editing() as workbook:
-            if title not in workbook.sheetnames:
+            existing = match_title(workbook.sheetnames, title)
+            if existing is None:
                 raise ConfigError(f"The workbook has no {title} tab; run `handoffs init` first.")
-            _append(workbook[title], rows)
+            _append(workbook[existing], rows)
 
     def initialize(self, tabs: Sequence[NewTab]) -> None:
         with self._editing(create=not self.path.exists()) as workbook:
             for tab in tabs:
                 if tab.exists:
-                    _append(workbook[tab.title], tab.rows)
+                    _append(
+                        workbook[match_title(workbook.sheetnames, tab.title) or tab.title], tab.rows
+                    )
                 else:
                     _add_input_tab(workbook, tab)
 
     @contextmanager
-    def _editing(self, create: bool = False) -> Iterator[Workbook]:
-        """Load the current file, let the caller change it, then replace it atomically."""
+    def _editing(
+        self,
+        create: bool = False,
+        rewritten: Set[str] = frozenset(),
+        results: Mapping[str, Cached] | None = None,
+    ) -> Iterator[Workbook]:
+        """Load the current file, let the caller change it, then replace it atomically; the
+        formula results of every tab not `rewritten` are put back after openpyxl's save, and
+        `results` (tab title -> cell -> result) are given to the formulas the caller wrote."""
         self._refuse_if_open_elsewhere()
+        previous: bytes | None = None
         if create:
             workbook = Workbook()
             workbook.remove(workbook.active)
         else:
-            workbook = self._load(data_only=False)
+            xlsx_file.check_file(self.path)
+            xlsx_file.require_writable(self.path)
+            with xlsx_file.opening(self.path):
+                previous = xlsx_file.target_of(self.path).read_bytes()
+                macros = xlsx_file.has_macros(previous)
+                workbook = load_workbook(io.BytesIO(previous), keep_vba=macros)
         yield workbook
-        self._save(workbook, keep_backup=not create)
+        saved = io.BytesIO()
+        workbook.save(saved)
+        content = saved.getvalue()
+        if previous is not None:
+            with xlsx_file.opening(self.path):
+                content = restore_results(content, previous, rewritten, results or {})
+        xlsx_file.replace(self.path, content, previous=previous)
 
     def _refuse_if_open_elsewhere(self) -> None:
-        for lock in (f"~${self.path.name}", f".~lock.{self.path.name}#"):
-            if (self.path.parent / lock).exists():
-                raise BackendError(
-                    f"{self.path} is open in Excel or LibreOffice (lock file {lock}); "
-                    "close it there and run again. Nothing was written."
-                )
-
-    def _save(self, workbook: Workbook, keep_backup: bool) -> None:
-        folder = self.path.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{self.path.stem}-", suffix=".xlsx", dir=folder
-        )
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                workbook.save(stream)
-                stream.flush()
-                os.fsync(stream.fileno())
-            if keep_backup:
-                shutil.copymode(self.path, temporary)
-                shutil.copy2(self.path, self.backup_path)
-            else:
-                umask = os.umask(0)
-                os.umask(umask)
-                os.chmod(temporary, 0o666 & ~umask)
-            os.replace(temporary, self.path)
-        except OSError as exc:
-            raise BackendError(f"Cannot write {self.path}: {exc}. Nothing was written.") from exc
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
+        for path in {self.path, xlsx_file.target_of(self.path)}:
+            for lock in (f"~${path.name}", f".~lock.{path.name}#"):
+                if (path.parent / lock).exists():
+                    raise BackendError(
+                        f"{self.path} is open in Excel or LibreOffice (lock file {lock}); "
+                        "close it there and run again. Nothing was written."
+                    )
 
 
-def _sheet_rows(sheet: Worksheet) -> tuple[list[list[Any]], list[tuple[int, int]]]:
-    """Cell values row by row, and the (row, column) of every formula, both 0-based."""
-    rows: list[list[Any]] = []
-    formulas: list[tuple[int, int]] = []
-    for r, row in enumerate(sheet.iter_rows()):
-        values = []
-        for c, cell in enumerate(row):
-            if cell.data_type == "f":
-                formulas.append((r, c))
-            values.append(cell.value)
-        rows.append(values)
-    while rows and all(v is None for v in rows[-1]):
-        rows.pop()
-    return rows, formulas
+def _link_labels(tab: TabContent) -> Cached:
+    """Each link cell's label as the result of its HYPERLINK formula: openpyxl saves formulas
+    without a result, and the cell must read back as what it shows (for the unchanged-tabs
+    comparison, and for any reader that does not recalculate)."""
+    return {
+        f"{column_letter(c)}{r}": ("str", escape(value.label).encode())
+        for r, row in enumerate(tab.rows, start=2)
+        for c, value in enumerate(row, start=1)
+        if isinstance(value, Link)
+    }
 
 
-def _fill_cached_values(
-    cached: Workbook, tabs: dict[str, RawTab], formulas: dict[str, list[tuple[int, int]]]
-) -> None:
-    """Replace formulas by the values last calculated, or mark them as having none."""
-    for title, places in formulas.items():
-        values = [list(row) for row in cached[title].iter_rows(values_only=True)]
-        rows = tabs[title].rows
-        for r, c in places:
-            value = values[r][c] if r < len(values) and c < len(values[r]) else None
-            rows[r][c] = FormulaWithoutValue(str(rows[r][c])) if value is None else value
-    cached.close()
+def _link_formula(link: Link) -> str:
+    """A HYPERLINK to a cell of another tab that jumps there in Excel and in LibreOffice.
+
+    Excel resolves only `#'Tab'!C2`, LibreOffice only `#'Tab'.C2`; the formula picks the one
+    the application understands: LibreOffice's CELL("filename") reads 'file:///…'#$Tab."""
+    sheet = "'" + link.tab.replace("'", "''") + "'"
+    excel, libreoffice = (f"#{sheet}{sep}{link.cell}".replace('"', '""') for sep in "!.")
+    label = link.label.replace('"', '""')
+    in_libreoffice = 'ISNUMBER(FIND("\'#$",CELL("filename",A1)))'
+    return f'=HYPERLINK(IF({in_libreoffice},"{libreoffice}","{excel}"),"{label}")'
 
 
 def _cell_value(value: CellValue) -> tuple[Any, str | None]:
     """(what to store, number format) for one generated cell; text always stays text."""
     if isinstance(value, Link):
-        target = "#'" + value.tab.replace("'", "''") + "'!" + value.cell
-        label = value.label.replace('"', '""')
-        return f'=HYPERLINK("{target}","{label}")', None
+        return _link_formula(value), None
     if isinstance(value, Formula):
         return value.text, None
     if isinstance(value, ExternalLink):
@@ -220,12 +219,14 @@ def _cell_value(value: CellValue) -> tuple[Any, str | None]:
     if isinstance(value, dt.date):
         return value, _DATE_FORMAT
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value), None
+        return fit_cell(ILLEGAL_CHARACTERS_RE.sub("", value), XLSX_CELL_LIMIT), None
+    if isinstance(value, bool):
+        return value, _BOOLEAN_FORMAT
     return value, None
 
 
 def _set(sheet: Worksheet, row: int, col: int, value: CellValue) -> int:
-    """Write one cell; returns the width it needs."""
+    """Write one cell; returns the width it needs (in characters, as shown)."""
     stored, number_format = _cell_value(value)
     cell = sheet.cell(row=row, column=col, value=stored)
     if isinstance(value, str | ExternalLink):
@@ -234,14 +235,37 @@ def _set(sheet: Worksheet, row: int, col: int, value: CellValue) -> int:
         cell.hyperlink = value.target  # a cell hyperlink: the text stays text
     if number_format:
         cell.number_format = number_format
-    return len(value.label if isinstance(value, Link | ExternalLink) else str(stored or ""))
+    if isinstance(value, Link | ExternalLink):
+        return len(value.label)
+    if isinstance(value, dt.date):  # as its number format shows it, not as Python prints it
+        return len(_DATETIME_FORMAT if isinstance(value, dt.datetime) else _DATE_FORMAT)
+    if isinstance(value, bool):
+        return len("FALSE")
+    return len(str(stored or ""))
 
 
-def _write_tab(workbook: Workbook, tab: TabContent) -> None:
-    if tab.title in workbook.sheetnames:
-        index = workbook.sheetnames.index(tab.title)
-        workbook.remove(workbook[tab.title])
-        sheet = workbook.create_sheet(tab.title, index)
+def _tab_named(workbook: Workbook, title: str) -> Worksheet | None:
+    """The tab with this title, ignoring case (Excel allows only one of them)."""
+    wanted = title.casefold()
+    return next((s for s in workbook.worksheets if s.title.casefold() == wanted), None)
+
+
+def _is_generated(sheet: Worksheet, header: Sequence[str]) -> bool:
+    """Marked by the tool (its note on A1), or holding nothing but that header: a tab an older
+    `init` created unmarked. Anything else is the team's own tab."""
+    comment = sheet["A1"].comment
+    if comment is not None and GENERATED_PREFIX in comment.text:
+        return True
+    return holds_only(sheet.iter_rows(values_only=True), header)
+
+
+def _write_tab(workbook: Workbook, tab: TabContent) -> str:
+    """Write one generated tab whole; returns its title in the workbook."""
+    existing = match_title(workbook.sheetnames, tab.title)  # a renamed `summary` stays so
+    if existing is not None:
+        index = workbook.sheetnames.index(existing)
+        workbook.remove(workbook[existing])
+        sheet = workbook.create_sheet(existing, index)
     else:
         sheet = workbook.create_sheet(tab.title)
     widths = [len(h) for h in tab.header]
@@ -256,9 +280,13 @@ def _write_tab(workbook: Workbook, tab: TabContent) -> None:
                     widths[c - 1] = max(widths[c - 1], width)
     sheet.freeze_panes = "A2"
     sheet["A1"].comment = Comment(tab.note, "handoffs")
-    _size_columns(sheet, widths)
+    if tab.wrap_widths:
+        _wrap_columns(sheet, tab.wrap_widths)
+    else:
+        _size_columns(sheet, widths)
     if tab.chart:
         _add_chart(sheet, tab)
+    return str(sheet.title)
 
 
 def _size_columns(sheet: Worksheet, widths: Sequence[int]) -> None:
@@ -266,25 +294,56 @@ def _size_columns(sheet: Worksheet, widths: Sequence[int]) -> None:
         sheet.column_dimensions[get_column_letter(c)].width = min(_MAX_WIDTH, max(8, width + 2))
 
 
+def _wrap_columns(sheet: Worksheet, widths: Sequence[int]) -> None:
+    """Fixed widths; text wraps within them, top-aligned so a label stays beside its detail.
+
+    Each row is as tall as its longest wrapped text: LibreOffice keeps a row's stored height
+    on opening a workbook, so wrapped lines would otherwise be drawn over the rows below."""
+    for c, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(c)].width = width
+    for row in sheet.iter_rows(min_row=2, max_col=len(widths)):
+        lines = 1
+        for cell, width in zip(row, widths, strict=False):
+            if cell.value is not None:
+                cell.alignment = _WRAPPED
+            if isinstance(cell.value, str) and len(cell.value) > width:
+                # a width counts digits, and text is narrower (about 1.3 letters a digit as
+                # LibreOffice and Excel draw it); 1.2 keeps a line to spare rather than clip
+                lines = max(lines, len(textwrap.wrap(cell.value, int(width * 1.2))))
+        if lines > 1:
+            sheet.row_dimensions[row[0].row].height = _LINE_HEIGHT * lines
+
+
 def _add_chart(sheet: Worksheet, tab: TabContent) -> None:
+    """The tab's line chart beside its text, from row 2: a straight line with a marker per
+    series (months are points, not a curve), a legend naming each, both axes shown and titled.
+
+    openpyxl leaves smoothing, markers and axis visibility implicit, and applications fill
+    the gaps differently (LibreOffice draws smoothed curves, Excel hides the axes), so each
+    is set explicitly here."""
     spec = tab.chart
     assert spec is not None
     chart = LineChart()
     chart.title = spec.title
-    chart.y_axis.title = spec.y_title
-    data = Reference(
-        sheet,
-        min_col=spec.first_col + 1,
-        max_col=spec.last_col,
-        min_row=spec.first_row,
-        max_row=spec.last_row,
+    chart.marker, chart.smooth = True, False
+    first_month, last_month = (
+        f"{get_column_letter(spec.first_col)}${row}" for row in (spec.first_row + 1, spec.last_row)
     )
-    chart.add_data(data, titles_from_data=True)
-    months = Reference(
-        sheet, min_col=spec.first_col, min_row=spec.first_row + 1, max_row=spec.last_row
-    )
-    chart.set_categories(months)
-    chart.width, chart.height = 22, 10
+    quoted = "'" + sheet.title.replace("'", "''") + "'"
+    months = f"{quoted}!${first_month}:${last_month}"  # text, so a string reference
+    for col in range(spec.first_col + 1, spec.last_col + 1):
+        values = Reference(sheet, min_col=col, min_row=spec.first_row, max_row=spec.last_row)
+        series = Series(values, title_from_data=True)
+        series.smooth = False
+        series.marker = Marker(symbol="circle", size=6)
+        series.cat = AxDataSource(strRef=StrRef(f=months))
+        chart.series.append(series)
+    chart.x_axis.title = spec.x_title or None
+    chart.y_axis.title = spec.y_title or None
+    chart.x_axis.axPos = "b"
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.legend.position = "b"
+    chart.width, chart.height = _CHART_SIZE_CM
     sheet.add_chart(chart, f"{get_column_letter(len(tab.header) + 2)}2")
 
 
@@ -294,7 +353,18 @@ def _add_input_tab(workbook: Workbook, tab: NewTab) -> None:
         _set(sheet, 1, c, title)
         sheet.cell(row=1, column=c).font = _BOLD
     sheet.freeze_panes = "A2"
-    _size_columns(sheet, [max(len(h), 12) for h in tab.header])
+    if tab.note:  # a generated tab: marked, so that refresh knows it may rewrite it
+        sheet["A1"].comment = Comment(tab.note, "handoffs")
+    # Wide enough for its header and for a date-time (else the application shows ###); longer
+    # text overflows into the empty cells beside it or is cut, as people size columns themselves.
+    widths = [max(len(h), 12) for h in tab.header]
+    for r, row in enumerate(tab.rows, start=2):
+        for c, value in enumerate(row, start=1):
+            if value is not None:
+                shown = _set(sheet, r, c, value)
+                if c <= len(widths):
+                    widths[c - 1] = max(widths[c - 1], min(shown, len(_DATETIME_FORMAT)))
+    _size_columns(sheet, widths)
     for column, choices in tab.dropdowns.items():
         letter = get_column_letter(column + 1)
         rule = DataValidation(
@@ -305,7 +375,6 @@ def _add_input_tab(workbook: Workbook, tab: NewTab) -> None:
         )
         rule.add(f"{letter}2:{letter}{_DROPDOWN_ROWS}")
         sheet.add_data_validation(rule)
-    _append(sheet, tab.rows)
 
 
 def _append(sheet: Worksheet, rows: Sequence[Sequence[CellValue]]) -> None:
