@@ -263,7 +263,7 @@ class GoogleSheetsBackend:
         if unmarked:
             found = self._values(list(unmarked))
             for title, header in unmarked.items():
-                if not holds_only(found[title], header):
+                if not holds_only(found[title][1], header):
                     raise foreign_tab(title)
 
     def initialize(self, tabs: Sequence[NewTab]) -> None:
