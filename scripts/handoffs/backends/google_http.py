@@ -39,7 +39,7 @@ SHEETS_API = "https://sheets.googleapis.com"
 EMULATOR_ENV = "SHEETS_EMULATOR_HOST"
 READ_ONLY_SCOPES = ("https://www.googleapis.com/auth/spreadsheets.readonly",)
 READ_WRITE_SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
-# 408 and 5xx are the server's own "try again"; 429 is the per-minute quota (field notes §1.8).
+# 408 and 5xx are the server's own "try again"; 429 is the per-minute quota (Google's usage limits: 60 read requests a minute per user).
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
 

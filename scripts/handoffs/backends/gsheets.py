@@ -1,4 +1,4 @@
-"""A Google Sheet as the spreadsheet (DESIGN §5), through gspread's low-level HTTP calls.
+"""A Google Sheet as the spreadsheet (docs/configuration.md), through gspread's low-level HTTP calls.
 
 API budget, whatever the data size (each item is one HTTP request, retries aside):
 
