@@ -1,4 +1,4 @@
-"""The commands as a person and cron use them: output, exit codes (DESIGN §4), the lock."""
+"""The commands as a person and cron use them: output, exit codes (docs/commands.md#exit-codes), the lock."""
 
 from __future__ import annotations
 

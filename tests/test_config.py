@@ -1,4 +1,4 @@
-"""Configuration lookup and checking (DESIGN §5): every mistake names its key."""
+"""Configuration lookup and checking (docs/configuration.md): every mistake names its key."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""DESIGN §3: hours lost, rankings, trends and stale reviews, on hand-built teams."""
+"""docs/figures.md: hours lost, rankings, trends and stale reviews, on hand-built teams."""
 
 from __future__ import annotations
 

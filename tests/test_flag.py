@@ -1,4 +1,4 @@
-"""DESIGN §4 `flag` and the Flags intake: one appended row and nothing else, on both backends;
+"""docs/commands.md `flag` and the Flags intake: one appended row and nothing else, on both backends;
 the Flags header order remembered by `refresh`, with a warning when it changes."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The Google Sheets backend against the emulator: what it reads, what it writes, and how many
-HTTP requests each command costs (DESIGN §5: a bounded number whatever the data size)."""
+HTTP requests each command costs (docs/configuration.md#google-sheets: a bounded number whatever the data size)."""
 
 from __future__ import annotations
 

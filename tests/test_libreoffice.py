@@ -231,7 +231,9 @@ def test_summary_chart_is_drawn_beside_the_text_with_a_legend_naming_each_handof
     # the Detail column ends where its width (in the same units as Value's) says
     text_edge = detail.x0 + (detail.x0 - value.x0) * SUMMARY_WIDTHS[2] / SUMMARY_WIDTHS[1]
     block_top = next(w.y0 for w in words if w.text == "Month" and w.x0 < value.x0)
-    chart = [w for w in words if w.x0 > text_edge and w.y1 < block_top]  # the chart's words
+    chart = sorted(  # the chart's words, top to bottom
+        (w for w in words if w.x0 > text_edge and w.y1 < block_top), key=lambda w: (w.y0, w.x0)
+    )
     assert [w.text for w in chart[:3]] == ["Hours", "lost", "per"]  # its title first
     legend = [w.text for w in chart if w.text in worst]
     assert legend == worst  # one entry per handoff, worst first

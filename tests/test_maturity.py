@@ -1,4 +1,4 @@
-"""DESIGN §3 maturity: a team that meets every criterion, and the same team one row short of
+"""docs/figures.md maturity: a team that meets every criterion, and the same team one row short of
 each criterion in turn (so each level is met exactly), with the evidence named."""
 
 from __future__ import annotations

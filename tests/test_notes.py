@@ -1,4 +1,4 @@
-"""DESIGN §4 `template` / `check`: the handoff-note template and the check of a filled note."""
+"""docs/commands.md `template` / `check`: the handoff-note template and the check of a filled note."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""DESIGN §4 `onboard`: the first-week pack for a role that sends in one workflow and receives
+"""docs/commands.md `onboard`: the first-week pack for a role that sends in one workflow and receives
 in another."""
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
-"""frictionless as an independent oracle for the type and constraint rules of DESIGN §2.2.
+"""frictionless as an independent oracle for the type and constraint rules of docs/spreadsheet.md#input-tabs.
 
 A seeded generator writes every input tab as a person would (a few hundred rows, columns in a
 shuffled order under messy headers, dates as date cells, serials or ISO text, a controlled
 sprinkling of bad cells and duplicate keys). Our validator reads the raw rows; frictionless reads
-the same rows normalised the way DESIGN §2.1 says a cell is read (field notes §4), against the
+the same rows normalised the way docs/spreadsheet.md#conventions says a cell is read, against the
 same sheet_schema/ descriptors. For the rules both implement (type, required, minimum,
 maximum, enum, pattern, unique/primaryKey) the sets of (tab, sheet row, field, kind) must be equal.
 
-The known divergences (field notes §4) are normalised explicitly below, each where it applies
+The known divergences are normalised explicitly below, each where it applies
 and with its reason: 1 header matching, 2 enum case, 3 duplicates (it flags only later copies),
 4 blank rows, 5 no warning level, 6 serial dates, 7 slow error filters. Beyond those, our own
 x- rules (not after today, required when, one contract in use, day/month order, error cells)
@@ -58,7 +58,10 @@ OUR_KINDS: list[tuple[str, Kind]] = [
     (r" has more than one contract in use ", "x-unique-unless"),  # our x- extension
     (r"^Not a Handoff ID in the Handoffs tab", "foreign-key"),  # dropped from the descriptor
     (r" is after the current month | is in the future \(today is ", "x-not-after"),
-    (r"^Ambiguous date: |^Read as |^Day and month could be", "x-day-month"),  # DESIGN §2.1 only
+    (
+        r"^Ambiguous date: |^Read as |^Day and month could be",
+        "x-day-month",
+    ),  # docs/spreadsheet.md#conventions only
     (r"^The cell shows the spreadsheet error |^The formula ", "x-error-cell"),
 ]
 
@@ -195,10 +198,10 @@ def generate() -> dict[str, dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------------------------------
-# What frictionless is given: the same rows, read the way DESIGN §2.1 reads a cell
+# What frictionless is given: the same rows, read the way docs/spreadsheet.md#conventions reads a cell
 # ---------------------------------------------------------------------------------------------
 def header_key(text: str) -> str:
-    """DESIGN §2.1 header matching by name or title, ignoring case, spaces, underscores and
+    """docs/spreadsheet.md#conventions header matching by name or title, ignoring case, spaces, underscores and
     punctuation, written again here. Divergence 1: frictionless matches header to name (case
     only, never the title), so it is handed our mapping: a header row of field names."""
     return re.sub(r"[\W_]+", "", text).casefold()
@@ -220,7 +223,7 @@ def normalise_cell(value: Any, spec: Field) -> str:
     elif isinstance(value, int | float):
         return repr(value)
     else:
-        text = value.strip()  # DESIGN §2.1: text is trimmed
+        text = value.strip()  # docs/spreadsheet.md#conventions: text is trimmed
         if spec.enum:  # divergence 2: enums match case-insensitively for us, exactly for it
             return {v.casefold(): v for v in spec.enum}.get(text.casefold(), text)
         return text
@@ -230,7 +233,9 @@ def normalise_cell(value: Any, spec: Field) -> str:
         )
         return stamp.isoformat(timespec="seconds")
     day = moment.date() if isinstance(moment, dt.datetime) else moment
-    if spec.type == "yearmonth":  # DESIGN §2.1: a month that Sheets made a date is that month
+    if (
+        spec.type == "yearmonth"
+    ):  # docs/spreadsheet.md#conventions: a month that Sheets made a date is that month
         return day.strftime("%Y-%m")
     return day.isoformat()
 
@@ -263,7 +268,7 @@ def frictionless_findings(sheet: dict[str, Any], name: str) -> set[Finding]:
     pairs: list[tuple[int, int]] = []
     for row, field, kind, note in report.flatten(["rowNumber", "fieldName", "type", "note"]):
         if kind == "blank-row":
-            continue  # divergence 4: we skip blank rows silently (DESIGN §2.1)
+            continue  # divergence 4: we skip blank rows silently (docs/spreadsheet.md#conventions)
         if kind == "type-error":
             cells.add((title, row, field, "type"))
         elif kind == "constraint-error":
@@ -278,7 +283,7 @@ def frictionless_findings(sheet: dict[str, Any], name: str) -> set[Finding]:
         else:
             raise AssertionError(f"unexpected frictionless error {kind}: {note}")
 
-    # divergence 3: DESIGN §2.2 makes every copy of a duplicate an error, so compare the rows
+    # divergence 3: docs/spreadsheet.md#input-tabs makes every copy of a duplicate an error, so compare the rows
     # involved in a duplicate: the union of each later copy with the row it repeats.
     # A key cell we cannot read (type error, blank) holds no value for us to compare, so a
     # "duplicate" of unreadable keys is its type/required error only, not also a duplicate.

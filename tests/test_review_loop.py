@@ -1,4 +1,4 @@
-"""DESIGN §3 figures of the review loop on hand-built teams: measured improvement, the two worst
+"""docs/figures.md figures of the review loop on hand-built teams: measured improvement, the two worst
 handoffs (ties included), role-compression candidates and the team-driven share."""
 
 from __future__ import annotations

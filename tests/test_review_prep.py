@@ -1,4 +1,4 @@
-"""DESIGN §4 `review-prep` and the demo tour: golden Markdown and JSON of the sample team (pinned
+"""docs/commands.md `review-prep` and the demo tour: golden Markdown and JSON of the sample team (pinned
 to 2026-11-25), the Review Prep tab on both backends, exit codes, and user text kept safe.
 
 Regenerate the golden files after an intended change with

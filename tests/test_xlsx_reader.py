@@ -160,8 +160,8 @@ def test_a_damaged_workbook_is_a_backend_error_naming_the_backup(tmp_path: Path)
     with pytest.raises(BackendError) as raised:
         XlsxBackend(path).read(["Team"])
     assert str(raised.value).startswith(f"{path} is not a readable .xlsx workbook (")
-    assert str(raised.value).endswith(
-        "restore it from handoffs.backup.xlsx or re-save it from Excel or LibreOffice."
+    assert str(raised.value).endswith(  # no backup to point to: this workbook never had one
+        "re-save it from Excel or LibreOffice. Nothing was written."
     )
 
 

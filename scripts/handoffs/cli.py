@@ -20,7 +20,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 class CommandError(click.ClickException):
-    """A HandoffsError on its way out, with the exit code DESIGN §4 gives it."""
+    """A HandoffsError on its way out, with the exit code docs/commands.md#exit-codes gives it."""
 
     def __init__(self, error: HandoffsError) -> None:
         super().__init__(printable(str(error)))  # messages can quote cells

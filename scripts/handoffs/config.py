@@ -1,4 +1,4 @@
-"""Configuration: a TOML file found by --config, $HANDOFFS_CONFIG or ./handoffs.toml (DESIGN §5)."""
+"""Configuration: a TOML file found by --config, $HANDOFFS_CONFIG or ./handoffs.toml (docs/configuration.md)."""
 
 from __future__ import annotations
 
@@ -106,7 +106,7 @@ NOTES_FOLDER = "handoff-notes"  # the default notes folder, used when it exists 
 
 
 def find_config_file(explicit: str | None, cwd: Path | None = None) -> Path | None:
-    """The config file in DESIGN §5 order, or None to use the local workbook."""
+    """The config file in docs/configuration.md order, or None to use the local workbook."""
     if explicit:
         path = Path(explicit).expanduser()
         if not path.is_file():

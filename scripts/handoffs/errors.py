@@ -1,10 +1,10 @@
-"""One exception tree; the CLI maps it to the exit codes of DESIGN §4 in one place."""
+"""One exception tree; the CLI maps it to the exit codes of docs/commands.md#exit-codes in one place."""
 
 from __future__ import annotations
 
 
 class HandoffsError(Exception):
-    """Something the user can act on. `exit_code` follows DESIGN §4."""
+    """Something the user can act on. `exit_code` follows docs/commands.md#exit-codes."""
 
     exit_code = 2
     silent = False  # True: exit with the code but print nothing (refresh --quiet and the lock)

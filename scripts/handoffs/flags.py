@@ -1,4 +1,4 @@
-"""Friction flags intake (DESIGN §2.2 Flags, §4 `flag`): the row `handoffs flag` appends, the
+"""Friction flags intake (docs/spreadsheet.md#flags, docs/commands.md): the row `handoffs flag` appends, the
 handoff id it checks, and the Flags header order that `refresh` remembers in the Summary tab.
 
 A Slack Workflow Builder "add a spreadsheet row" step writes by column position, not by header,

@@ -1,4 +1,4 @@
-"""DESIGN §3 Maturity: Developing → Proficient → Mastered, each criterion met or not, with the
+"""docs/figures.md#maturity: Developing → Proficient → Mastered, each criterion met or not, with the
 rows that prove it or what is missing. Every rule of every level is in this module.
 
 Windows, relative to today: Health is monthly, so "the last three months" are the three whole

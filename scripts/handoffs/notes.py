@@ -1,4 +1,4 @@
-"""Handoff notes (DESIGN §4 `template` / `check`): the artifact template every sender fills in,
+"""Handoff notes (docs/commands.md `template` / `check`): the artifact template every sender fills in,
 whatever AI tool produced the work, and the check that each section says something.
 
 A note is Markdown. The five sections below are required; the template also carries the

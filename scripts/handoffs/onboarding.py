@@ -1,4 +1,4 @@
-"""DESIGN §4 `onboard`: the first-week pack for a new member or a role, as a document.
+"""docs/commands.md `onboard`: the first-week pack for a new member or a role, as a document.
 
 The handoff to shadow is the role's busiest handoff: the most hours lost over the last three
 whole months of Health data (ties: more rework requests, then workflow order). Busy handoffs

@@ -1,4 +1,4 @@
-"""DESIGN §4 quarterly handoff review: the two worst handoffs of the quarter with their failure
+"""docs/commands.md#review-prep, the quarterly handoff review: the two worst handoffs of the quarter with their failure
 cases, contract and the sender and receiver who propose the fix; last quarter's actions with
 measured improvement; role-compression candidates; team-driven share; maturity.
 """

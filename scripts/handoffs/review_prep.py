@@ -1,4 +1,4 @@
-"""DESIGN §4 review prep: the content of the monthly alignment check and of the quarterly handoff
+"""docs/commands.md#review-prep: the content of the monthly alignment check and of the quarterly handoff
 review, as one JSON-able dict (the `--format json` shape, documented in README). The Markdown
 and the Review Prep tab are laid out from this dict by `agenda.py`, so all three agree.
 

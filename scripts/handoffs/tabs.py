@@ -1,4 +1,4 @@
-"""DESIGN §2.3: the generated tabs, built as plain rows from figures (no I/O here)."""
+"""docs/spreadsheet.md#generated-tabs: the generated tabs, built as plain rows from figures (no I/O here)."""
 
 from __future__ import annotations
 

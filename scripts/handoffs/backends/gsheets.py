@@ -1,4 +1,4 @@
-"""A Google Sheet as the spreadsheet (DESIGN §5), through gspread's low-level HTTP calls.
+"""A Google Sheet as the spreadsheet (docs/configuration.md), through gspread's low-level HTTP calls.
 
 API budget, whatever the data size (each item is one HTTP request, retries aside):
 
@@ -263,7 +263,7 @@ class GoogleSheetsBackend:
         if unmarked:
             found = self._values(list(unmarked))
             for title, header in unmarked.items():
-                if not holds_only(found[title], header):
+                if not holds_only(found[title][1], header):
                     raise foreign_tab(title)
 
     def initialize(self, tabs: Sequence[NewTab]) -> None:

@@ -50,15 +50,13 @@ _UNREADABLE = (zipfile.BadZipFile, CalamineError, KeyError, ValueError, EOFError
 
 def unreadable(path: Path, exc: Exception) -> BackendError:
     """The error for a file that is not a workbook any more (exit 3), naming the way back."""
-    backup = path.with_name(f"{path.stem}.backup{path.suffix}").name
+    from handoffs.backends.xlsx_file import damaged
+
     if isinstance(exc, PermissionError):
         return BackendError(f"Cannot open {path}: permission denied.")
     if isinstance(exc, OSError) and not isinstance(exc, zipfile.BadZipFile):
         return BackendError(f"Cannot read {path}: {exc}")
-    return BackendError(
-        f"{path} is not a readable .xlsx workbook ({type(exc).__name__}: {exc}); "
-        f"restore it from {backup} or re-save it from Excel or LibreOffice."
-    )
+    return damaged(path, exc)
 
 
 def read_tabs(path: Path, titles: Sequence[str]) -> dict[str, RawTab]:
