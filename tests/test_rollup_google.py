@@ -18,7 +18,7 @@ from tests.rollup_helpers import org, team, where
 from tests.sheets_emulator import Fault
 from tests.test_backends_e2e import small_team
 
-FIELD_NOTES_429 = {
+GOOGLES_RECORDED_429 = {
     "error": {
         "code": 429,
         "message": "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per "
@@ -89,7 +89,7 @@ def test_the_emulator_refuses_reads_beyond_its_quota_exactly_like_google(emulato
     assert [a.status_code for a in answers] == [200, 200, 429]
     body = answers[2].json()
     body["error"]["details"][0]["metadata"]["quota_limit_value"] = "60"  # this emulator's: 2
-    assert body == FIELD_NOTES_429
+    assert body == GOOGLES_RECORDED_429
     assert answers[2].headers["Content-Type"] == "application/json; charset=UTF-8"
     assert write.status_code == 200  # the read quota counts reads only
 
