@@ -1,7 +1,6 @@
 """Functional core, imperative shell: every module of the package except the shell (`cli`, which
-parses options, `service` and `tour`, which run the use cases, and `backends`, which do the I/O)
-imports
-no I/O or command-line library and none of the shell's modules."""
+parses options, `service` and `tour`, which run the use cases, and `backends`, which do the
+I/O) imports no I/O or command-line library and none of the shell's modules."""
 
 from __future__ import annotations
 
