@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from handoffs.service import FLAG_WAIT_ENV
+from handoffs.backends.lock import FLAG_WAIT_ENV
 from tests.conftest import Spreadsheet, demo_tabs, write_workbook
 
 NOBODY = 65534

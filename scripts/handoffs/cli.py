@@ -131,7 +131,7 @@ def demo(settings: Settings) -> None:
       handoffs --today 2026-11-25 demo
     """
     from handoffs.render import demo_text
-    from handoffs.service import demo as run_demo
+    from handoffs.tour import demo as run_demo
 
     outcome = run_demo(Path.cwd(), settings.today, now=settings.now())
     for name, kept in outcome.kept:

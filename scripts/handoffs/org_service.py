@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from handoffs.backends import open_backend
+from handoffs.backends.lock import run_lock
 from handoffs.config import Config
 from handoffs.errors import ConfigError, PartialFailure
 from handoffs.schema import org_generated_tabs, org_schemas
-from handoffs.service import InitOutcome, input_titles, read_notes, run_lock
+from handoffs.service import InitOutcome, input_titles, read_notes
 from handoffs.sheet import NewTab, TabContent
 
 if TYPE_CHECKING:

@@ -10,7 +10,8 @@ from handoffs.printable import one_line, printable
 from handoffs.problems import Problem, Report
 
 if TYPE_CHECKING:  # outcomes are plain data; the use cases that make them stay out of the core
-    from handoffs.service import DemoOutcome, RefreshOutcome
+    from handoffs.service import RefreshOutcome
+    from handoffs.tour import DemoOutcome
 
 
 def table(rows: Sequence[Sequence[object]], header: Sequence[str] | None = None) -> str:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from handoffs.backends import open_backend
+from handoffs.backends.lock import flag_wait, run_lock
 from handoffs.config import Config, ScoringConfig
-from handoffs.errors import BackendError, ConfigError, LockedError
+from handoffs.errors import ConfigError
 from handoffs.schema import TabSchema, generated_tabs, input_schemas
 from handoffs.sheet import GENERATED_NOTE, XLSX_CELL_LIMIT, Backend, NewTab, RawTab, TabContent
 
@@ -25,75 +25,10 @@ if TYPE_CHECKING:  # pandas-backed modules are imported lazily, inside the use c
     from handoffs.validate import Dataset
 
 Progress = Callable[[str], None]
-DEMO_WORKBOOK = "handoffs-demo.xlsx"
-DEMO_CONFIG = "handoffs-demo.toml"
-DEMO_NOTES = "handoffs-demo-notes"
 
 
 def _quiet(_: str) -> None:
     """The default progress reporter: says nothing."""
-
-
-FLAG_WAIT_ENV = "HANDOFFS_FLAG_WAIT"  # seconds `flag` waits for a run holding the lock
-FLAG_WAIT_SECONDS = 30.0
-LOCK_FILE_MODE = 0o666  # whoever runs next in a shared folder can take the lock, whatever umask
-
-
-def flag_wait() -> float:
-    """How long `flag` waits for the lock: flags come from people and chat bots at any moment,
-    while a refresh holds the lock for seconds."""
-    text = os.environ.get(FLAG_WAIT_ENV, "").strip()
-    try:
-        seconds = float(text) if text else FLAG_WAIT_SECONDS
-    except ValueError:
-        raise ConfigError(f"{FLAG_WAIT_ENV}={text!r} is not a number of seconds.") from None
-    if not 0 <= seconds <= 3600:
-        raise ConfigError(f"{FLAG_WAIT_ENV}={text!r} must be between 0 and 3600 seconds.")
-    return seconds
-
-
-@contextmanager
-def run_lock(backend: Backend, *, wait: float = 0.0, creating: bool = False) -> Iterator[None]:
-    """Hold the lock of this spreadsheet, waiting up to `wait` seconds for another run (then
-    exit 4). A spreadsheet that does not exist gets no lock file unless the run is `creating`
-    it; a lock file that cannot be made or opened is exit 3 with what to do."""
-    from filelock import FileLock, Timeout
-
-    if not creating:
-        backend.require_existing()
-    path = backend.lock_path
-    lock = FileLock(path, timeout=wait, mode=LOCK_FILE_MODE)
-    try:
-        lock.acquire()
-    except Timeout:
-        waited = f" (waited {wait:g} s)" if wait else ""
-        raise LockedError(
-            f"Another handoffs run is working on {backend.location} (lock {path}){waited}; "
-            "try again when it has finished."
-        ) from None
-    except OSError as error:
-        raise BackendError(_lock_problem(Path(path), error)) from None
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-def _lock_problem(path: Path, error: OSError) -> str:
-    if path.exists():
-        owner = path.stat()
-        return (
-            f"Cannot take the lock file {path} ({error.strerror or error}): it was left by "
-            f"another user's run (owner uid {owner.st_uid}, permissions "
-            f"{oct(owner.st_mode & 0o777)[2:]}). When no handoffs run is active, delete it "
-            f"(rm '{path}'); the lock files handoffs creates now can be taken by every user. "
-            "Nothing was written."
-        )
-    return (
-        f"Cannot create the lock file {path} ({error.strerror or error}): the folder "
-        f"{path.parent} is not writable for you. Make it writable, or move the spreadsheet "
-        "to a folder you can write. Nothing was written."
-    )
 
 
 def input_titles() -> list[str]:
@@ -514,85 +449,3 @@ def check_note(config: Config, today: dt.date, path: Path, handoff: str) -> Note
     handoff_id = _note_context(loaded, handoff).handoff_id
     refuse_other_handoff(result, handoff_id)
     return NoteOutcome(result, handoff_id)
-
-
-@dataclass
-class DemoOutcome:
-    refresh: RefreshOutcome
-    review: ReviewPrepOutcome
-    config_file: Path
-    kept: list[tuple[str, Path]] = field(default_factory=list)  # edited sample file -> kept as
-
-
-_DEMO_STAMP = "# sample input tabs as written (sha256): "
-
-
-def _set_aside(path: Path, today: dt.date) -> Path:
-    """Rename a file the user changed to `<stem>-kept-<date>[-n]<suffix>` beside it."""
-    for n in range(1, 1000):
-        suffix = "" if n == 1 else f"-{n}"
-        kept = path.with_name(f"{path.stem}-kept-{today.isoformat()}{suffix}{path.suffix}")
-        if not kept.exists():
-            path.rename(kept)
-            return kept
-    raise ConfigError(f"{path} was edited and too many kept copies exist; move them away.")
-
-
-def _edited_demo_files(folder: Path) -> list[Path]:
-    """Sample files from an earlier demo that someone changed since: the workbook when its
-    input tabs are not those the last demo wrote (using it through its config changes only
-    generated tabs), the config and the sample note when their text differs."""
-    from handoffs.backends.xlsx_file import fingerprint
-    from handoffs.demo import DEMO_NOTE, demo_config
-
-    config_file, workbook = folder / DEMO_CONFIG, folder / DEMO_WORKBOOK
-    note = folder / DEMO_NOTES / DEMO_NOTE[0]
-    try:
-        config = config_file.read_text(encoding="utf-8") if config_file.exists() else ""
-        written = note.read_text(encoding="utf-8") if note.exists() else DEMO_NOTE[1]
-    except (OSError, UnicodeDecodeError):
-        config, written = "", ""
-    lines = config.splitlines(keepends=True)
-    stamps = [line[len(_DEMO_STAMP) :].strip() for line in lines if line.startswith(_DEMO_STAMP)]
-    settings = "".join(line for line in lines if not line.startswith(_DEMO_STAMP))
-    edited = []
-    if workbook.exists() and (not stamps or stamps[-1] != fingerprint(workbook, input_titles())):
-        edited.append(workbook)
-    if config_file.exists() and settings != demo_config(DEMO_WORKBOOK, DEMO_NOTES):
-        edited.append(config_file)
-    if note.exists() and written != DEMO_NOTE[1]:
-        edited.append(note)
-    return edited
-
-
-def demo(folder: Path, today: dt.date, now: dt.datetime | None = None) -> DemoOutcome:
-    """A fresh sample workbook in `folder` (with a config and a notes folder), refreshed, and
-    its quarterly review prep: the one-command tour. Sample files someone edited since the last
-    demo are kept under a dated name, never replaced."""
-    from handoffs.backends.xlsx_file import fingerprint
-    from handoffs.config import load_config
-    from handoffs.demo import DEMO_NOTE, demo_config
-
-    path = folder / DEMO_WORKBOOK
-    config_file = folder / DEMO_CONFIG
-    try:
-        kept = [(edited.name, _set_aside(edited, today)) for edited in _edited_demo_files(folder)]
-        for stale in (path, path.with_name(f"{path.stem}.backup{path.suffix}")):
-            stale.unlink(missing_ok=True)
-        config_file.write_text(demo_config(DEMO_WORKBOOK, DEMO_NOTES), encoding="utf-8")
-        notes = folder / DEMO_NOTES
-        notes.mkdir(exist_ok=True)
-        name, text = DEMO_NOTE
-        (notes / name).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise BackendError(
-            f"Cannot write the sample files in {folder} ({exc.strerror or exc}); run "
-            "`handoffs demo` in a folder you can write."
-        ) from None
-    config = load_config(str(config_file))
-    initialize(config, today, demo=True)
-    refreshed = refresh(config, today, now=now)
-    review = review_prep(config, today, quarterly=True)
-    with config_file.open("a", encoding="utf-8") as stream:
-        stream.write(f"{_DEMO_STAMP}{fingerprint(path, input_titles())}\n")
-    return DemoOutcome(refreshed, review, config_file, kept)
