@@ -111,7 +111,8 @@ def breakdown_child(config_path: str) -> None:
     """validate and refresh step by step, timed, through the functions the commands call."""
     from handoffs.backends import open_backend
     from handoffs.config import load_config
-    from handoffs.figures import default_period
+    from handoffs.figures import with_hours
+    from handoffs.periods import default_period
     from handoffs.schema import generated_tabs
     from handoffs.service import input_titles, refreshed_titles
     from handoffs.tabs import build_tabs
@@ -131,11 +132,11 @@ def breakdown_child(config_path: str) -> None:
     start = time.perf_counter()
     raw = backend.read([*input_titles(), summary])
     start = step("validate: read", start)
-    validate(raw, TODAY)
+    with_hours(validate(raw, TODAY), config.scoring)
     start = step("validate: checks", start)
     raw = backend.read(list(dict.fromkeys([*input_titles(), summary, *refreshed_titles()])))
     start = step("refresh: read", start)
-    dataset = validate(raw, TODAY)
+    dataset = with_hours(validate(raw, TODAY), config.scoring)
     start = step("refresh: checks", start)
     tabs = build_tabs(dataset, default_period(dataset), config, dt.datetime.now())
     start = step("refresh: figures and tabs", start)
