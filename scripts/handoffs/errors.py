@@ -28,14 +28,12 @@ class LockedError(HandoffsError):
     exit_code = 4
 
 
-class DeliveryError(HandoffsError):
-    """Done, but some notices could not be delivered; they are sent again next run (exit 5)."""
-
-    exit_code = 5
-
-
 class PartialFailure(HandoffsError):
     """Done, but part of it could not be done and is named (exit 5): a team spreadsheet a
-    roll-up could not read (docs/commands.md#exit-codes)."""
+    roll-up could not read, a notice that could not be delivered (docs/commands.md#exit-codes)."""
 
     exit_code = 5
+
+
+class DeliveryError(PartialFailure):
+    """Some notices could not be delivered; they are sent again next run."""
