@@ -115,6 +115,7 @@ def breakdown_child(config_path: str) -> None:
     from handoffs.periods import default_period
     from handoffs.schema import generated_tabs
     from handoffs.service import input_titles, refreshed_titles
+    from handoffs.sheet import RawTab
     from handoffs.tabs import build_tabs
     from handoffs.unchanged import tabs_unchanged
     from handoffs.validate import validate
@@ -130,6 +131,9 @@ def breakdown_child(config_path: str) -> None:
         return now
 
     start = time.perf_counter()
+    warm_up_tabs = {title: RawTab(title, [["Month"], ["2026-01"]]) for title in input_titles()}
+    validate(warm_up_tabs, TODAY)  # pandas loads pyarrow and its date parsers on first use
+    start = step("start-up: pandas' first use (any size)", start)
     raw = backend.read([*input_titles(), summary])
     start = step("validate: read", start)
     with_hours(validate(raw, TODAY), config.scoring)
