@@ -25,7 +25,7 @@ from handoffs.rejected import errors_by_handoff
 from handoffs.review_loop import TeamShare, team_share
 from handoffs.schema import org_generated_tabs
 from handoffs.sheet import CellValue, Link, RawTab, TabContent
-from handoffs.tabs import NO_DATA, cell_rows
+from handoffs.tabs import NO_DATA, STALE_COLUMNS, cell_rows
 from handoffs.validate import Dataset, validate
 from handoffs.vocabulary import OPEN_FLAG
 
@@ -224,19 +224,10 @@ def worst_handoffs_tab(results: Sequence[TeamResult], top: int) -> TabContent:
 
 def stale_reviews_tab(results: Sequence[TeamResult]) -> TabContent:
     layout = org_generated_tabs()["org_stale_reviews"]
-    columns = [
-        "handoff_id",
-        "workflow",
-        "contract_status",
-        "owner",
-        "last_reviewed",
-        "reason",
-        "detail",
-    ]
     rows: list[list[CellValue]] = []
     for r in sorted(results, key=lambda r: r.source.team.casefold()):
         if r.stale is not None:
-            rows += [[r.source.link, *cells] for cells in cell_rows(r.stale[columns])]
+            rows += [[r.source.link, *cells] for cells in cell_rows(r.stale[list(STALE_COLUMNS)])]
     if not rows:
         rows = [
             ["", "", "", "", "", None, "Every contract of every team is reviewed and complete.", ""]

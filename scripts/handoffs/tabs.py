@@ -69,18 +69,21 @@ def rankings_tab(table: pd.DataFrame) -> TabContent:
     return TabContent(layout.title, layout.columns, cell_rows(shown))
 
 
+# A Stale Reviews row, left to right (a team's, and each team's in the organisation roll-up).
+STALE_COLUMNS = (
+    "handoff_id",
+    "workflow",
+    "contract_status",
+    "owner",
+    "last_reviewed",
+    "reason",
+    "detail",
+)
+
+
 def stale_tab(table: pd.DataFrame) -> TabContent:
     layout = generated_tabs()["stale_reviews"]
-    columns = [
-        "handoff_id",
-        "workflow",
-        "contract_status",
-        "owner",
-        "last_reviewed",
-        "reason",
-        "detail",
-    ]
-    rows = cell_rows(table[columns])
+    rows = cell_rows(table[list(STALE_COLUMNS)])
     if not rows:
         rows = [["", "", "", "", None, "Every contract is reviewed and complete.", ""]]
     return TabContent(layout.title, layout.columns, rows)
