@@ -1,6 +1,7 @@
 """Functional core, imperative shell: every module of the package except the shell (`cli`, which
-parses options, `service` and `tour`, which run the use cases, and `backends`, which do the
-I/O) imports no I/O or command-line library and none of the shell's modules."""
+parses options; `service`, `org_service`, `tour` and `notify_run`, which run the use cases; and
+`backends` and `notify_delivery`, which do the I/O) imports no I/O or command-line library and
+none of the shell's modules."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ SHELL_MODULES = (
     "service",
     "org_service",
     "tour",
+    "notify_run",  # sends the notices of a run, then records them
+    "notify_delivery",  # the Apprise channels
     "__main__",
     "backends",
 )  # __main__ starts the cli
@@ -28,9 +31,12 @@ FORBIDDEN = (
     "google.auth",
     "requests",
     "python_calamine",
+    "apprise",
     "handoffs.backends",
     "handoffs.service",
     "handoffs.tour",
+    "handoffs.notify_run",
+    "handoffs.notify_delivery",
     "handoffs.cli",
 )
 
