@@ -90,15 +90,15 @@ _ONE_KIND = {
 }
 
 
-def _kinds(raw: pd.Series) -> dict[str, pd.Series]:
+def _kinds(raw: pd.Series) -> dict[str, np.ndarray]:
     """For each of KINDS, which cells are of it, by their Python type. Most columns hold one
     kind of value, which pandas names in one pass; a mixed column is sorted type by type."""
     one_kind = _ONE_KIND.get(pd.api.types.infer_dtype(raw, skipna=True))
     if one_kind is not None:
-        return {kind: pd.Series(kind == one_kind, index=raw.index) for kind in KINDS}
-    types = raw.map(type)
-    kinds = {kind: pd.Series(False, index=raw.index) for kind in KINDS}
-    for each in types.unique():
+        return {kind: np.full(len(raw), kind == one_kind) for kind in KINDS}
+    types = raw.map(type).to_numpy()
+    kinds = {kind: np.zeros(len(raw), dtype=bool) for kind in KINDS}
+    for each in pd.unique(types):
         kinds[_kind_of(each)] |= types == each
     return kinds
 
@@ -106,7 +106,7 @@ def _kinds(raw: pd.Series) -> dict[str, pd.Series]:
 def classify(raw: pd.Series) -> Cells:
     """Each cell's kind from its Python type. Text that is only spaces, and NaN, are blank;
     text such as '#REF!' is a spreadsheet error."""
-    kinds = _kinds(raw)
+    kinds = _kinds(raw)  # plain arrays while they are combined, Series once settled
     text = pd.Series(np.nan, index=raw.index, dtype=object)  # no text: nothing to convert
     if kinds["text"].all():
         text = raw.astype("str").str.strip()
@@ -117,17 +117,21 @@ def classify(raw: pd.Series) -> Cells:
         numbers = raw if kinds["number"].all() else raw.where(kinds["number"])
         number = pd.to_numeric(numbers, errors="coerce").astype("float64")
     # a column of text tells its blanks (None, NaN) from the text it converted to
-    blank = (text.isna() if kinds["text"].all() else raw.isna()) | text.eq("")
+    missing = text.isna() if kinds["text"].all() else raw.isna()
+    blank = np.asarray(missing | text.eq(""), dtype=bool)
     kinds = {kind: mask & ~blank for kind, mask in kinds.items()}
     kinds["blank"] = blank
-    kinds["error"] = text.isin(ERROR_VALUES)
-    kinds["text"] &= ~kinds["error"]
+    if kinds["text"].any():
+        kinds["error"] = np.asarray(text.isin(ERROR_VALUES), dtype=bool)
+        kinds["text"] &= ~kinds["error"]
     filled = kinds["text"] | kinds["number"] | kinds["boolean"] | kinds["date"]
     if blank.any():
         text = text.where(~blank)
     if kinds["number"].any():
         number = number.where(np.isfinite(number))  # inf is a number cell, but no number
-    return Cells(raw, kinds, text, number, filled)
+    index = raw.index
+    masks = {kind: pd.Series(mask, index=index) for kind, mask in kinds.items()}
+    return Cells(raw, masks, text, number, pd.Series(filled, index=index))
 
 
 @dataclass

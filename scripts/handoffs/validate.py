@@ -235,6 +235,8 @@ def _check_field(
     """Every rule of one field over its column; returns the typed values."""
 
     def report(mask: pd.Series, severity: str, message: str | pd.Series) -> None:
+        if not mask.any():
+            return
         at = mask & present
         if at.any():
             value = cells.raw[at].map(shown)
@@ -244,22 +246,24 @@ def _check_field(
     if spec.required:
         report(cells.blank, ERROR, f"{spec.title} is required; type {spec.type_hint}.")
     errors = cells.of("error")
-    report(
-        errors,
-        ERROR,
-        "The cell shows the spreadsheet error "
-        + cells.text[errors]
-        + f"; fix the formula or type {spec.type_hint}.",
-    )
+    if errors.any():
+        report(
+            errors,
+            ERROR,
+            "The cell shows the spreadsheet error "
+            + cells.text[errors]
+            + f"; fix the formula or type {spec.type_hint}.",
+        )
     formulas = cells.of("formula")
-    report(
-        formulas,
-        ERROR,
-        "The formula "
-        + cells.raw[formulas].astype(str)
-        + " has no saved result (the file was saved by a tool that does not calculate); "
-        "open and save it in Excel or LibreOffice, or type the value.",
-    )
+    if formulas.any():
+        report(
+            formulas,
+            ERROR,
+            "The formula "
+            + cells.raw[formulas].astype(str)
+            + " has no saved result (the file was saved by a tool that does not calculate); "
+            "open and save it in Excel or LibreOffice, or type the value.",
+        )
     parsed = parse(cells, spec)
     for issue in parsed.issues:
         report(issue.mask, issue.severity, issue.message)
