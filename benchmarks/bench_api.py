@@ -36,8 +36,8 @@ MONTHS = 60
 def scaled_demo(rows: int) -> dict[str, list[list[Any]]]:
     """The demo team's tabs with `rows` Health rows: the demo handoffs copied as needed, each
     with up to five years of monthly health (values as typed by people: text, numbers, dates)."""
-    from handoffs.demo import demo_rows
-    from handoffs.schema import input_schemas
+    from handoffs.app.sample_team import demo_rows
+    from handoffs.model.schema import input_schemas
 
     schemas = input_schemas()
     demo = demo_rows(TODAY)
@@ -81,8 +81,8 @@ def seed(emulator: Any, tabs: dict[str, list[list[Any]]]) -> str:
 
 
 def ours(emulator: Any, key: str, folder: Path) -> None:
+    from handoffs.app.refresh import refresh
     from handoffs.config import load_config
-    from handoffs.service import refresh
 
     config = folder / "handoffs.toml"
     config.write_text(f'[sheet]\nbackend = "gsheets"\nspreadsheet = "{key}"\n')
@@ -95,13 +95,13 @@ def straightforward(emulator: Any, key: str, folder: Path) -> None:
     import gspread
     import pandas as pd
 
+    from handoffs.checks.validate import validate
     from handoffs.config import Config
-    from handoffs.figures import with_hours
-    from handoffs.periods import default_period
-    from handoffs.schema import input_schemas
-    from handoffs.sheet import Link, RawTab
-    from handoffs.tabs import build_tabs
-    from handoffs.validate import validate
+    from handoffs.figures.rankings import with_hours
+    from handoffs.model.periods import default_period
+    from handoffs.model.schema import input_schemas
+    from handoffs.model.spreadsheet import Link, RawTab
+    from handoffs.tabs.team_tabs import team_tabs
     from tests.sheets_emulator.client import gspread_client
 
     book = gspread_client(emulator.host).open_by_key(key)
@@ -113,7 +113,7 @@ def straightforward(emulator: Any, key: str, folder: Path) -> None:
         raw[schema.title] = RawTab(schema.title, [header, *rows])
     dataset = with_hours(validate(raw, TODAY), Config().scoring)
     ids = {sheet.title: sheet.id for sheet in book.worksheets()}
-    for tab in build_tabs(dataset, default_period(dataset), Config(), NOW):
+    for tab in team_tabs(dataset, default_period(dataset), Config(), NOW):
 
         def cell(value: Any) -> Any:
             if isinstance(value, Link):

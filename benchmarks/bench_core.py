@@ -26,8 +26,8 @@ def make_tabs(handoffs: int, months: int) -> dict:
     """Raw tabs as a backend hands them over: Sheets serial months, plain ints and floats."""
     import numpy as np
 
-    from handoffs.schema import input_schemas
-    from handoffs.sheet import RawTab
+    from handoffs.model.schema import input_schemas
+    from handoffs.model.spreadsheet import RawTab
 
     rng = np.random.default_rng(1)
     schemas = input_schemas()
@@ -58,11 +58,11 @@ def make_tabs(handoffs: int, months: int) -> dict:
 
 
 def run_once(handoffs: int, months: int) -> dict:
+    from handoffs.checks.validate import validate
     from handoffs.config import Config
-    from handoffs.figures import with_hours
-    from handoffs.periods import default_period
-    from handoffs.tabs import build_tabs
-    from handoffs.validate import validate
+    from handoffs.figures.rankings import with_hours
+    from handoffs.model.periods import default_period
+    from handoffs.tabs.team_tabs import team_tabs
 
     tabs = make_tabs(handoffs, months)
     rows = handoffs * months
@@ -70,7 +70,7 @@ def run_once(handoffs: int, months: int) -> dict:
     dataset = with_hours(validate(tabs, TODAY), Config().scoring)
     validated = time.perf_counter()
     period = default_period(dataset)
-    generated = build_tabs(dataset, period, Config(), dt.datetime(2026, 11, 25, 6, 0))
+    generated = team_tabs(dataset, period, Config(), dt.datetime(2026, 11, 25, 6, 0))
     done = time.perf_counter()
     return {
         "handoffs": handoffs,
@@ -90,7 +90,7 @@ def frictionless_rate(rows: int) -> dict:
     """Validate `rows` Health rows with frictionless against sheet_schema/health.json."""
     import frictionless
 
-    from handoffs.schema import descriptors
+    from handoffs.model.schema import descriptors
 
     descriptor = dict(descriptors()["health"])
     descriptor.pop("foreignKeys", None)

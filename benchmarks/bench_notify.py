@@ -30,8 +30,8 @@ from benchmarks.bench_api import NOW, TODAY, scaled_demo, seed
 
 def refresh_notify_requests(rows: int, folder: Path) -> tuple[int, list[str], int]:
     """Requests of one `refresh --notify` on the emulator, and the messages the webhook got."""
+    from handoffs.app.refresh import refresh
     from handoffs.config import load_config
-    from handoffs.service import refresh
     from tests.notify_servers import running_webhook
     from tests.sheets_emulator import SheetsEmulator
 
@@ -69,8 +69,8 @@ def team_of(people: int) -> dict[str, list[list[Any]]]:
 
 
 def notify_seconds(people: int, runs: int, folder: Path) -> tuple[float, list[float], int, int]:
+    from handoffs.app.refresh import notify
     from handoffs.config import load_config
-    from handoffs.service import notify
     from tests.conftest import write_workbook
     from tests.notify_servers import running_mail_server, running_webhook
 

@@ -41,8 +41,8 @@ TEMPLATES = 24  # distinct team layouts; teams reuse them round-robin (sizes 10-
 
 def team_tabs(handoffs: int, seed: int) -> dict[str, list[list[Any]]]:
     """One team's input tabs as people type them (text, numbers, ISO dates)."""
-    from handoffs.demo import demo_rows
-    from handoffs.schema import input_schemas
+    from handoffs.app.sample_team import demo_rows
+    from handoffs.model.schema import input_schemas
 
     rng = random.Random(seed)
     demo = demo_rows(TODAY)
@@ -99,8 +99,8 @@ def org_config(folder: Path, sheet: str, **rollup: Any) -> Path:
 def google_rollup(
     emulator: Any, org: str, folder: Path, window: float = 60.0, **rollup: Any
 ) -> dict[str, Any]:
+    from handoffs.app.rollup import rollup as run_rollup
     from handoffs.config import load_config
-    from handoffs.org_service import rollup as run_rollup
 
     config = org_config(folder, f'[sheet]\nbackend = "gsheets"\nspreadsheet = "{org}"\n', **rollup)
     emulator.clear_log()
@@ -122,11 +122,11 @@ def google_rollup(
 def straightforward(emulator: Any, keys: list[str]) -> dict[str, Any]:
     """Each team's tabs the way most scripts read them, then the same validation and figures."""
     from handoffs.config import Config
-    from handoffs.figures import Period
-    from handoffs.org_teams import GOOGLE, TeamSource
-    from handoffs.rollup import roll_team
-    from handoffs.schema import input_schemas
-    from handoffs.sheet import RawTab
+    from handoffs.model.periods import Period
+    from handoffs.model.schema import input_schemas
+    from handoffs.model.spreadsheet import RawTab
+    from handoffs.rollup.team_results import roll_team
+    from handoffs.rollup.teams_tab import GOOGLE, TeamSource
     from tests.sheets_emulator.client import gspread_client
 
     client = gspread_client(emulator.host)
@@ -198,7 +198,7 @@ def main() -> None:
     )
     parser.add_argument("--only-local", action="store_true", help="only the local workbooks")
     args = parser.parse_args()
-    from handoffs.org_service import rollup  # noqa: F401  (imports before any clock starts)
+    from handoffs.app.rollup import rollup  # noqa: F401  (imports before any clock starts)
     from tests.sheets_emulator import SheetsEmulator
 
     layouts = templates()

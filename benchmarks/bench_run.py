@@ -39,7 +39,7 @@ def build_workbook(path: Path, handoffs: int, months: int) -> None:
     """Every input tab; Handoffs and Health filled (months as ISO text, as frictionless needs)."""
     from openpyxl import Workbook
 
-    from handoffs.schema import input_schemas
+    from handoffs.model.schema import input_schemas
 
     rng = random.Random(1)
     ids = [f"H-{i:06d}" for i in range(handoffs)]
@@ -89,7 +89,7 @@ def frictionless_child(path: str) -> None:
     import frictionless
     from frictionless.formats import ExcelControl
 
-    from handoffs.schema import descriptors
+    from handoffs.model.schema import descriptors
 
     descriptor = {k: v for k, v in descriptors()["health"].items() if not k.startswith("x-")}
     descriptor.pop("foreignKeys", None)
@@ -109,20 +109,20 @@ def frictionless_child(path: str) -> None:
 
 def breakdown_child(config_path: str) -> None:
     """validate and refresh step by step, timed, through the functions the commands call."""
+    from handoffs.app.load import input_titles, refreshed_titles
     from handoffs.backends import open_backend
+    from handoffs.checks.validate import validate
     from handoffs.config import load_config
-    from handoffs.figures import with_hours
-    from handoffs.periods import default_period
-    from handoffs.schema import generated_tabs
-    from handoffs.service import input_titles, refreshed_titles
-    from handoffs.sheet import RawTab
-    from handoffs.tabs import build_tabs
-    from handoffs.unchanged import tabs_unchanged
-    from handoffs.validate import validate
+    from handoffs.figures.rankings import with_hours
+    from handoffs.model.periods import default_period
+    from handoffs.model.schema import generated_layouts
+    from handoffs.model.spreadsheet import RawTab
+    from handoffs.tabs.compare import tabs_unchanged
+    from handoffs.tabs.team_tabs import team_tabs
 
     config = load_config(config_path)
     backend = open_backend(config)
-    summary = generated_tabs()["summary"].title
+    summary = generated_layouts()["summary"].title
     steps: dict[str, float] = {}
 
     def step(name: str, start: float) -> float:
@@ -142,7 +142,7 @@ def breakdown_child(config_path: str) -> None:
     start = step("refresh: read", start)
     dataset = with_hours(validate(raw, TODAY), config.scoring)
     start = step("refresh: checks", start)
-    tabs = build_tabs(dataset, default_period(dataset), config, dt.datetime.now())
+    tabs = team_tabs(dataset, default_period(dataset), config, dt.datetime.now())
     start = step("refresh: figures and tabs", start)
     same = tabs_unchanged(tabs, raw)
     start = step("refresh: compare", start)

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from click.testing import CliRunner, Result
 
-from handoffs.cli import cli
+from handoffs.cli.commands import cli
 
 TODAY = dt.date(2026, 11, 25)
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
@@ -88,8 +88,8 @@ def write_workbook(path: Path, tabs: Mapping[str, Sequence[Sequence[Any]]]) -> P
 @pytest.fixture
 def demo_workbook(tmp_path: Path) -> Path:
     """The sample team as `handoffs init --demo` writes it, at ./handoffs.xlsx."""
+    from handoffs.app.init import initialize
     from handoffs.config import Config, SheetConfig
-    from handoffs.service import initialize
 
     path = tmp_path / "handoffs.xlsx"
     initialize(Config(sheet=SheetConfig(path=path)), TODAY, demo=True)
@@ -114,7 +114,7 @@ def _comparable(value: Any) -> Any:
     as its label (xlsx keeps the HYPERLINK formula unevaluated), blanks as None."""
     import re
 
-    from handoffs.sheet import FormulaWithoutValue
+    from handoffs.model.spreadsheet import FormulaWithoutValue
 
     if isinstance(value, FormulaWithoutValue):
         value = value.formula
@@ -145,8 +145,8 @@ def comparable_rows(rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
 
 @functools.cache
 def _demo_tabs() -> dict[str, list[list[Any]]]:
-    from handoffs.demo import demo_rows
-    from handoffs.schema import input_schemas
+    from handoffs.app.sample_team import demo_rows
+    from handoffs.model.schema import input_schemas
 
     rows = demo_rows(TODAY)
     return {s.title: [list(s.header), *rows[name]] for name, s in input_schemas().items()}

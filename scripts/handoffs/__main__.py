@@ -1,3 +1,3 @@
-from handoffs.cli import main
+from handoffs.cli.commands import main
 
 main()

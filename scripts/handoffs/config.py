@@ -9,7 +9,7 @@ from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from handoffs.errors import ConfigError
+from handoffs.model.errors import UsageError
 
 DEFAULT_WORKBOOK = "handoffs.xlsx"
 CONFIG_ENV = "HANDOFFS_CONFIG"
@@ -110,13 +110,13 @@ def find_config_file(explicit: str | None, cwd: Path | None = None) -> Path | No
     if explicit:
         path = Path(explicit).expanduser()
         if not path.is_file():
-            raise ConfigError(f"Config file {path} does not exist; check the --config path.")
+            raise UsageError(f"Config file {path} does not exist; check the --config path.")
         return path
     env = os.environ.get(CONFIG_ENV)
     if env:
         path = Path(env).expanduser()
         if not path.is_file():
-            raise ConfigError(f"${CONFIG_ENV} points at {path}, which does not exist.")
+            raise UsageError(f"${CONFIG_ENV} points at {path}, which does not exist.")
         return path
     local = (cwd or Path.cwd()) / LOCAL_CONFIG
     return local if local.is_file() else None
@@ -135,13 +135,13 @@ def load_config(explicit: str | None = None, cwd: Path | None = None) -> Config:
         # utf-8-sig: Windows Notepad saves UTF-8 with a byte-order mark, which TOML rejects.
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise ConfigError(
+        raise UsageError(
             f"Config file {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8."
         ) from exc
     except OSError as exc:
-        raise ConfigError(f"Cannot read config file {path}: {exc.strerror or exc}") from exc
+        raise UsageError(f"Cannot read config file {path}: {exc.strerror or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"Config file {path} is not valid TOML: {exc}") from exc
+        raise UsageError(f"Config file {path} is not valid TOML: {exc}") from exc
     return parse_config(data, path)
 
 
@@ -149,7 +149,7 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     """Build a Config from parsed TOML, naming the exact key on any mistake."""
     unknown = sorted(set(data) - set(_SECTIONS))
     if unknown:
-        raise ConfigError(
+        raise UsageError(
             f"{path}: unknown section [{unknown[0]}]; the sections are "
             + ", ".join(f"[{name}]" for name in _SECTIONS)
             + " (see config.example.toml)."
@@ -158,21 +158,21 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     for name, cls in _SECTIONS.items():
         table = data.get(name, {})
         if not isinstance(table, dict):
-            raise ConfigError(f"{path}: [{name}] must be a table of keys.")
+            raise UsageError(f"{path}: [{name}] must be a table of keys.")
         sections[name] = _build_section(cls, name, table, path)
     sheet: SheetConfig = sections["sheet"]
     if sheet.backend not in _BACKENDS:
-        raise ConfigError(
+        raise UsageError(
             f'{path}: [sheet] backend = "{sheet.backend}" is not known; use "xlsx" or "gsheets".'
         )
     if sheet.backend == "gsheets" and not sheet.spreadsheet:
-        raise ConfigError(
+        raise UsageError(
             f'{path}: [sheet] backend = "gsheets" needs spreadsheet = "<URL or key of the sheet>".'
         )
     folder = path.parent
     sections["sheet"] = replace(sheet, path=folder / sheet.path)
     if sections["sheet"].path.is_dir():
-        raise ConfigError(
+        raise UsageError(
             f'{path}: [sheet] path = "{sheet.path}" is a folder; name the workbook file in it, '
             'e.g. "handoffs.xlsx".'
         )
@@ -188,7 +188,7 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         )
     rollup: RollupConfig = sections["rollup"]
     if rollup.concurrency < 1 or rollup.reads_per_minute < 1:
-        raise ConfigError(f"{path}: [rollup] concurrency and reads_per_minute must be at least 1.")
+        raise UsageError(f"{path}: [rollup] concurrency and reads_per_minute must be at least 1.")
     return Config(**sections, organisation="rollup" in data, source=path)
 
 
@@ -204,7 +204,7 @@ def _build_section(cls: type, name: str, table: dict[str, Any], path: Path) -> A
     for key, value in table.items():
         spec = known.get(key)
         if spec is None:
-            raise ConfigError(
+            raise UsageError(
                 f"{path}: unknown key [{name}] {key}; the keys are {', '.join(known)}."
             )
         values[key] = _coerce(value, spec, f"[{name}] {key}", path)
@@ -216,11 +216,11 @@ def _coerce(value: Any, spec: Field[Any], label: str, path: Path) -> Any:
     if "Path" in expected:
         example = spec.default if isinstance(spec.default, Path) else NOTES_FOLDER
         if not isinstance(value, str):
-            raise ConfigError(f'{path}: {label} must be a path in quotes, e.g. "{example}".')
+            raise UsageError(f'{path}: {label} must be a path in quotes, e.g. "{example}".')
         if not value.strip():
-            raise ConfigError(f'{path}: {label} is empty; type a path in quotes, e.g. "{example}".')
+            raise UsageError(f'{path}: {label} is empty; type a path in quotes, e.g. "{example}".')
         if any(ord(ch) < 32 for ch in value):
-            raise ConfigError(
+            raise UsageError(
                 f"{path}: {label} = {value!r} contains a control character; type the path "
                 "without escapes such as \\u0000 or \\n."
             )
@@ -229,11 +229,11 @@ def _coerce(value: Any, spec: Field[Any], label: str, path: Path) -> Any:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f'{path}: {label} must be a list of text, e.g. ["slack://…"].')
+            raise UsageError(f'{path}: {label} must be a list of text, e.g. ["slack://…"].')
         return tuple(value)
     if expected == "str":
         if not isinstance(value, str):
-            raise ConfigError(f"{path}: {label} must be text in quotes.")
+            raise UsageError(f"{path}: {label} must be text in quotes.")
         return value
     if expected in ("int", "float"):
         return _number(value, expected == "int", label, path, example=spec.default)
@@ -244,14 +244,14 @@ def _number(value: Any, whole: bool, label: str, path: Path, example: Any) -> in
     """A finite number between 0 and the key's upper bound; a whole one for int keys."""
     limit, unit = _NUMBER_MAX.get(label, (_ANY_NUMBER_MAX, ""))
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise ConfigError(f"{path}: {label} must be a number ≥ 0, e.g. {example}; got {value!r}.")
+        raise UsageError(f"{path}: {label} must be a number ≥ 0, e.g. {example}; got {value!r}.")
     if not math.isfinite(value) or value > limit:
         within = f"{limit:,} {unit}".strip()
-        raise ConfigError(
+        raise UsageError(
             f"{path}: {label} must be a number from 0 to {within}, e.g. {example}; got {value!r}."
         )
     if whole:
         if not float(value).is_integer():
-            raise ConfigError(f"{path}: {label} must be a whole number; got {value!r}.")
+            raise UsageError(f"{path}: {label} must be a whole number; got {value!r}.")
         return int(value)
     return float(value)

@@ -1,15 +1,21 @@
-"""Backends: the spreadsheet stores behind the seam of `handoffs.sheet.Backend`."""
+"""The outside world: spreadsheet stores behind the seam of `model.spreadsheet.Backend` (the
+local workbook, Google Sheets), the run lock, team sheets read for a roll-up with their pacer,
+and the channels notices are delivered through (Apprise).
+
+May import: `model`, `config`, `errors`, and the I/O libraries. A backend module is imported
+only when `open_backend` picks it, so a command pays for the store it uses.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from handoffs.errors import ConfigError, HandoffsError
+from handoffs.model.errors import HandoffsError, UsageError
 
 if TYPE_CHECKING:
     from handoffs.config import Config
-    from handoffs.sheet import Backend
+    from handoffs.model.spreadsheet import Backend
 
 
 def open_backend(config: Config, *, read_only: bool = False) -> Backend:
@@ -25,13 +31,13 @@ def open_backend(config: Config, *, read_only: bool = False) -> Backend:
         from handoffs.backends.gsheets import GoogleSheetsBackend
 
         return GoogleSheetsBackend.from_config(config.sheet, read_only=read_only)
-    raise ConfigError(f"Unknown backend {config.sheet.backend!r}; use xlsx or gsheets.")
+    raise UsageError(f"Unknown backend {config.sheet.backend!r}; use xlsx or gsheets.")
 
 
 def foreign_tab(title: str) -> HandoffsError:
     """A tab named like a generated tab that the tool did not mark as generated: the team's own
     (docs/spreadsheet.md#generated-tabs). Refused before anything is written, never overwritten."""
-    return ConfigError(
+    return UsageError(
         f"The spreadsheet has its own tab named {title!r}, which handoffs did not write (it "
         f"lacks the generated-tab mark), so it was left alone. Rename that tab, e.g. to "
         f"'{title} (team)', and run again: handoffs then adds its own {title} tab. "

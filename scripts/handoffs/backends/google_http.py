@@ -31,7 +31,7 @@ from gspread.http_client import FileType, ParamsType
 from urllib3.exceptions import NewConnectionError
 
 from handoffs.config import SheetConfig
-from handoffs.errors import ConfigError
+from handoffs.model.errors import UsageError
 
 log = logging.getLogger("handoffs")
 
@@ -263,7 +263,7 @@ def load_credentials(
     if spec == "oauth":
         return _user_sign_in(scopes, environ)
     if not spec:
-        raise ConfigError(
+        raise UsageError(
             '[sheet] backend = "gsheets" needs credentials = "<service-account key file>" '
             '(or "oauth" to sign in as yourself, or "adc" for Application Default Credentials).'
         )
@@ -274,7 +274,7 @@ def _service_account(path: Path, scopes: Sequence[str]) -> tuple[Credentials, st
     from google.oauth2 import service_account
 
     if not path.is_file():
-        raise ConfigError(
+        raise UsageError(
             f"[sheet] credentials: there is no key file at {path}. Download a JSON key for the "
             "service account (Google Cloud console > IAM > Service accounts > Keys)."
         )
@@ -287,7 +287,7 @@ def _service_account(path: Path, scopes: Sequence[str]) -> tuple[Credentials, st
     info = _json_object(path, "[sheet] credentials")
     kind = info.get("type") if info is not None else None
     if kind == "authorized_user":
-        raise ConfigError(
+        raise UsageError(
             f'[sheet] credentials: {path} is a user sign-in token ("type": "authorized_user"), '
             'not a service-account key. To sign in as yourself use credentials = "oauth"; for '
             'cron, download a service-account key ("type": "service_account").'
@@ -300,7 +300,7 @@ def _service_account(path: Path, scopes: Sequence[str]) -> tuple[Credentials, st
         )
     except (ValueError, KeyError, TypeError, AttributeError):
         # The library's message may quote the file; say what is wrong without echoing it.
-        raise ConfigError(
+        raise UsageError(
             f'[sheet] credentials: {path} is not a service-account key (a JSON file with "type": '
             '"service_account"). For your own Google account use credentials = "oauth".'
         ) from None
@@ -315,7 +315,7 @@ def _json_object(path: Path, what: str) -> dict[str, Any] | None:
     except UnicodeDecodeError:
         return None
     except OSError as exc:
-        raise ConfigError(
+        raise UsageError(
             f"{what}: cannot read {path} ({exc.strerror or type(exc).__name__}); check the "
             "file's permissions (the user running handoffs must be able to read it)."
         ) from None
@@ -334,14 +334,14 @@ def _application_default(scopes: Sequence[str]) -> tuple[Credentials, str]:
     except (DefaultCredentialsError, ValueError, KeyError, TypeError, AttributeError):
         named = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
         if named and Path(named).is_file():
-            raise ConfigError(
+            raise UsageError(
                 f'credentials = "adc": GOOGLE_APPLICATION_CREDENTIALS points at {named}, which '
                 "is not a service-account key or an application-default login; fix the "
                 "variable or unset it."
             ) from None
         # One sign-in serves every command: the read-write scope, even when `validate` (which
         # asks for read-only) is the first to need it; a read-only login would fail `refresh`.
-        raise ConfigError(
+        raise UsageError(
             'credentials = "adc" found no Application Default Credentials; run '
             "`gcloud auth application-default login --scopes="
             f"{','.join(READ_WRITE_SCOPES)},https://www.googleapis.com/auth/cloud-platform` "
@@ -384,7 +384,7 @@ def _user_sign_in(scopes: Sequence[str], environ: Mapping[str, str]) -> tuple[Cr
             )
     secret = config_folder(environ) / "client_secret.json"
     if not secret.is_file():
-        raise ConfigError(
+        raise UsageError(
             f'credentials = "oauth" needs an OAuth client ID: create one of type "Desktop app" '
             f"in the Google Cloud console (APIs & Services > Credentials), download its JSON to "
             f"{secret}, and run again."
@@ -393,7 +393,7 @@ def _user_sign_in(scopes: Sequence[str], environ: Mapping[str, str]) -> tuple[Cr
 
     client_config = _json_object(secret, 'credentials = "oauth"')
     if client_config is None or not ({"installed", "web"} & set(client_config)):
-        raise ConfigError(
+        raise UsageError(
             f'credentials = "oauth": {secret} is not an OAuth client ID file; download the JSON '
             'of a "Desktop app" client from the Google Cloud console (APIs & Services > '
             "Credentials) to that path."

@@ -54,8 +54,8 @@ from handoffs.backends.gsheets_requests import (
     value_rows,
 )
 from handoffs.config import SheetConfig
-from handoffs.errors import BackendError, ConfigError
-from handoffs.sheet import CellValue, NewTab, RawTab, TabContent, match_title
+from handoffs.model.errors import BackendError, UsageError
+from handoffs.model.spreadsheet import CellValue, NewTab, RawTab, TabContent, match_title
 
 T = TypeVar("T")
 _SHEET_FIELDS = (
@@ -74,7 +74,7 @@ def spreadsheet_key(text: str) -> str:
     found = _URL_KEY.search(text)
     key = found.group(1) if found else text.strip()
     if not _KEY.match(key):
-        raise ConfigError(
+        raise UsageError(
             f"[sheet] spreadsheet = {text!r} is neither a Google Sheets URL nor a key; copy the "
             "URL from the browser's address bar (https://docs.google.com/spreadsheets/d/…)."
         )

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from handoffs.sheet import (
+from handoffs.model.spreadsheet import (
     GENERATED_NOTE,
     GOOGLE_SHEETS_CELL_LIMIT,
     CellValue,

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from handoffs.errors import BackendError, ConfigError, LockedError
-from handoffs.sheet import Backend
+from handoffs.model.errors import BackendError, LockedError, UsageError
+from handoffs.model.spreadsheet import Backend
 
 FLAG_WAIT_ENV = "HANDOFFS_FLAG_WAIT"  # seconds `flag` waits for a run holding the lock
 FLAG_WAIT_SECONDS = 30.0
@@ -24,9 +24,9 @@ def flag_wait() -> float:
     try:
         seconds = float(text) if text else FLAG_WAIT_SECONDS
     except ValueError:
-        raise ConfigError(f"{FLAG_WAIT_ENV}={text!r} is not a number of seconds.") from None
+        raise UsageError(f"{FLAG_WAIT_ENV}={text!r} is not a number of seconds.") from None
     if not 0 <= seconds <= 3600:
-        raise ConfigError(f"{FLAG_WAIT_ENV}={text!r} must be between 0 and 3600 seconds.")
+        raise UsageError(f"{FLAG_WAIT_ENV}={text!r} must be between 0 and 3600 seconds.")
     return seconds
 
 

@@ -28,11 +28,11 @@ from gspread.utils import absolute_range_name
 
 from handoffs.backends.google_http import Connection, GaveUp
 from handoffs.backends.gsheets_requests import value_rows
-from handoffs.errors import HandoffsError
-from handoffs.org_teams import TeamSource
-from handoffs.pacer import Pacer
-from handoffs.rollup import TeamResult, roll_team
-from handoffs.sheet import RawTab
+from handoffs.backends.pacer import Pacer
+from handoffs.model.errors import HandoffsError
+from handoffs.model.spreadsheet import RawTab
+from handoffs.rollup.team_results import TeamResult, roll_team
+from handoffs.rollup.teams_tab import TeamSource
 
 VALUE_PARAMS: ParamsType = {
     "valueRenderOption": "UNFORMATTED_VALUE",

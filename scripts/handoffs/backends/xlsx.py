@@ -32,8 +32,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from handoffs.backends import foreign_tab, holds_only, xlsx_file
 from handoffs.backends.xlsx_formula_values import Cached, restore_results
 from handoffs.backends.xlsx_reader import read_tabs
-from handoffs.errors import BackendError, ConfigError
-from handoffs.sheet import (
+from handoffs.model.errors import BackendError, UsageError
+from handoffs.model.spreadsheet import (
     GENERATED_PREFIX,
     XLSX_CELL_LIMIT,
     CellValue,
@@ -99,7 +99,7 @@ class XlsxBackend:
 
     def _require_file(self) -> None:
         if not self.path.exists():
-            raise ConfigError(
+            raise UsageError(
                 f"No workbook at {self.path}; run `handoffs init` to create it "
                 "(or `handoffs init --demo` for a sample team)."
             )
@@ -128,7 +128,7 @@ class XlsxBackend:
         with self._editing() as workbook:
             existing = match_title(workbook.sheetnames, title)
             if existing is None:
-                raise ConfigError(f"The workbook has no {title} tab; run `handoffs init` first.")
+                raise UsageError(f"The workbook has no {title} tab; run `handoffs init` first.")
             _append(workbook[existing], rows)
 
     def initialize(self, tabs: Sequence[NewTab]) -> None:

@@ -29,7 +29,7 @@ from xml.etree.ElementTree import ParseError
 
 from openpyxl.utils.exceptions import InvalidFileException
 
-from handoffs.errors import BackendError
+from handoffs.model.errors import BackendError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: .xls, or an encrypted .xlsx
 _ENCRYPTED_STREAM = "EncryptionInfo".encode("utf-16-le")

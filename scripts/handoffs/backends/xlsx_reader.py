@@ -25,8 +25,8 @@ from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from handoffs.errors import BackendError
-from handoffs.sheet import FormulaWithoutValue, RawTab, column_letter, match_title
+from handoffs.model.errors import BackendError
+from handoffs.model.spreadsheet import FormulaWithoutValue, RawTab, column_letter, match_title
 
 # An integral number is stored as plain digits up to this size (openpyxl writes "%.16g", so
 # larger ones carry an exponent) and openpyxl reads plain digits as int.

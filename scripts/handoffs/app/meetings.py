@@ -1,0 +1,122 @@
+"""The use cases people run before and around meetings: `review-prep`, `onboard`, and the
+handoff-note `template` and `check` (docs/commands.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+
+from handoffs.app.load import Loaded, load, load_sheet, read_notes
+from handoffs.backends import open_backend
+from handoffs.backends.lock import run_lock
+from handoffs.checks.error_rows import refuse_rejected_handoff
+from handoffs.checks.notes import (
+    NoteCheck,
+    NoteContext,
+    check,
+    context_of,
+    refuse_other_handoff,
+    template,
+)
+from handoffs.config import Config
+from handoffs.documents import agenda
+from handoffs.documents import review_prep as prep
+from handoffs.documents.onboarding import pack
+from handoffs.model.document import Document
+from handoffs.model.errors import UsageError
+from handoffs.tabs.team_tabs import review_prep_tab
+
+
+@dataclass
+class ReviewPrepOutcome:
+    agenda: dict[str, object]  # the JSON shape (README "review-prep JSON")
+    document: Document
+    written: bool
+    location: str
+
+
+def review_prep(
+    config: Config,
+    today: dt.date,
+    *,
+    quarterly: bool = False,
+    month: str | None = None,
+    quarter: str | None = None,
+    write: bool = True,
+) -> ReviewPrepOutcome:
+    """The monthly alignment check or quarterly review agenda; also written to the Review Prep
+    tab in one atomic write unless `write` is False."""
+
+    asked = prep.requested_period(today, quarterly=quarterly, month=month, quarter=quarter)
+    backend = open_backend(config, read_only=not write)
+    with run_lock(backend) if write else nullcontext():
+        loaded = load_sheet(backend, today, config.scoring)
+        dataset = loaded.dataset
+        quarterly = quarterly or (asked is not None and asked.months == 3)
+        period = asked or prep.default_agenda_period(dataset, quarterly=quarterly)
+        notes, folder = read_notes(config) if period.months == 3 else (None, None)
+        content = prep.build(
+            dataset,
+            config,
+            period,
+            notes=notes,
+            notes_folder=folder,
+            contract_errors=loaded.contract_errors,
+        )
+        document = agenda.document(content)
+        if write:
+            backend.write_generated([review_prep_tab(document)])
+    return ReviewPrepOutcome(content, document, write, backend.location)
+
+
+def onboard(
+    config: Config, today: dt.date, *, person: str | None = None, role: str | None = None
+) -> Document:
+    """The first-week pack for a person (their role) or a role."""
+
+    if (person is None) == (role is None):
+        raise UsageError("Name a PERSON from the Team tab or give --role ROLE (one of them).")
+    dataset = load(open_backend(config, read_only=True), today, config.scoring)
+    return pack(dataset, config, person=person, role=role)
+
+
+def note_template(config: Config, today: dt.date, handoff: str) -> str:
+    """The handoff-note template for one handoff, with its contract's format and checks."""
+
+    loaded = load_sheet(open_backend(config, read_only=True), today, config.scoring)
+    return template(_note_context(loaded, handoff))
+
+
+def _note_context(loaded: Loaded, handoff: str) -> NoteContext:
+    """The handoff a note is for, as `template` and `check` name it."""
+
+    refuse_rejected_handoff(handoff, loaded.dataset, loaded.handoff_errors)
+    return context_of(loaded.dataset, handoff)
+
+
+@dataclass
+class NoteOutcome:
+    result: NoteCheck
+    handoff_id: str  # as the Handoffs tab spells it
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a required section is missing or empty."""
+        return 0 if self.result.complete else 1
+
+
+def check_note(config: Config, today: dt.date, path: Path, handoff: str) -> NoteOutcome:
+    """Check a filled note for one handoff: it is that handoff's note, and every required
+    section is present and non-empty."""
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"Cannot read the note {path}: {exc}") from exc
+    loaded = load_sheet(open_backend(config, read_only=True), today, config.scoring)
+    result = check(text, path.name)
+    handoff_id = _note_context(loaded, handoff).handoff_id
+    refuse_other_handoff(result, handoff_id)
+    return NoteOutcome(result, handoff_id)

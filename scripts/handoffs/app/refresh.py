@@ -1,0 +1,157 @@
+"""The use cases behind each command: read, validate, compute, write. No presentation here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from handoffs.app.load import (
+    Loaded,
+    Progress,
+    load,
+    load_sheet,
+    read_notes,
+    refreshed_titles,
+    say_nothing,
+)
+from handoffs.app.notify import Channels, NoticeOutcome, notify_channels, run_notices
+from handoffs.app.rollup import check_teams
+from handoffs.backends import open_backend
+from handoffs.backends.lock import run_lock
+from handoffs.config import Config
+from handoffs.model.dataset import Dataset
+from handoffs.model.periods import Period, default_period, requested
+from handoffs.model.spreadsheet import (
+    Backend,
+    TabContent,
+)
+from handoffs.notices.facts import notices_title
+from handoffs.tabs.compare import tabs_unchanged
+from handoffs.tabs.team_tabs import team_tabs
+
+
+@dataclass
+class RefreshOutcome:
+    dataset: Dataset
+    period: Period | None
+    tabs: list[TabContent]
+    written: bool
+    location: str
+    strict: bool = False  # --strict: data errors make the run fail
+    notices: NoticeOutcome | None = None  # with notify=True
+    changed: bool = True  # False: the generated tabs already showed this, so nothing was written
+
+    @property
+    def exit_code(self) -> int:
+        """1 when `strict` and the data has errors (the tabs are written all the same); else 5
+        when a notice could not be delivered."""
+        if self.strict and self.dataset.report.errors:
+            return 1
+        return self.notices.exit_code if self.notices is not None else 0
+
+
+def refresh(
+    config: Config,
+    today: dt.date,
+    *,
+    month: str | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+    force: bool = False,
+    now: dt.datetime | None = None,
+    progress: Progress = say_nothing,
+    notify: bool = False,
+) -> RefreshOutcome:
+    """Validate, compute the figures and rewrite every generated tab in one write, unless the
+    tabs already show exactly this (the Last changed stamp aside) and `force` is not given.
+    `now` is the Last changed stamp (the clock when not given). `notify`: also send what is
+    new (docs/notices.md) and record it in the Notices tab, in that same write."""
+
+    asked = requested(month, today, option="--month", months=1) if month else None
+    channels = notify_channels(config) if notify else None  # exit 2 before anything is read
+    backend = open_backend(config)
+    with run_lock(backend):
+        progress("reading the spreadsheet")
+        also = [*refreshed_titles(), *([notices_title()] if notify else [])]
+        loaded = load_sheet(backend, today, config.scoring, also=also)
+        dataset = loaded.dataset
+        period = asked or default_period(dataset)
+        progress("computing figures")
+        notes, folder = read_notes(config)
+        tabs = team_tabs(
+            dataset,
+            period,
+            config,
+            now or dt.datetime.now(),
+            notes=notes,
+            notes_folder=folder,
+            flags_header=loaded.flags_header,
+            contract_errors=loaded.contract_errors,
+        )
+        notices = None
+        if channels is not None:
+            progress("sending notices")
+            notices = _notices(config, backend, loaded, channels, now, dry_run)
+        changed = force or not tabs_unchanged(tabs, loaded.tabs)
+        writes = [*(tabs if changed else []), *([notices.tab] if notices and notices.tab else [])]
+        if writes and not dry_run:
+            progress("writing the generated tabs")
+            backend.write_generated(writes)
+    return RefreshOutcome(
+        dataset, period, tabs, changed and not dry_run, backend.location, strict, notices, changed
+    )
+
+
+def _notices(
+    config: Config,
+    backend: Backend,
+    loaded: Loaded,
+    channels: Channels,
+    now: dt.datetime | None,
+    dry_run: bool,
+) -> NoticeOutcome:
+
+    notes, folder = read_notes(config)
+    return run_notices(
+        loaded.dataset,
+        loaded.tabs.get(notices_title()),
+        config,
+        channels,
+        backend.tab_url,
+        (now or dt.datetime.now()).replace(microsecond=0),
+        notes=notes,
+        notes_folder=folder,
+        dry_run=dry_run,
+    )
+
+
+def notify(
+    config: Config, today: dt.date, *, dry_run: bool = False, now: dt.datetime | None = None
+) -> NoticeOutcome:
+    """Send what is new since the Notices tab (docs/notices.md) and record it there."""
+
+    channels = notify_channels(config)
+    backend = open_backend(config)
+    with run_lock(backend):
+        loaded = load_sheet(backend, today, config.scoring, also=[notices_title()])
+        outcome = _notices(config, backend, loaded, channels, now, dry_run)
+        if outcome.tab is not None and not dry_run:
+            backend.write_generated([outcome.tab])
+    return outcome
+
+
+@dataclass
+class ValidateOutcome:
+    dataset: Dataset
+
+    @property
+    def exit_code(self) -> int:
+        """1 when any problem is an error (docs/commands.md#exit-codes)."""
+        return 1 if self.dataset.report.errors else 0
+
+
+def validate_sheet(config: Config, today: dt.date) -> ValidateOutcome:
+    """Validate only: nothing is written."""
+    if config.organisation:  # an organisation's spreadsheet: its Teams tab (docs/rollup.md)
+        return ValidateOutcome(check_teams(config, today))
+    return ValidateOutcome(load(open_backend(config, read_only=True), today, config.scoring))

@@ -1,0 +1,185 @@
+"""The use cases of an organisation's spreadsheet (docs/rollup.md): `init` and `rollup`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from handoffs.app.load import input_titles, read_notes
+from handoffs.backends import open_backend
+from handoffs.backends.google_http import Connection, connect
+from handoffs.backends.lock import run_lock
+from handoffs.backends.pacer import Pacer
+from handoffs.backends.team_sheets import GoogleTeamReader, roll_workbook, workbook_pool
+from handoffs.checks.validate import validate
+from handoffs.config import Config
+from handoffs.model.dataset import Dataset
+from handoffs.model.errors import PartialFailure, UsageError
+from handoffs.model.periods import Period
+from handoffs.model.schema import org_schemas
+from handoffs.model.spreadsheet import TabContent
+from handoffs.rollup.org_tabs import org_tabs
+from handoffs.rollup.team_results import TeamResult, org_period, roll_team, settle
+from handoffs.rollup.teams_tab import GOOGLE, Teams, teams_of
+
+# (teams done, teams in all, seconds left when the quota sets the pace, else None)
+RollupProgress = Callable[[int, int, float | None], None]
+ORG_READS = 2  # the organisation's spreadsheet: metadata and one values.batchGet
+
+
+def _silent(done: int, total: int, seconds_left: float | None) -> None:
+    """The default progress reporter: says nothing."""
+
+
+def check_teams(config: Config, today: dt.date) -> Dataset:
+    """Validate the Teams tab of an organisation's spreadsheet, as `rollup` would."""
+
+    backend = open_backend(config, read_only=True)
+    raw = backend.read([org_schemas()["teams"].title])
+    checked = validate(raw, today, org_schemas())
+    checked.report = _teams(config, backend, checked).report
+    return checked
+
+
+def _teams(config: Config, backend: Any, checked: Dataset) -> Teams:
+    """The active teams of a validated Teams tab, with the problems only a roll-up sees."""
+
+    folder = config.source.parent if config.source else Path.cwd()
+    if config.sheet.backend == "gsheets":
+        own = getattr(backend, "key", "")
+    else:
+        own = str(config.sheet.path.resolve())
+    return teams_of(checked, folder, own)
+
+
+@dataclass
+class RollupOutcome:
+    results: list[TeamResult]
+    teams: Teams
+    period: Period | None
+    tabs: list[TabContent]
+    written: bool
+    location: str
+    requests: int  # Sheets read requests of the run, the organisation's included
+    strict: bool = False  # --strict: data errors make the run fail
+
+    @property
+    def exit_code(self) -> int:
+        """1 when `strict` and a team's sheet or the Teams tab has data errors, else 5 when a
+        team could not be read (docs/commands.md#exit-codes)."""
+        if self.strict and (self.with_errors or self.teams.report.errors):
+            return 1
+        return PartialFailure.exit_code if self.unreachable else 0
+
+    @property
+    def unreachable(self) -> list[TeamResult]:
+        return [r for r in self.results if r.failure is not None]
+
+    @property
+    def with_errors(self) -> list[TeamResult]:
+        return [r for r in self.results if r.errors]
+
+
+def rollup(
+    config: Config,
+    today: dt.date,
+    *,
+    month: str | None = None,
+    dry_run: bool = False,
+    now: dt.datetime | None = None,
+    progress: RollupProgress = _silent,
+    window: float = 60.0,
+    slack: float | None = None,
+    connector: Callable[[], Connection] | None = None,
+    strict: bool = False,
+) -> RollupOutcome:
+    """Read every active team's spreadsheet (never writing it), compute each team's figures as
+    `refresh` would, and write the four Org tabs to the organisation's spreadsheet in one write.
+
+    `window`/`slack`: the quota window the pacer keeps (tests shorten it); `connector`: how to
+    reach Google (default: `[sheet]` credentials, read-only)."""
+
+    if not config.organisation:
+        raise UsageError(
+            "rollup works on an organisation's spreadsheet: add a [rollup] section to its "
+            "config (see config.example.toml), list the teams in its Teams tab, then run "
+            "`handoffs --config org.toml rollup`."
+        )
+    asked = Period.parse(month) if month else None
+    if asked is not None and asked.months != 1:
+        raise UsageError("--month takes a month as YYYY-MM, e.g. 2026-10.")
+    backend = open_backend(config)
+    pacer = Pacer(config.rollup.reads_per_minute, window, slack=slack)
+    title = org_schemas()["teams"].title
+    with run_lock(backend):
+        raw = backend.read([title])
+        if title not in raw:
+            raise UsageError(
+                f"{backend.location} has no {title} tab; run `handoffs init` to add it, then "
+                "list one team per row."
+            )
+        if config.sheet.backend == "gsheets":
+            pacer.record(ORG_READS)
+        teams = _teams(config, backend, validate(raw, today, org_schemas()))
+        notes, notes_folder = read_notes(config)
+        args = (today, config, asked, notes, notes_folder)  # those of rollup.roll_team
+        results = _read_teams(teams, config, pacer, progress, connector, args)
+        period = org_period(results, asked)
+        settle(results, period, config, notes, notes_folder)
+        tabs = org_tabs(
+            results, teams, period, config, now or dt.datetime.now(), asked=asked is not None
+        )
+        if not dry_run:
+            backend.write_generated(tabs)
+    return RollupOutcome(
+        results, teams, period, tabs, not dry_run, backend.location, pacer.requests, strict
+    )
+
+
+def _read_teams(
+    teams: Teams,
+    config: Config,
+    pacer: Pacer,
+    progress: RollupProgress,
+    connector: Callable[[], Connection] | None,
+    args: tuple[Any, ...],
+) -> list[TeamResult]:
+    """Every team read, validated and computed as it arrives: Google Sheets in threads (paced),
+    workbooks in worker processes."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    titles = input_titles()
+    sources = teams.sources
+    results: list[Any] = [None] * len(sources)
+    google = [i for i, s in enumerate(sources) if s.kind == GOOGLE]
+    workbooks = [i for i, s in enumerate(sources) if s.kind != GOOGLE]
+    total, finished = len(sources), 0
+    progress(0, total, None)
+
+    def collect(futures: dict[Any, int]) -> None:
+        nonlocal finished
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            finished += 1
+            left = total - finished
+            progress(finished, total, pacer.seconds_left(left) if pacer.limited else None)
+
+    if google:
+        reader = GoogleTeamReader(
+            connector or partial(connect, config.sheet, read_only=True), pacer
+        )
+
+        def read_google(index: int) -> TeamResult:
+            read = reader.read(sources[index].where, titles)
+            return roll_team(sources[index], read.tabs, read.failure, *args)
+
+        with ThreadPoolExecutor(max_workers=config.rollup.concurrency) as threads:
+            collect({threads.submit(read_google, i): i for i in google})
+    if workbooks:
+        with workbook_pool(config.rollup.concurrency, len(workbooks)) as pool:
+            collect({pool.submit(roll_workbook, sources[i], titles, *args): i for i in workbooks})
+    return results

@@ -1,0 +1,144 @@
+"""Rules across rows and tabs: unique keys, one contract in use, ids that must exist.
+
+docs/spreadsheet.md gives each tab's keys. Text keys compare ignoring case (RPT-01 and rpt-01
+are one handoff); a row whose key is blank is never a copy of another (its blank is reported
+as required instead). Every copy of a duplicate is an error, so none of them is counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from handoffs.model.dataset import ROW
+from handoffs.model.lookup import did_you_mean, shown
+from handoffs.model.problems import WARNING, ProblemLog
+
+if TYPE_CHECKING:
+    from handoffs.checks.checked import CheckedTab
+
+
+# a suggestion compares a value with every id: for a tab of unknown ids, the first few hundred
+# distinct values get one, which is plenty to show what went wrong
+_MAX_SUGGESTED = 500
+
+
+def duplicates(
+    frame: pd.DataFrame, key: Sequence[str], among: pd.Series | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """Rows (among `among`, default all) whose key repeats, every copy; and for each copy
+    the rows it shares its key with, as '3, 9'."""
+    values = pd.DataFrame({name: _folded(frame[name]) for name in key})
+    candidates = values.notna().all(axis=1)
+    if among is not None:
+        candidates &= among
+    repeated = values[candidates].duplicated(keep=False)
+    dupes = repeated.reindex(frame.index, fill_value=False).astype(bool)
+    if not dupes.any():
+        return dupes, pd.Series("", index=frame.index)
+    copies = frame.loc[dupes, ROW].astype(str)
+    groups = [values.loc[dupes, name] for name in key]
+    row_lists = copies.groupby(groups, sort=False).transform(", ".join)
+    return dupes, row_lists.reindex(frame.index, fill_value="")
+
+
+def _folded(values: pd.Series) -> pd.Series:
+    """Text compared case-insensitively; other values as they are."""
+    return values.str.lower() if pd.api.types.is_string_dtype(values.dtype) else values
+
+
+def check_unique(tab: CheckedTab, log: ProblemLog) -> None:
+    """The primary key and each unique field: no two rows share a value."""
+    schema, frame = tab.schema, tab.frame
+    unique = {tuple(schema.primary_key)} if schema.primary_key else set()
+    unique |= {(spec.name,) for spec in schema.fields if spec.unique}
+    for key in sorted(unique):
+        dupes, row_lists = duplicates(frame, key)
+        if not dupes.any():
+            continue
+        last = schema.field(key[-1])
+        if len(key) == 1:
+            message = (
+                f"{last.title} "
+                + frame.loc[dupes, key[0]].astype(str)
+                + " is used more than once (rows "
+                + row_lists
+                + f"); each {last.title} must be unique, so change or delete the copies."
+            )
+        else:
+            titles = " and ".join(schema.field(k).title for k in key)
+            message = (
+                f"The same {titles} appear more than once (rows "
+                + row_lists
+                + "); none of the copies is counted, keep one row and delete the others."
+            )
+        log.add_cells(
+            schema.title,
+            frame.loc[dupes, ROW],
+            tab.columns.get(key[-1], -1) + 1,
+            last.title,
+            tab.cells[key[-1]].raw[frame.index[dupes]].map(shown),
+            "error",
+            message,
+        )
+
+
+def check_unique_unless(tab: CheckedTab, log: ProblemLog) -> None:
+    """At most one row per key among rows not in the excepted state (one contract in use per
+    handoff: the retired ones do not count)."""
+    rule, frame = tab.schema.unique_unless, tab.frame
+    if rule is None or frame.empty:
+        return
+    dupes, row_lists = duplicates(frame, rule.fields, frame[rule.field].ne(rule.equals))
+    key = tab.schema.field(rule.fields[-1])
+    values = frame.loc[dupes, key.name].astype(str)
+    log.add_cells(
+        tab.schema.title,
+        frame.loc[dupes, ROW],
+        tab.columns.get(key.name, -1) + 1,
+        key.title,
+        values,
+        "error",
+        values
+        + " has more than one contract in use (rows "
+        + row_lists
+        + f"); {rule.message}: set the old one's {tab.schema.field(rule.field).title} "
+        f"to {rule.equals}.",
+    )
+
+
+def check_foreign_keys(tab: CheckedTab, tabs: Mapping[str, CheckedTab], log: ProblemLog) -> None:
+    """Each id must be one of the referenced tab's ids, exactly as typed there (a blank is
+    reported as required instead). When that tab or its id column is missing, its ids are
+    unknown and that is reported once, not for every row here."""
+    for key in tab.schema.foreign_keys:
+        target = tabs[key.tab]
+        if not target.readable or tab.frame.empty:
+            continue
+        known = target.frame[key.ref_field].dropna().astype(str)
+        values = tab.frame[key.field]
+        unknown = values.notna() & ~values.isin(known)
+        if not unknown.any():
+            continue
+        choices = list(known.unique())
+        typed = values[unknown].astype(str)
+        hints = {value: did_you_mean(value, choices) for value in typed.unique()[:_MAX_SUGGESTED]}
+        spec = tab.schema.field(key.field)
+        consequence = (
+            "it is kept, but counts for no handoff"
+            if key.severity == WARNING
+            else "the row is left out"
+        )
+        log.add_cells(
+            tab.schema.title,
+            tab.frame.loc[unknown, ROW],
+            tab.columns.get(key.field, -1) + 1,
+            spec.title,
+            typed,
+            key.severity,
+            f"Not a {spec.title} in the {key.tab} tab"
+            + typed.map(hints).fillna("")
+            + f" ({consequence}); type an id from the {key.tab} tab, or add the handoff there first.",
+        )

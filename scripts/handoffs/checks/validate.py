@@ -1,0 +1,261 @@
+"""Raw tabs -> typed frames of the rows every figure may use, and the problems found.
+
+The rules are data in sheet_schema/ (docs/spreadsheet.md describes each input tab); this
+module applies them one column at a time: find the column by its header, classify its cells,
+parse them for the field's type, and report each rule's cells. A row with an error is left
+out of every figure; a row with only warnings is used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import operator
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from handoffs.checks import cells as text_and_numbers
+from handoffs.checks import dates, keys
+from handoffs.checks.cells import NOT_ANY_TYPE, WANTED, Cells, Issue, Parsed, classify
+from handoffs.checks.checked import CheckedTab
+from handoffs.model.dataset import ROW, Dataset, empty_frame
+from handoffs.model.lookup import columns_of, did_you_mean, shown
+from handoffs.model.problems import ERROR, WARNING, ProblemLog, Report
+from handoffs.model.schema import Field, TabSchema, input_schemas
+from handoffs.model.spreadsheet import RawTab, column_letter
+
+
+def validate(
+    raw_tabs: Mapping[str, RawTab], today: dt.date, schemas: Mapping[str, TabSchema] | None = None
+) -> Dataset:
+    """Check every input tab; a missing tab or column is one problem and the rest goes on.
+
+    `schemas`: other tabs than a team's (an organisation's Teams tab, docs/rollup.md)."""
+    schemas = input_schemas() if schemas is None else schemas
+    log = ProblemLog()
+    checked = {
+        name: _check_tab(raw_tabs.get(schema.title), schema, today, log)
+        for name, schema in schemas.items()
+    }
+    by_title = {tab.schema.title: tab for tab in checked.values()}
+    for tab in checked.values():
+        keys.check_foreign_keys(tab, by_title, log)
+        keys.check_unique_unless(tab, log)
+    report = Report(log.frame([s.title for s in schemas.values()]))
+    frames = {}
+    for name, tab in checked.items():
+        bad = report.error_rows(tab.schema.title)
+        clean = tab.frame[~tab.frame[ROW].isin(bad)] if len(bad) else tab.frame
+        frames[name] = clean.reset_index(drop=True)
+    return Dataset(
+        frames=frames,
+        report=report,
+        today=today,
+        headers={name: tab.header for name, tab in checked.items()},
+        present={name: tab.present for name, tab in checked.items()},
+    )
+
+
+def _map_header(
+    raw: RawTab, schema: TabSchema, log: ProblemLog
+) -> tuple[dict[str, int], list[str]]:
+    """Field name -> 0-based column, found by header text (docs/spreadsheet.md#conventions).
+    A field's second column is a warning; a required field's missing column an error."""
+    header = ["" if cell is None else str(cell).strip() for cell in raw.header]
+    columns: dict[str, int] = {}
+    for spec in schema.fields:
+        found = columns_of(header, spec)
+        if found:
+            columns[spec.name] = found[0]
+        for copy in found[1:]:
+            log.add(
+                WARNING,
+                schema.title,
+                f"The {spec.title} column appears twice ({column_letter(found[0] + 1)}1 and "
+                f"{column_letter(copy + 1)}1); the first is used, rename or delete this one.",
+                row=1,
+                col=copy + 1,
+                column=spec.title,
+                value=header[copy],
+            )
+    unmatched = [text for i, text in enumerate(header) if text and i not in columns.values()]
+    for spec in schema.fields:
+        if spec.name in columns or not (spec.required or spec.required_when):
+            continue
+        guess = did_you_mean(spec.title, unmatched).replace("did you mean", "is it")
+        log.add(
+            ERROR,
+            schema.title,
+            f"The {schema.title} tab has no {spec.title} column{guess}; "
+            f"add the header '{spec.title}' in row 1.",
+            column=spec.title,
+            cell=f"{column_letter(len(header) + 1)}1",
+        )
+    return columns, header
+
+
+_PARSERS = {
+    "string": text_and_numbers.parse_string,
+    "integer": text_and_numbers.parse_integer,
+    "number": text_and_numbers.parse_number,
+    "boolean": text_and_numbers.parse_boolean,
+    "date": dates.parse_date,
+    "datetime": dates.parse_datetime,
+    "yearmonth": dates.parse_yearmonth,
+}
+
+
+def parse(cells: Cells, spec: Field) -> Parsed:
+    """Typed values for the readable cells of `spec`'s column, and what was wrong. A time of
+    day or a duration is refused in every column, saying what it is."""
+    parsed = _PARSERS[spec.type](cells, spec)
+    for kind, what in NOT_ANY_TYPE.items():
+        message = f"{what}, not {WANTED[spec.type]}; type {spec.type_hint}."
+        parsed.issues.append(Issue(cells.of(kind), "error", message))
+    return parsed
+
+
+def _check_tab(
+    raw: RawTab | None, schema: TabSchema, today: dt.date, log: ProblemLog
+) -> CheckedTab:
+    if raw is None:
+        log.add(
+            ERROR,
+            schema.title,
+            f"The {schema.title} tab is missing; run `handoffs init` to add it with its headers.",
+        )
+        return CheckedTab(schema, False, empty_frame(schema))
+    for merged in raw.merges:
+        log.add(
+            WARNING,
+            schema.title,
+            f"Cells {merged} are merged, so only the first holds a value; "
+            "unmerge them and type the value in each cell.",
+            cell=merged,
+            row=int("".join(c for c in merged.split(":")[0] if c.isdigit()) or 0),
+        )
+    columns, header = _map_header(raw, schema, log)
+    tab = CheckedTab(schema, True, empty_frame(schema), columns, header)
+    if not tab.readable or not raw.data_rows:
+        return tab
+
+    data = raw.data_rows
+    rows = pd.Series(pd.RangeIndex(len(data)) + 2)
+    widths = (min(map(len, data)), max(map(len, data)))  # Sheets drops empty cells at the end
+    cells = {
+        spec.name: classify(_column(data, columns.get(spec.name), *widths))
+        for spec in schema.fields
+    }
+    present = ~functools.reduce(operator.and_, (c.blank for c in cells.values()))
+    typed = {
+        spec.name: _check_field(spec, cells[spec.name], present, rows, columns, schema, today, log)
+        for spec in schema.fields
+    }
+    tab.frame = pd.DataFrame({ROW: rows, **typed}, copy=False)
+    if not present.all():
+        tab.frame = tab.frame[present]
+    tab.cells = {name: cells[name] for name in schema.key_fields}
+    _check_required_when(tab, cells, log)
+    keys.check_unique(tab, log)
+    return tab
+
+
+def _column(data: list[list[Any]], col: int | None, shortest: int, longest: int) -> pd.Series:
+    """The cells of column `col`, or blanks for a column the tab does not have; a row that
+    ends before `col` is blank there."""
+    if col is None or col >= longest:
+        return pd.Series([None] * len(data), dtype=object)
+    if col < shortest:
+        return pd.Series([row[col] for row in data], dtype=object)
+    return pd.Series([row[col] if col < len(row) else None for row in data], dtype=object)
+
+
+def _check_field(
+    spec: Field,
+    cells: Cells,
+    present: pd.Series,
+    rows: pd.Series,
+    columns: dict[str, int],
+    schema: TabSchema,
+    today: dt.date,
+    log: ProblemLog,
+) -> pd.Series:
+    """Every rule of one field over its column; returns the typed values."""
+
+    def report(mask: pd.Series, severity: str, message: str | pd.Series) -> None:
+        if not mask.any():
+            return
+        at = mask & present
+        if at.any():
+            value = cells.raw[at].map(shown)
+            column = columns.get(spec.name, -1) + 1
+            log.add_cells(schema.title, rows[at], column, spec.title, value, severity, message)
+
+    if spec.required:
+        report(cells.blank, ERROR, f"{spec.title} is required; type {spec.type_hint}.")
+    errors = cells.of("error")
+    if errors.any():
+        report(
+            errors,
+            ERROR,
+            "The cell shows the spreadsheet error "
+            + cells.text[errors]
+            + f"; fix the formula or type {spec.type_hint}.",
+        )
+    formulas = cells.of("formula")
+    if formulas.any():
+        report(
+            formulas,
+            ERROR,
+            "The formula "
+            + cells.raw[formulas].astype(str)
+            + " has no saved result (the file was saved by a tool that does not calculate); "
+            "open and save it in Excel or LibreOffice, or type the value.",
+        )
+    parsed = parse(cells, spec)
+    for issue in parsed.issues:
+        report(issue.mask, issue.severity, issue.message)
+    values = parsed.values
+    if spec.default is not None:
+        values = values.where(~cells.blank, spec.default)
+    if spec.not_after_today:
+        report(*_after_today(spec, values, today))
+    return values
+
+
+def _after_today(spec: Field, values: pd.Series, today: dt.date) -> tuple[pd.Series, str, str]:
+    """Dates after today, or months after the current month: not yet happened, so a typo."""
+    if spec.type == "yearmonth":
+        month = f"{today:%Y-%m}"
+        late = values > pd.Timestamp(today.year, today.month, 1)
+        message = f"Month is after the current month ({month}); type a month up to {month}."
+    else:
+        late = values > pd.Timestamp(today)
+        message = (
+            f"{spec.title} is in the future (today is {today.isoformat()}); "
+            "type a date up to today."
+        )
+    return late.fillna(False).astype(bool), ERROR, message
+
+
+def _check_required_when(tab: CheckedTab, cells: dict[str, Cells], log: ProblemLog) -> None:
+    """A field required only when another field has a given value (a trial's start date)."""
+    for spec in tab.schema.fields:
+        if not spec.required_when:
+            continue
+        other, equals = spec.required_when
+        frame = tab.frame
+        missing = frame[spec.name].isna() & cells[spec.name].blank[frame.index]
+        at = missing & frame[other].eq(equals)
+        log.add_cells(
+            tab.schema.title,
+            frame.loc[at, ROW],
+            tab.columns.get(spec.name, -1) + 1,
+            spec.title,
+            pd.Series("", index=frame.index),
+            ERROR,
+            f"{spec.title} is required when {tab.schema.field(other).title} is {equals}; "
+            f"type {spec.type_hint}.",
+        )

@@ -1,0 +1,129 @@
+"""docs/commands.md#review-prep, the quarterly handoff review: the two worst handoffs of the quarter with their failure
+cases, contract and the sender and receiver who propose the fix; last quarter's actions with
+measured improvement; role-compression candidates; team-driven share; maturity.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from handoffs.config import Config
+from handoffs.figures.maturity import Maturity
+from handoffs.figures.records import (
+    Record,
+    compression_records,
+    day,
+    maturity_record,
+    measured,
+    moment,
+    ranking_records,
+    share_record,
+    text,
+)
+from handoffs.figures.review_loop import (
+    TeamShare,
+    compression_candidates,
+    compression_months,
+    measured_improvement,
+)
+from handoffs.figures.stale import missing_elements
+from handoffs.model.dataset import Dataset
+from handoffs.model.periods import Period, months_between
+from handoffs.model.vocabulary import ELEMENTS, IN_USE, OPEN_FLAG
+
+WORST = 2
+
+
+def content(
+    ds: Dataset,
+    config: Config,
+    quarter: Period,
+    ranked: pd.DataFrame,
+    share: TeamShare,
+    maturity: Maturity,
+) -> Record:
+    worst = ranking_records(ranked, ranked[ranked["has_data"]].head(WORST))
+    recorded = measured_improvement(ds, quarter, config)
+    for record in worst:
+        handoff = record["handoff_id"]
+        record["failure_cases"] = _failure_cases(ds, quarter, handoff)
+        record["contract"] = _contract(ds, handoff)
+        record["senders"] = _people(ds, record["from_role"])
+        record["receivers"] = _people(ds, record["to_role"])
+        record["recorded_actions"] = measured(recorded[recorded["handoff_id"] == handoff])
+    last = quarter.previous()
+    candidates = compression_candidates(ds, quarter, config)
+    return {
+        "worst_handoffs": worst,
+        "last_quarter": last.label,
+        "last_quarter_actions": measured(measured_improvement(ds, last, config)),
+        "compression_candidates": compression_records(candidates),
+        "compression_months": [f"{m:%Y-%m}" for m in compression_months(quarter, ds.today)],
+        "compression_min_hours": config.compression.min_hours,
+        "team_share": share_record(share),
+        "maturity": maturity_record(maturity),
+    }
+
+
+def _failure_cases(ds: Dataset, quarter: Period, handoff: str) -> list[Record]:
+    """Its flags raised in the quarter and every flag still open up to today (the open flags
+    the agenda counts), its Health notes in the quarter, and the failure cases of its earlier
+    reviews (most recent first)."""
+    flags = ds["flags"]
+    raised = flags["flagged_at"]
+    in_quarter = (raised >= quarter.start) & (raised < quarter.end)
+    still_open = flags["status"].isin(OPEN_FLAG) & (raised.dt.normalize() <= pd.Timestamp(ds.today))
+    flags = flags[(flags["handoff_id"] == handoff) & (in_quarter | still_open)].sort_values(
+        ["flagged_at", "row"], kind="stable"
+    )
+    inside = months_between(ds["health"], quarter.start, quarter.last_month)
+    notes = inside[(inside["handoff_id"] == handoff) & inside["notes"].notna()].sort_values(
+        "month", kind="stable"
+    )
+    reviews = ds["reviews"].assign(label=ds["reviews"]["quarter"].str.upper())
+    past = reviews[
+        (reviews["handoff_id"] == handoff)
+        & (reviews["label"] <= quarter.label)
+        & reviews["failure_case"].notna()
+    ]
+    past = past.sort_values(["label", "row"], ascending=[False, True], kind="stable")
+    cases: list[Record] = [
+        {"source": "flag", "when": moment(row.flagged_at), "by": text(row.flagged_by),
+         "text": row.what_went_wrong, "suggested_fix": text(row.suggested_fix), "row": int(row.row)}
+        for row in flags.itertuples(index=False)
+    ]  # fmt: skip
+    cases += [
+        {"source": "health note", "when": f"{row.month:%Y-%m}", "by": None, "text": row.notes,
+         "suggested_fix": None, "row": int(row.row)}
+        for row in notes.itertuples(index=False)
+    ]  # fmt: skip
+    cases += [
+        {"source": "review", "when": row.label, "by": None, "text": row.failure_case,
+         "suggested_fix": row.fix, "row": int(row.row)}
+        for row in past.itertuples(index=False)
+    ]  # fmt: skip
+    return cases
+
+
+def _contract(ds: Dataset, handoff: str) -> Record | None:
+    contracts = ds["contracts"]
+    own = contracts[(contracts["handoff_id"] == handoff) & contracts["status"].isin(IN_USE)]
+    if own.empty:
+        return None
+    missing = missing_elements(own).iloc[0]
+    row = own.iloc[0]
+    return {
+        "row": int(row["row"]),
+        "status": row["status"],
+        "elements": {title: text(row[name]) for name, title in ELEMENTS.items()},
+        "missing": missing.split(", ") if missing else [],
+        "trial_start": day(row["trial_start"]),
+        "last_reviewed": day(row["last_reviewed"]),
+        "owner": text(row["owner"]),
+    }
+
+
+def _people(ds: Dataset, role: str) -> list[str]:
+    team = ds["team"]
+    match = team["role"].astype(str).str.strip().str.casefold() == str(role).strip().casefold()
+    return [str(p) for p in team.loc[match, "person"]]

@@ -1,0 +1,194 @@
+"""docs/commands.md#review-prep: the content of the monthly alignment check and of the quarterly handoff
+review, as one JSON-able dict (the `--format json` shape, documented in README). The Markdown
+and the Review Prep tab are laid out from this dict by `agenda.py`, so all three agree.
+
+Pure: validated frames in, plain Python values out (numbers rounded as shown, dates ISO).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from handoffs.checks.notes import NoteCheck
+from handoffs.config import Config
+from handoffs.documents import quarterly_review
+from handoffs.figures.maturity import assess
+from handoffs.figures.rankings import period_totals, rankings
+from handoffs.figures.records import Record, action, day, moment, num, ranking_records, text
+from handoffs.figures.review_loop import team_share
+from handoffs.figures.stale import stale_reviews
+from handoffs.model.dataset import Dataset
+from handoffs.model.errors import UsageError
+from handoffs.model.periods import Period, default_period, default_quarter, requested
+from handoffs.model.vocabulary import NEW_FLAG, OPEN_ACTION, OPEN_FLAG, STALE_REASONS
+
+FORMAT = "handoffs.review-prep"
+VERSION = 1
+MONTHLY_WORST = 3
+DUE_WITHIN_DAYS = 30  # an open action whose deadline is this close is "due" at the monthly check
+
+
+def requested_period(
+    today: dt.date, *, quarterly: bool, month: str | None, quarter: str | None
+) -> Period | None:
+    """The period `--month` / `--quarter` ask for, checked before anything is read; None when
+    neither is given. `--quarter` implies the quarterly review."""
+    if month and (quarter or quarterly):
+        raise UsageError(
+            "--month is for the monthly alignment check; for the quarterly review use "
+            "--quarter YYYY-Qn, e.g. --quarter 2026-Q3."
+        )
+    if not (month or quarter):
+        return None
+    if quarter:
+        return requested(quarter, today, option="--quarter", months=3)
+    return requested(month or "", today, option="--month", months=1)
+
+
+def default_agenda_period(ds: Dataset, *, quarterly: bool) -> Period:
+    """Monthly: the latest month with Health data not after today (else the current month).
+    Quarterly: the latest ended quarter with Health data, else the current quarter."""
+    if quarterly:
+        return default_quarter(ds)
+    return default_period(ds) or Period.month_of(ds.today)
+
+
+def build(
+    ds: Dataset,
+    config: Config,
+    period: Period,
+    *,
+    notes: Sequence[NoteCheck] | None = None,
+    notes_folder: str | None = None,
+    contract_errors: Mapping[str, Sequence[int]] | None = None,
+) -> Record:
+    """The agenda for `period`: a month gives the monthly alignment check, a quarter the
+    quarterly handoff review."""
+    ranked = rankings(ds, period, config)
+    stale = stale_reviews(ds, config.review, contract_errors)
+    head: Record = {
+        "format": FORMAT,
+        "version": VERSION,
+        "kind": "quarterly" if period.months == 3 else "monthly",
+        "period": period.label,
+        "previous_period": period.previous().label,
+        "months_so_far": period.months_so_far(ds.today),  # fewer than its months: still running
+        "period_months": period.months,
+        "today": ds.today.isoformat(),
+        "headline": _headline(ds, config, period, ranked, stale),
+    }
+    if period.months != 3:
+        return {**head, **_monthly(ds, ranked, stale)}
+    share = team_share(ds)
+    maturity = assess(ds, config, share, notes, notes_folder)
+    return {**head, **quarterly_review.content(ds, config, period, ranked, share, maturity)}
+
+
+def _headline(
+    ds: Dataset, config: Config, period: Period, ranked: pd.DataFrame, stale: pd.DataFrame
+) -> Record:
+    with_data = ranked[ranked["has_data"]]
+    before = period_totals(ds["health"], period.previous())["hours"]
+    before = before.reindex(ranked["handoff_id"]).dropna()
+    flags = ds["flags"]
+    hours = with_data["hours"].sum() if not with_data.empty else None
+    previous = before.sum() if not before.empty else None
+    return {
+        "hours_lost": num(hours),
+        "hours_lost_previous": num(previous),
+        "change": num(hours - previous) if hours is not None and previous is not None else None,
+        "active_handoffs": len(ranked),
+        "handoffs_with_data": len(with_data),
+        "open_flags": int(flags["status"].isin(OPEN_FLAG).sum()),
+        "contracts_needing_attention": int(stale["handoff_id"].nunique()),
+        "problems": {"errors": ds.report.errors, "warnings": ds.report.warnings},
+    }
+
+
+# -- monthly alignment check ------------------------------------------------------------------
+
+
+def _monthly(ds: Dataset, ranked: pd.DataFrame, stale: pd.DataFrame) -> Record:
+    with_data = ranked[ranked["has_data"]]
+    worse = with_data[with_data["change"] > 0].sort_values(
+        ["change", "handoff_id"], ascending=[False, True], kind="stable"
+    )
+    others = stale[~stale["reason"].isin(STALE_REASONS)]
+    stale = stale[stale["reason"].isin(STALE_REASONS)]
+    since, flags = _flags_since_last_meeting(ds, ranked)
+    return {
+        "worst_handoffs": ranking_records(ranked, with_data.head(MONTHLY_WORST)),
+        "getting_worse": ranking_records(ranked, worse),
+        "stale_contracts": [
+            {
+                "handoff_id": row.handoff_id,
+                "workflow": text(row.workflow),
+                "contract_status": row.contract_status,
+                "owner": text(row.owner),
+                "last_reviewed": day(row.last_reviewed),
+                "reason": row.reason,
+                "detail": row.detail,
+            }
+            for row in stale.itertuples(index=False)
+        ],
+        "other_contract_gaps": int(others["handoff_id"].nunique()),
+        "flags_since": since,
+        "flags": flags,
+        "actions_due": _actions_due(ds),
+    }
+
+
+def _flags_since_last_meeting(ds: Dataset, ranked: pd.DataFrame) -> tuple[str | None, list[Record]]:
+    """Flags raised after the latest Reviewed on date (the last meeting that reviewed flags),
+    plus any older flag still `new`; grouped by handoff, worst-ranked handoff first."""
+    flags = ds["flags"]
+    today_end = pd.Timestamp(ds.today) + pd.Timedelta(days=1)
+    last = flags["reviewed_on"].max()
+    recent = flags["flagged_at"].dt.normalize() > last if not pd.isna(last) else True
+    chosen = flags[(flags["flagged_at"] < today_end) & ((flags["status"] == NEW_FLAG) | recent)]
+    order = {h: i for i, h in enumerate(ranked["handoff_id"])}
+    handoffs = ds["handoffs"].set_index("handoff_id")
+    chosen = chosen.assign(_order=chosen["handoff_id"].map(order).fillna(len(order)))
+    chosen = chosen.sort_values(["_order", "handoff_id", "flagged_at", "row"], kind="stable")
+    groups = []
+    for handoff, rows in chosen.groupby("handoff_id", sort=False):
+        known = handoff in handoffs.index
+        groups.append(
+            {
+                "handoff_id": handoff,
+                "known": known,
+                "workflow": text(handoffs.at[handoff, "workflow"]) if known else None,
+                "from_role": text(handoffs.at[handoff, "from_role"]) if known else None,
+                "to_role": text(handoffs.at[handoff, "to_role"]) if known else None,
+                "flags": [_flag(row) for row in rows.itertuples(index=False)],
+            }
+        )
+    return day(last), groups
+
+
+def _flag(row: Any) -> Record:
+    return {
+        "row": int(row.row),
+        "flagged_at": moment(row.flagged_at),
+        "flagged_by": text(row.flagged_by),
+        "what_went_wrong": row.what_went_wrong,
+        "suggested_fix": text(row.suggested_fix),
+        "status": row.status,
+    }
+
+
+def _actions_due(ds: Dataset) -> list[Record]:
+    reviews = ds["reviews"]
+    today = pd.Timestamp(ds.today)
+    due = reviews[
+        reviews["status"].isin(OPEN_ACTION)
+        & (reviews["deadline"] <= today + pd.Timedelta(days=DUE_WITHIN_DAYS))
+    ].sort_values(["deadline", "row"], kind="stable")
+    return [
+        {**action(row), "days_left": int((row.deadline - today).days)}
+        for row in due.itertuples(index=False)
+    ]

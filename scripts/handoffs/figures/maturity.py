@@ -1,0 +1,381 @@
+"""docs/figures.md#maturity: Developing → Proficient → Mastered, each criterion met or not, with the
+rows that prove it or what is missing. Every rule of every level is in this module.
+
+Windows, relative to today: Health is monthly, so "the last three months" are the three whole
+months before the current one; flags carry timestamps, so theirs are the three months up to
+today (`review_loop.team_share`); "last quarter's review" is the latest review whose improvement
+can be measured: the actions recorded for the quarter before the last ended quarter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from handoffs.checks.notes import NoteCheck, summarise
+from handoffs.config import Config
+from handoffs.figures.review_loop import TeamShare, measured_improvement, period_ranking
+from handoffs.figures.stale import missing_elements
+from handoffs.model.dataset import Dataset
+from handoffs.model.periods import Period, months_between, recent_months
+from handoffs.model.vocabulary import ACTIVE, DRAFT, DROPPED_ACTION, IN_FORCE, UNMEASURED
+
+LEVELS = ("Developing", "Proficient", "Mastered")
+NEW_MEMBER_MONTHS = 6
+_SHOWN = 5  # items named in an evidence sentence before "and N more"
+
+
+@dataclass(frozen=True)
+class Criterion:
+    level: str
+    key: str
+    title: str
+    met: bool
+    evidence: str  # which rows prove it, or what is missing
+    rows: dict[str, tuple[int, ...]] = field(default_factory=dict)  # tab title -> sheet rows
+
+
+@dataclass(frozen=True)
+class Maturity:
+    criteria: tuple[Criterion, ...]
+
+    def of(self, level: str) -> list[Criterion]:
+        return [c for c in self.criteria if c.level == level]
+
+    @property
+    def level(self) -> str | None:
+        """The highest level whose criteria, and those of every level below, are all met."""
+        reached = None
+        for name in LEVELS:
+            if not all(c.met for c in self.of(name)):
+                break
+            reached = name
+        return reached
+
+    @property
+    def label(self) -> str:
+        return self.level or "not yet Developing"
+
+    @property
+    def next_level(self) -> str | None:
+        index = LEVELS.index(self.level) + 1 if self.level else 0
+        return LEVELS[index] if index < len(LEVELS) else None
+
+    @property
+    def next_step(self) -> str:
+        """'next: Proficient (1 of 3 criteria met)' or 'every criterion is met'."""
+        if self.next_level is None:
+            return "every criterion of every level is met"
+        criteria = self.of(self.next_level)
+        met = sum(c.met for c in criteria)
+        return f"next: {self.next_level} ({met} of {len(criteria)} criteria met)"
+
+
+def row_ranges(rows: Iterable[int]) -> str:
+    """[2, 3, 4, 7] -> '2–4, 7'."""
+    ordered = sorted(set(rows))
+    parts: list[str] = []
+    start = prev = None
+    for row in [*ordered, None]:
+        if start is not None and (row is None or row != prev + 1):  # type: ignore[operator]
+            parts.append(str(start) if start == prev else f"{start}–{prev}")
+            start = None
+        if row is not None and start is None:
+            start = row
+        prev = row
+    return ", ".join(parts)
+
+
+def listing(items: Sequence[str], limit: int = _SHOWN) -> str:
+    shown = "; ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _rows(frame: pd.DataFrame) -> tuple[int, ...]:
+    return tuple(frame["row"].astype(int).tolist())
+
+
+def _span(months: list[pd.Timestamp]) -> str:
+    return f"{months[0]:%Y-%m} … {months[-1]:%Y-%m}"
+
+
+def assess(
+    ds: Dataset,
+    config: Config,
+    share: TeamShare,
+    notes: Sequence[NoteCheck] | None,
+    notes_folder: str | None = None,
+) -> Maturity:
+    """Every criterion of every level. `notes` are the checked notes of `[templates]
+    notes_folder` (None when no folder is configured)."""
+    active = ds["handoffs"][ds["handoffs"]["status"] == ACTIVE]
+    months = recent_months(ds.today)
+    recent = _recent_health(ds, active, months)
+    return Maturity(
+        (
+            _workflow_map(active),
+            _contract_for_most_rework(ds, recent, months),
+            _template_in_use(notes, notes_folder),
+            _contracts_complete(ds, active, config),
+            _split_reasons(active),
+            _health_rows(active, recent, months),
+            _review_loop(ds, config),
+            _onboarding(ds),
+            _team_driven(share),
+        )
+    )
+
+
+def _no_map(level: str, key: str, title: str) -> Criterion:
+    return Criterion(
+        level, key, title, False,
+        "no active handoff on the workflow map yet: add one row per red dot to the Handoffs tab",
+    )  # fmt: skip
+
+
+def _workflow_map(active: pd.DataFrame) -> Criterion:
+    title = "Workflow map with what travels and what gets lost"
+    if active.empty:
+        return _no_map("Developing", "workflow_map", title)
+    travels, lost = active["context_travels"].isna(), active["context_lost"].isna()
+    gaps = active[travels | lost]
+    if gaps.empty:
+        evidence = (
+            f"all {len(active)} active handoffs have Context that travels and What gets lost "
+            f"(Handoffs rows {row_ranges(active['row'])})"
+        )
+        return Criterion(
+            "Developing", "workflow_map", title, True, evidence, {"Handoffs": _rows(active)}
+        )
+    what = (
+        travels[gaps.index].map({True: "Context that travels", False: ""})
+        + (travels & lost)[gaps.index].map({True: " and ", False: ""})
+        + lost[gaps.index].map({True: "What gets lost", False: ""})
+    )
+    items = (gaps["handoff_id"] + " (" + what + ", row " + gaps["row"].astype(str) + ")").tolist()
+    evidence = f"{len(gaps)} of {len(active)} active handoffs miss context: {listing(items)}"
+    return Criterion("Developing", "workflow_map", title, False, evidence)
+
+
+def _recent_health(ds: Dataset, active: pd.DataFrame, months: list[pd.Timestamp]) -> pd.DataFrame:
+    """Health rows of the active handoffs in the last three months, with their hours lost."""
+    recent = months_between(ds["health"], months[0], months[-1])
+    return recent[recent["handoff_id"].isin(active["handoff_id"])]
+
+
+def _contract_for_most_rework(
+    ds: Dataset, window: pd.DataFrame, months: list[pd.Timestamp]
+) -> Criterion:
+    title = "A contract (trial or active) for the handoff with the most rework"
+    if window.empty:
+        evidence = f"no Health rows for active handoffs in {_span(months)}, so the handoff with the most rework is unknown"
+        return Criterion("Developing", "contract_most_rework", title, False, evidence)
+    totals = window.groupby("handoff_id")[["rework_requests", "hours"]].sum().reset_index()
+    top = totals.sort_values(
+        ["rework_requests", "hours", "handoff_id"], ascending=[False, False, True], kind="stable"
+    ).iloc[0]
+    handoff = str(top["handoff_id"])
+    lead = (
+        f"{handoff} has the most rework ({int(top['rework_requests'])} requests in {_span(months)})"
+    )
+    contracts = ds["contracts"]
+    own = contracts[contracts["handoff_id"] == handoff]
+    in_force = own[own["status"].isin(IN_FORCE)]
+    health_rows = _rows(window[window["handoff_id"] == handoff])
+    if not in_force.empty:
+        found = in_force.iloc[0]
+        evidence = f"{lead} and its contract is {found['status']} (Contracts row {found['row']})"
+        rows = {"Health": health_rows, "Contracts": (int(found["row"]),)}
+        return Criterion("Developing", "contract_most_rework", title, True, evidence, rows)
+    drafts = own[own["status"] == DRAFT]
+    fix = (
+        f"its contract is a draft (Contracts row {drafts['row'].iloc[0]}): start the two-week trial"
+        if not drafts.empty
+        else "but no contract: write one in the Contracts tab and trial it for two weeks"
+    )
+    return Criterion("Developing", "contract_most_rework", title, False, f"{lead}; {fix}")
+
+
+def _template_in_use(notes: Sequence[NoteCheck] | None, folder: str | None) -> Criterion:
+    title = "An artifact template in use (notes that pass `handoffs check`)"
+    if notes is None:
+        evidence = (
+            "no notes folder: set [templates] notes_folder in the config to where filled "
+            "handoff notes are kept"
+        )
+        return Criterion("Developing", "template_in_use", title, False, evidence)
+    where = folder or "the notes folder"
+    complete, incomplete = summarise(notes)
+    if complete:
+        evidence = f"{len(complete)} of {len(notes)} notes in {where} pass `handoffs check`: {listing(complete)}"
+        return Criterion("Developing", "template_in_use", title, True, evidence)
+    if not notes:
+        evidence = f"no notes in {where} yet: start one with `handoffs template --handoff ID`"
+    else:
+        evidence = f"none of the {len(notes)} notes in {where} passes `handoffs check`: {listing(incomplete)}"
+    return Criterion("Developing", "template_in_use", title, False, evidence)
+
+
+def _contracts_complete(ds: Dataset, active: pd.DataFrame, config: Config) -> Criterion:
+    title = "Every active handoff has a complete contract, reviewed within the quarter"
+    if active.empty:
+        return _no_map("Proficient", "contracts_complete", title)
+    contracts = ds["contracts"]
+    in_force = contracts[contracts["status"].isin(IN_FORCE)]
+    table = active[["handoff_id"]].merge(
+        in_force, on="handoff_id", how="left", suffixes=("_handoff", "")
+    )
+    since = pd.Timestamp(ds.today) - pd.Timedelta(days=config.review.every_days)
+    missing = missing_elements(table)
+    reason = pd.Series("", index=table.index, dtype="object")
+    reason = reason.where(
+        table["last_reviewed"] >= since, "not reviewed since " + f"{since:%Y-%m-%d}"
+    )
+    reason = reason.where(missing.eq(""), "missing " + missing)
+    reason = reason.where(table["status"].notna(), "no trial or active contract")
+    bad = reason.ne("")
+    if not bad.any():
+        evidence = (
+            f"all {len(table)} active handoffs have a complete contract reviewed since "
+            f"{since:%Y-%m-%d} (Contracts rows {row_ranges(table['row'].astype(int))})"
+        )
+        rows = {"Contracts": tuple(int(r) for r in table["row"])}
+        return Criterion("Proficient", "contracts_complete", title, True, evidence, rows)
+    items = (table.loc[bad, "handoff_id"] + ": " + reason[bad]).tolist()
+    evidence = f"{int(bad.sum())} of {len(table)} active handoffs fall short: {listing(items)}"
+    return Criterion("Proficient", "contracts_complete", title, False, evidence)
+
+
+def _split_reasons(active: pd.DataFrame) -> Criterion:
+    title = "Every handoff has a split reason other than unknown, with a decision note"
+    if active.empty:
+        return _no_map("Proficient", "split_reasons", title)
+    unknown = active["split_reason"].eq("unknown")
+    no_note = active["decision_note"].isna()
+    bad = unknown | no_note
+    if not bad.any():
+        evidence = (
+            f"all {len(active)} active handoffs have a split reason and a decision note "
+            f"(Handoffs rows {row_ranges(active['row'])})"
+        )
+        return Criterion(
+            "Proficient", "split_reasons", title, True, evidence, {"Handoffs": _rows(active)}
+        )
+    what = unknown.map({True: "split reason unknown", False: ""}).where(
+        unknown, "no decision note for " + active["split_reason"].astype(str)
+    )
+    items = (
+        active.loc[bad, "handoff_id"]
+        + ": "
+        + what[bad]
+        + ", row "
+        + active.loc[bad, "row"].astype(str)
+    ).tolist()
+    evidence = f"{int(bad.sum())} of {len(active)} active handoffs: {listing(items)}"
+    return Criterion("Proficient", "split_reasons", title, False, evidence)
+
+
+def _health_rows(
+    active: pd.DataFrame, window: pd.DataFrame, months: list[pd.Timestamp]
+) -> Criterion:
+    title = "Health rows for every active handoff in each of the last three months"
+    if active.empty:
+        return _no_map("Proficient", "health_rows", title)
+    expected = pd.MultiIndex.from_product(
+        [active["handoff_id"], months], names=["handoff_id", "month"]
+    )
+    present = pd.MultiIndex.from_frame(
+        window[["handoff_id", "month"]].astype({"month": "datetime64[ns]"})
+    )
+    gaps = expected.difference(present, sort=False)
+    if gaps.empty:
+        evidence = (
+            f"all {len(active)} active handoffs have a row for each month of {_span(months)} "
+            f"(Health rows {row_ranges(window['row'])})"
+        )
+        return Criterion(
+            "Proficient", "health_rows", title, True, evidence, {"Health": _rows(window)}
+        )
+    items = [f"{handoff} {month:%Y-%m}" for handoff, month in gaps]
+    evidence = f"{len(gaps)} Health rows missing for {_span(months)}: {listing(items)}"
+    return Criterion("Proficient", "health_rows", title, False, evidence)
+
+
+def _review_loop(ds: Dataset, config: Config) -> Criterion:
+    title = "Last quarter's review acted on its two worst handoffs and measured the improvement"
+    reviewed = Period.quarter_of(ds.today).previous().previous()
+    worst = period_ranking(ds, reviewed, config).head(2)
+    if worst.empty:
+        evidence = f"no Health data for {reviewed}, so its two worst handoffs are unknown"
+        return Criterion("Mastered", "review_loop", title, False, evidence)
+    actions = measured_improvement(ds, reviewed, config)
+    actions = actions[actions["status"] != DROPPED_ACTION]
+    found, short = [], []
+    rows: list[int] = []
+    for handoff in worst["handoff_id"]:
+        own = actions[actions["handoff_id"] == handoff]
+        if own.empty:
+            short.append(f"{handoff} has no action for {reviewed} in the Reviews tab")
+            continue
+        first = own.iloc[0]
+        rows += [int(r) for r in own["row"]]
+        if first["result"] in UNMEASURED:
+            short.append(f"{handoff}: improvement {first['result']} (Reviews row {first['row']})")
+            continue
+        found.append(
+            f"{handoff} (Reviews row {first['row']}, owner {first['owner']}, deadline "
+            f"{first['deadline']:%Y-%m-%d}: {first['hours_before']:.1f} → {first['hours_after']:.1f} h)"
+        )
+    names = " and ".join(worst["handoff_id"])
+    if short:
+        evidence = f"the two worst handoffs of {reviewed} were {names}; " + "; ".join(short)
+        return Criterion("Mastered", "review_loop", title, False, evidence)
+    evidence = (
+        f"the two worst handoffs of {reviewed} have actions measured on {reviewed.next()}: "
+        + "; ".join(found)
+    )
+    return Criterion("Mastered", "review_loop", title, True, evidence, {"Reviews": tuple(rows)})
+
+
+def _onboarding(ds: Dataset) -> Criterion:
+    title = "Every member who joined in the last six months has an Onboarded date"
+    today = pd.Timestamp(ds.today)
+    since = today - pd.DateOffset(months=NEW_MEMBER_MONTHS)
+    team = ds["team"]
+    new = team[(team["joined"] > since) & (team["joined"] <= today)]
+    if new.empty:
+        evidence = f"nobody joined since {since:%Y-%m-%d}, so there is nobody to onboard"
+        return Criterion("Mastered", "onboarding", title, True, evidence)
+    waiting = new[new["onboarded"].isna()]
+    if waiting.empty:
+        evidence = f"all {len(new)} members who joined since {since:%Y-%m-%d} are onboarded (Team rows {row_ranges(new['row'])})"
+        return Criterion("Mastered", "onboarding", title, True, evidence, {"Team": _rows(new)})
+    items = (
+        waiting["person"]
+        + " (joined "
+        + waiting["joined"].dt.strftime("%Y-%m-%d")
+        + ", row "
+        + waiting["row"].astype(str)
+        + ")"
+    ).tolist()
+    evidence = f"{len(waiting)} of {len(new)} members who joined since {since:%Y-%m-%d} have no Onboarded date: {listing(items)}"
+    return Criterion("Mastered", "onboarding", title, False, evidence)
+
+
+def _team_driven(share: TeamShare) -> Criterion:
+    title = "Over the last three months most flags came from non-managers and carry a suggested fix"
+    if not share.flags:
+        evidence = f"no flags between {share.since} and {share.until}"
+        return Criterion("Mastered", "team_driven", title, False, evidence)
+    met = 2 * share.by_non_managers > share.flags and 2 * share.with_fix > share.flags
+    evidence = (
+        f"of {share.flags} flags since {share.since}, {share.by_non_managers} came from "
+        f"non-managers and {share.with_fix} {'carries' if share.with_fix == 1 else 'carry'} "
+        "a suggested fix"
+        + ("" if met else " (each must be more than half)")
+        + f" (Flags rows {row_ranges(share.rows)})"
+    )
+    rows = {"Flags": share.rows} if met else {}
+    return Criterion("Mastered", "team_driven", title, met, evidence, rows)

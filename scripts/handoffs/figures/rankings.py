@@ -1,0 +1,118 @@
+"""Hours lost, rankings, trends and stale reviews, from validated frames (docs/figures.md)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from handoffs.config import Config, ScoringConfig
+from handoffs.model.dataset import Dataset
+from handoffs.model.periods import TREND_MONTHS, Period, months_between, months_ending
+from handoffs.model.vocabulary import (
+    ACTIVE,
+    IN_USE,
+    OPEN_FLAG,
+)
+
+SPARK = "▁▂▃▄▅▆▇█"
+NO_DATA_MARK = "·"
+
+
+def hours_lost(health: pd.DataFrame, scoring: ScoringConfig) -> pd.Series:
+    """rework × rework_hours + format minutes / 60 + delay days × delay_hours."""
+    return (
+        health["rework_requests"].astype("float64") * scoring.rework_hours
+        + health["format_minutes"] / 60
+        + health["delay_days"] * scoring.delay_hours
+    )
+
+
+def with_hours(ds: Dataset, scoring: ScoringConfig) -> Dataset:
+    """The dataset with each Health row's hours lost in an `hours` column: the step after
+    validation that every figure reads (docs/figures.md#hours-lost)."""
+    health = ds["health"]
+    frames = {**ds.frames, "health": health.assign(hours=hours_lost(health, scoring))}
+    return dataclasses.replace(ds, frames=frames)
+
+
+def period_totals(health: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Per handoff with any Health row in the period: summed figures, indexed by handoff_id."""
+    inside = months_between(health, period.start, period.last_month)
+    return inside.groupby("handoff_id")[
+        ["hours", "rework_requests", "format_minutes", "delay_days"]
+    ].sum()
+
+
+def sparkline(values: pd.DataFrame) -> pd.Series:
+    """One text sparkline per row, scaled from 0 to the row's own maximum; '·' = no data."""
+    top = values.max(axis=1).replace(0, np.nan)
+    levels = (values.div(top, axis=0) * (len(SPARK) - 1)).round()
+    levels = levels.where(values.notna() & top.notna().to_numpy()[:, None], 0)
+    chars = np.array(list(SPARK))[levels.fillna(0).astype(int).to_numpy()]
+    chars[values.isna().to_numpy()] = NO_DATA_MARK
+    return pd.Series(["".join(row) for row in chars], index=values.index, dtype="object")
+
+
+def rankings(ds: Dataset, period: Period, config: Config) -> pd.DataFrame:
+    """Active handoffs worst first; those without data for the period last, as no data."""
+    handoffs = ds["handoffs"]
+    active = handoffs[handoffs["status"] == ACTIVE].set_index("handoff_id")
+    health = ds["health"]
+    current = period_totals(health, period).reindex(active.index)
+    before = period_totals(health, period.previous())["hours"].reindex(active.index)
+    table = pd.DataFrame(
+        {
+            "workflow": active["workflow"],
+            "from_role": active["from_role"],
+            "to_role": active["to_role"],
+            "hours": current["hours"],
+            "rework_requests": current["rework_requests"],
+            "format_minutes": current["format_minutes"],
+            "delay_days": current["delay_days"],
+            "change": current["hours"] - before,
+            "trend": trends(health, period.last_month_by(ds.today), active.index),
+            "contract_status": contract_status(ds).reindex(active.index).fillna("none"),
+            "open_flags": open_flags(ds).reindex(active.index).fillna(0).astype(int),
+        }
+    )
+    table["has_data"] = table["hours"].notna()
+    table = rank_order(table.rename_axis("handoff_id").reset_index())
+    table["rank"] = pd.Series(np.arange(1, len(table) + 1)).where(table["has_data"]).astype("Int64")
+    return table
+
+
+def rank_order(table: pd.DataFrame) -> pd.DataFrame:
+    """Ranking order (docs/figures.md#rankings): hours lost, then rework requests, then delay
+    days, then handoff id; rows without data (`has_data` False) last."""
+    return table.sort_values(
+        ["has_data", "hours", "rework_requests", "delay_days", "handoff_id"],
+        ascending=[False, False, False, False, True],
+        kind="stable",
+    ).reset_index(drop=True)
+
+
+def hours_grid(health: pd.DataFrame, ids: pd.Index, months: list[pd.Timestamp]) -> pd.DataFrame:
+    """Hours lost per handoff (rows) and month (columns); NaN where there is no Health row."""
+    window = months_between(health, months[0], months[-1])
+    return window.pivot_table(
+        index="handoff_id", columns="month", values="hours", aggfunc="sum"
+    ).reindex(index=ids, columns=months)
+
+
+def trends(health: pd.DataFrame, last: pd.Timestamp, ids: pd.Index) -> pd.Series:
+    """Six-month sparkline ending with month `last`, per handoff id."""
+    return sparkline(hours_grid(health, ids, months_ending(last, TREND_MONTHS)))
+
+
+def contract_status(ds: Dataset) -> pd.Series:
+    """The status of each handoff's contract in use, indexed by handoff id."""
+    contracts = ds["contracts"]
+    in_use = contracts[contracts["status"].isin(IN_USE)]
+    return in_use.drop_duplicates("handoff_id").set_index("handoff_id")["status"]
+
+
+def open_flags(ds: Dataset) -> pd.Series:
+    flags = ds["flags"]
+    return flags[flags["status"].isin(OPEN_FLAG)].groupby("handoff_id").size()

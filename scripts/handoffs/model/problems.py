@@ -1,0 +1,134 @@
+"""Problems are values: every finding names tab, cell, column, value and what to type instead."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pandas as pd
+
+from handoffs.model.spreadsheet import column_letter
+
+ERROR = "error"
+WARNING = "warning"
+_COLUMNS = ["severity", "tab", "row", "col", "column", "value", "message"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: str
+    tab: str
+    cell: str  # A1 cell or range; "" when the whole tab is concerned
+    column: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.tab}!{self.cell}" if self.cell else self.tab
+        seen = f" [{self.value}]" if self.value else ""
+        return f"{self.severity}: {where} {self.column}{seen}: {self.message}".replace("  ", " ")
+
+
+class ProblemLog:
+    """Collects problems column by column as frames, so large tabs stay vectorised."""
+
+    def __init__(self) -> None:
+        self._parts: list[pd.DataFrame] = []
+
+    def add_cells(
+        self,
+        tab: str,
+        rows: pd.Series,
+        col: int,
+        column: str,
+        values: pd.Series,
+        severity: str,
+        message: str | pd.Series,
+    ) -> None:
+        """One problem per row of `rows` (sheet row numbers, indexed like `values`)."""
+        if rows.empty:
+            return
+        if not isinstance(message, str):
+            message = message.reindex(rows.index)
+        self._parts.append(
+            pd.DataFrame(
+                {
+                    "severity": severity,
+                    "tab": tab,
+                    "row": rows.to_numpy(),
+                    "col": col,
+                    "column": column,
+                    "value": values.reindex(rows.index).to_numpy(),
+                    "message": message if isinstance(message, str) else message.to_numpy(),
+                }
+            )
+        )
+
+    def add(
+        self,
+        severity: str,
+        tab: str,
+        message: str,
+        *,
+        row: int = 0,
+        col: int = 0,
+        column: str = "",
+        value: str = "",
+        cell: str = "",
+    ) -> None:
+        """One problem about a tab, a header cell or a range (`cell` overrides row/col)."""
+        frame = pd.DataFrame([[severity, tab, row, col, column, value, message]], columns=_COLUMNS)
+        frame["cell"] = cell
+        self._parts.append(frame)
+
+    def frame(self, tab_order: list[str]) -> pd.DataFrame:
+        """All problems sorted by tab (sheet order), row, column; with an A1 `cell`."""
+        if not self._parts:
+            return pd.DataFrame(columns=[*_COLUMNS, "cell"])
+        frame = pd.concat(self._parts, ignore_index=True)
+        if "cell" not in frame:
+            frame["cell"] = pd.NA
+        letters = frame["col"].map({c: column_letter(c) for c in frame["col"].unique()})
+        a1 = letters + frame["row"].astype(str)
+        a1 = a1.where(frame["row"] > 0, letters.where(frame["col"] > 0, "") + "1")
+        a1 = a1.where(frame["col"] > 0, "")
+        frame["cell"] = frame["cell"].where(frame["cell"].notna() & frame["cell"].ne(""), a1)
+        order = {tab: i for i, tab in enumerate(tab_order)}
+        frame["_tab"] = frame["tab"].map(order).fillna(len(order))
+        frame["_sev"] = frame["severity"].ne(ERROR)
+        frame = frame.sort_values(["_tab", "row", "col", "_sev"], kind="stable")
+        return frame.drop(columns=["_tab", "_sev"]).reset_index(drop=True)
+
+
+@dataclass
+class Report:
+    """The problems of one run, and the exit code they imply."""
+
+    frame: pd.DataFrame
+
+    @property
+    def errors(self) -> int:
+        return int((self.frame["severity"] == ERROR).sum())
+
+    @property
+    def warnings(self) -> int:
+        return int((self.frame["severity"] == WARNING).sum())
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __iter__(self) -> Iterator[Problem]:
+        for row in self.frame.itertuples(index=False):
+            yield Problem(
+                severity=row.severity,
+                tab=row.tab,
+                cell=row.cell,
+                column=row.column,
+                value=row.value,
+                message=row.message,
+            )
+
+    def error_rows(self, tab: str) -> pd.Series:
+        """Sheet row numbers of `tab` that have an error (left out of every figure)."""
+        mask = (self.frame["tab"] == tab) & (self.frame["severity"] == ERROR)
+        return self.frame.loc[mask, "row"]

@@ -1,0 +1,45 @@
+"""Organisations and teams for the roll-up tests (docs/rollup.md), on either backend."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tests.conftest import Spreadsheet
+from tests.e2e.test_backends_e2e import HEALTH_HEADER, small_team
+
+TEAMS_HEADER = ["Team", "Spreadsheet", "Lead", "Status"]
+ORG_TABS = ["Org Summary", "Team Rankings", "Org Worst Handoffs", "Org Stale Reviews"]
+MakeSheet = Callable[[str], Spreadsheet]
+
+
+def team(make_spreadsheet: MakeSheet, kind: str, tabs: dict[str, Any] | None = None) -> Spreadsheet:
+    """A team's spreadsheet holding `tabs` (default: two handoffs with October's Health)."""
+    sheet = make_spreadsheet(kind)
+    sheet.seed(small_team() if tabs is None else tabs)
+    return sheet
+
+
+def where(sheet: Spreadsheet) -> str:
+    """What a person types in the Spreadsheet cell for this team: the URL or the path."""
+    if sheet.kind == "xlsx":
+        return str(sheet.path)
+    return f"https://docs.google.com/spreadsheets/d/{sheet.key}/edit#gid=0"
+
+
+def org(
+    make_spreadsheet: MakeSheet, kind: str, rows: list[list[Any]], **rollup: Any
+) -> Spreadsheet:
+    """An organisation's spreadsheet with these Teams rows and a [rollup] section."""
+    sheet = make_spreadsheet(kind)
+    keys = "".join(f"{key} = {value}\n" for key, value in rollup.items())
+    sheet.config.write_text(sheet.config.read_text() + "[rollup]\n" + keys)
+    sheet.seed({"Teams": [TEAMS_HEADER, *rows]})
+    return sheet
+
+
+def health_in(month: str) -> dict[str, Any]:
+    """The small team with its Health rows moved to `month`."""
+    return small_team(
+        Health=[HEALTH_HEADER, [month, "RPT-01", 3, 30, 1, ""], [month, "RPT-02", 1, 10, 0, ""]]
+    )

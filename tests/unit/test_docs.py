@@ -1,0 +1,84 @@
+"""Docs that cannot rot: the README's two commands, CI, and the config example."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from handoffs.config import parse_config
+from tests import ROOT
+
+ROOT = ROOT
+
+
+def readme_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_block = re.search(r"```sh\n(.*?)```", readme, re.DOTALL)
+    assert first_block and readme.index(first_block.group(0)) < 200, "commands must open the README"
+    return first_block.group(1).strip().splitlines()
+
+
+def test_readme_opens_with_the_demo_and_the_test_command() -> None:
+    demo, tests = readme_commands()
+    assert demo.endswith("handoffs demo")
+    assert "pytest" in tests
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert readme_commands()[1] in ci.splitlines()
+
+
+def test_config_example_sets_every_key_and_parses() -> None:
+    example = ROOT / "config.example.toml"
+    text = example.read_text(encoding="utf-8")
+    uncommented = re.sub(r"(?m)^# ?([a-z_]+ = )", r"\1", text)
+    config = parse_config(tomllib.loads(uncommented), example)
+    assert config.sheet.backend == "xlsx"
+    assert config.review.every_days == 91
+    for section in ("sheet", "review", "scoring", "compression", "templates"):
+        assert f"[{section}]" in text
+
+
+SOURCES = sorted(
+    [
+        *(ROOT / "scripts").rglob("*.py"),
+        *(ROOT / "tests").glob("*.py"),
+        *(ROOT / "benchmarks").glob("*.py"),
+    ]
+)
+
+
+def test_code_points_to_the_repositorys_own_docs_not_outside_it() -> None:
+    """A fresh clone must be able to follow every reference: rules live in docs/."""
+    outside = re.compile(r"DESIGN(\.md)? ?§|STYLE(\.md)?|field[ -]notes")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in SOURCES
+        if path != Path(__file__).resolve()  # this test names the patterns it looks for
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if outside.search(line)
+    ]
+    assert offenders == []
+
+
+def test_every_docs_reference_in_code_and_docs_resolves() -> None:
+    """`docs/figures.md#rankings` in a docstring, or a link between docs pages, names a page
+    that exists and a heading on it."""
+    cited = re.compile(r"docs/([a-z_-]+\.md)(?:#([a-z0-9-]+))?")
+    texts = [path.read_text(encoding="utf-8") for path in SOURCES]
+    texts += [page.read_text(encoding="utf-8") for page in (ROOT / "docs").glob("*.md")]
+    texts.append((ROOT / "README.md").read_text(encoding="utf-8"))
+    linked = re.compile(r"\]\(([a-z_-]+\.md)(?:#([a-z0-9-]+))?\)")
+    for page in (ROOT / "docs").glob("*.md"):
+        for name, anchor in linked.findall(page.read_text(encoding="utf-8")):
+            texts.append(f"docs/{name}" + (f"#{anchor}" if anchor else ""))
+    for text in texts:
+        for name, anchor in cited.findall(text):
+            page = ROOT / "docs" / name
+            assert page.is_file(), f"docs/{name} does not exist"
+            if anchor:
+                headings = re.findall(r"(?m)^#+ (.+)$", page.read_text(encoding="utf-8"))
+                slugs = {re.sub(r"[^a-z0-9 -]", "", h.lower()).replace(" ", "-") for h in headings}
+                assert anchor in slugs, f"docs/{name} has no heading #{anchor}"
