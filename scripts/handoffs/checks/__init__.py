@@ -2,5 +2,5 @@
 (docs/spreadsheet.md). Also what `flag` checks before it appends a row, and what a handoff note
 must hold (`notes`).
 
-May import: `model`, `config`, `errors`.
+May import: `model`, `config`.
 """

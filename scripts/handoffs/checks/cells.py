@@ -4,7 +4,7 @@ Cells arrive as the backends read them (docs/spreadsheet.md#conventions): None, 
 booleans, dates and date-times, times of day and durations (cells formatted as a time),
 spreadsheet error text such as '#REF!', or a formula saved without its value. Each parser
 returns the typed values and, per rule, the cells that break it with the message to show;
-dates.py reads dates, date-times and months the same way.
+`checks.dates` reads dates, date-times and months the same way.
 """
 
 from __future__ import annotations

@@ -2,5 +2,5 @@
 check and the quarterly handoff review), the onboarding pack and the wording of the team's
 habits, each built from figures as a `model.document.Document`.
 
-May import: `figures`, `checks`, `model`, `config`, `errors`.
+May import: `figures`, `checks`, `model`, `config`.
 """

@@ -2,5 +2,5 @@
 stale reviews, the review loop (measured improvement, role compression, team-driven share),
 maturity, and the figures as plain values for every renderer (`records`).
 
-May import: `model`, `checks`, `config`, `errors`.
+May import: `model`, `checks`, `config`.
 """

@@ -1,6 +1,6 @@
 """The declarative schemas of sheet_schema/ (Frictionless Table Schema plus `x-` extensions).
 
-Every rule of docs/spreadsheet.md is data in those files; `validate.py` interprets them.
+Every rule of docs/spreadsheet.md is data in those files; `checks.validate` interprets them.
 """
 
 from __future__ import annotations

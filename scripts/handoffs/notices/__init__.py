@@ -2,5 +2,5 @@
 was already sent (the Notices tab), and the words of each message. Pure: delivery is
 `backends.channels`, a run is `app.notify`.
 
-May import: `figures`, `checks`, `model`, `config`, `errors`.
+May import: `figures`, `checks`, `model`, `config`.
 """

@@ -2,5 +2,5 @@
 own refresh computes them, and the four Org tabs. Pure: reading team sheets is
 `backends.team_sheets`, a run is `app.rollup`.
 
-May import: `tabs`, `figures`, `checks`, `model`, `config`, `errors`.
+May import: `figures`, `checks`, `model`, `config`.
 """
