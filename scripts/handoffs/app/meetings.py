@@ -31,7 +31,7 @@ from handoffs.tabs.team_tabs import review_prep_tab
 
 @dataclass
 class ReviewPrepOutcome:
-    agenda: dict[str, object]  # the JSON shape (README "review-prep JSON")
+    agenda: prep.Agenda  # the JSON shape (README "review-prep JSON")
     document: Document
     written: bool
     location: str

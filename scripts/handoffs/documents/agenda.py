@@ -1,14 +1,13 @@
 """The review-prep dict (`review_prep.build`) laid out as a document: headings, facts and tables
 in the playbook's words, rendered as Markdown or as Review Prep tab rows by `document.py`.
-The team-share, compression and maturity wording is `habit_text`'s, shared with the Summary.
+The team-share, compression and maturity wording is `habit_words`', shared with the Summary.
 
-No pandas: plain records in, blocks out.
+No pandas: typed records in (`review_prep.Agenda`), blocks out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from handoffs.documents.habit_words import (
     compression_table,
@@ -17,10 +16,20 @@ from handoffs.documents.habit_words import (
     route,
     share_facts,
 )
+from handoffs.documents.quarterly_review import ContractRecord, FailureCase, WorstHandoff
+from handoffs.documents.review_prep import (
+    Agenda,
+    AgendaHead,
+    DueAction,
+    FlagGroup,
+    Headline,
+    MonthlyAgenda,
+    QuarterlyAgenda,
+)
+from handoffs.figures.records import HandoffFigures, MeasuredAction
 from handoffs.model.document import Document, Facts, FillIn, Heading, Paragraph, Table
 from handoffs.model.vocabulary import NOT_YET_MEASURABLE, UNMEASURED
 
-Record = dict[str, Any]
 FIX_TYPES = "a contract update, a format change or a workflow redesign"
 
 
@@ -38,12 +47,14 @@ def percent(value: float | None) -> str:
     return "" if value is None else f"{value:+.0f}%"
 
 
-def days(count: float | int) -> str:
-    """'1 day', '2.5 days'."""
+def days(count: float | None) -> str:
+    """'1 day', '2.5 days'; 'no data' for a handoff without Health data."""
+    if count is None:
+        return "no data"
     return f"{count:g} day" + ("" if count == 1 else "s")
 
 
-def so_far(agenda: Record) -> str:
+def so_far(agenda: AgendaHead) -> str:
     """' so far (1 of 3 months)' while a quarter is still running, ' so far (to 2026-11-25)'
     while a month is, else ''."""
     done, months = agenda["months_so_far"], agenda["period_months"]
@@ -61,7 +72,7 @@ def versus(change: float | None, previous: str) -> str:
     return f" ({signed(change)} vs {previous})"
 
 
-def document(agenda: Record) -> Document:
+def document(agenda: Agenda) -> Document:
     """The whole agenda, monthly or quarterly."""
     doc = Document()
     period, previous = agenda["period"], agenda["previous_period"]
@@ -77,14 +88,14 @@ def document(agenda: Record) -> Document:
         Heading("Headline figures"),
         _headline(agenda["headline"], previous, so_far(agenda)),
     )
-    if agenda["kind"] == "quarterly":
+    if "last_quarter" in agenda:  # the quarterly agenda's own key: mypy narrows on it
         _quarterly(doc, agenda)
     else:
         _monthly(doc, agenda)
     return doc
 
 
-def _headline(head: Record, previous: str, partial: str) -> Facts:
+def _headline(head: Headline, previous: str, partial: str) -> Facts:
     change = versus(head["change"], previous) if head["hours_lost"] is not None else ""
     problems = head["problems"]
     return Facts(
@@ -98,7 +109,7 @@ def _headline(head: Record, previous: str, partial: str) -> Facts:
     )  # fmt: skip
 
 
-def _figures_table(items: Sequence[Record], empty: str) -> Table:
+def _figures_table(items: Sequence[HandoffFigures], empty: str) -> Table:
     return Table(
         ["Rank", "Handoff", "From → to", "Hours lost", "Rework", "Format (min)", "Delays (days)",
          "Change", "Trend", "Contract", "Open flags"],
@@ -113,7 +124,7 @@ def _figures_table(items: Sequence[Record], empty: str) -> Table:
     )  # fmt: skip
 
 
-def _ties(items: Sequence[Record]) -> list[Paragraph]:
+def _ties(items: Sequence[HandoffFigures]) -> list[Paragraph]:
     return [
         Paragraph(
             f"{item['handoff_id']} is tied on hours lost with {', '.join(item['tied_with'])}; "
@@ -127,7 +138,7 @@ def _ties(items: Sequence[Record]) -> list[Paragraph]:
 # -- monthly ------------------------------------------------------------------------------------
 
 
-def _monthly(doc: Document, agenda: Record) -> None:
+def _monthly(doc: Document, agenda: MonthlyAgenda) -> None:
     period, previous = agenda["period"], agenda["previous_period"]
     doc.add(
         Heading("Worst handoffs"),
@@ -136,6 +147,14 @@ def _monthly(doc: Document, agenda: Record) -> None:
         Heading("Getting worse"),
         Paragraph(f"Handoffs that lost more hours in {period} than in {previous}."),
         _figures_table(agenda["getting_worse"], f"No handoff lost more hours than in {previous}."),
+    )
+    _stale_contracts(doc, agenda)
+    _flags(doc, agenda["flags_since"], agenda["flags"])
+    doc.add(Heading("Actions due or overdue"), _actions_due_table(agenda["actions_due"]))
+
+
+def _stale_contracts(doc: Document, agenda: MonthlyAgenda) -> None:
+    doc.add(
         Heading("Stale and trial-ended contracts"),
         Table(
             ["Handoff", "Contract", "Owner", "Last reviewed", "Reason", "Detail"],
@@ -154,7 +173,10 @@ def _monthly(doc: Document, agenda: Record) -> None:
                 "none: see the Stale Reviews tab."
             )
         )
-    since = agenda["flags_since"]
+
+
+def _flags(doc: Document, since: str | None, groups: Sequence[FlagGroup]) -> None:
+    """The flags raised since the last meeting, a table per handoff."""
     doc.add(
         Heading("Flags since the last meeting"),
         Paragraph(
@@ -167,9 +189,9 @@ def _monthly(doc: Document, agenda: Record) -> None:
             + " After the meeting, set each one's Status and Reviewed on."
         ),
     )
-    if not agenda["flags"]:
+    if not groups:
         doc.add(Paragraph("No new flags since the last meeting."))
-    for group in agenda["flags"]:
+    for group in groups:
         where = (
             f"{group['from_role']} → {group['to_role']} ({group['workflow']})"
             if group["known"]
@@ -187,18 +209,18 @@ def _monthly(doc: Document, agenda: Record) -> None:
                 key=2,
             ),
         )  # fmt: skip
-    doc.add(
-        Heading("Actions due or overdue"),
-        Table(
-            ["Quarter", "Handoff", "Fix", "Owner", "Deadline", "Status", "Due"],
-            [
-                [a["quarter"], a["handoff_id"], a["fix"], a["owner"], a["deadline"],
-                 a["status"], _due(a["days_left"])]
-                for a in agenda["actions_due"]
-            ],
-            "No open review action is due in the next 30 days.",
-            key=1,
-        ),
+
+
+def _actions_due_table(actions: Sequence[DueAction]) -> Table:
+    return Table(
+        ["Quarter", "Handoff", "Fix", "Owner", "Deadline", "Status", "Due"],
+        [
+            [a["quarter"], a["handoff_id"], a["fix"], a["owner"], a["deadline"],
+             a["status"], _due(a["days_left"])]
+            for a in actions
+        ],
+        "No open review action is due in the next 30 days.",
+        key=1,
     )  # fmt: skip
 
 
@@ -211,7 +233,7 @@ def _due(days_left: int) -> str:
 # -- quarterly ----------------------------------------------------------------------------------
 
 
-def _quarterly(doc: Document, agenda: Record) -> None:
+def _quarterly(doc: Document, agenda: QuarterlyAgenda) -> None:
     period = agenda["period"]
     doc.add(
         Heading("The two worst handoffs"),
@@ -237,51 +259,16 @@ def _quarterly(doc: Document, agenda: Record) -> None:
     maturity_blocks(doc, agenda["maturity"])
 
 
-def _worst(doc: Document, item: Record, agenda: Record) -> None:
-    previous = agenda["previous_period"]
+def _worst(doc: Document, item: WorstHandoff, agenda: QuarterlyAgenda) -> None:
+    """One worst handoff: its figures, failure cases and contract, then the sender and the
+    receiver who propose the fix."""
     doc.add(
         Heading(f"{item['rank']}. {item['handoff_id']} · {route(item)} ({item['workflow']})", 3),
-        Facts(
-            [
-                (
-                    "Hours lost",
-                    f"{hours(item['hours_lost'])}{so_far(agenda)}{versus(item['change'], previous)}, "
-                    f"six-month trend {item['trend']}",
-                ),
-                ("Rework requests", str(item["rework_requests"])),
-                ("Format translation", f"{amount(item['format_minutes'])} min"),
-                ("Delays", days(item["delay_days"])),
-                ("Open flags", str(item["open_flags"])),
-            ]
-        ),
+        _worst_facts(item, agenda),
         Paragraph("Recent failure cases:"),
-        Table(
-            ["When", "Source", "By", "What happened", "Suggested fix"],
-            [
-                [c["when"], c["source"], c["by"], c["text"], c["suggested_fix"]]
-                for c in item["failure_cases"]
-            ],
-            "No flag, Health note or earlier review names a failure case: ask the receiver "
-            "for the latest one.",
-            key=3,
-        ),
+        _failure_cases_table(item["failure_cases"]),
     )
-    contract = item["contract"]
-    if contract is None:
-        doc.add(Paragraph("Contract: none yet. Writing one is the obvious fix to propose."))
-    else:
-        reviewed = contract["last_reviewed"] or "never"
-        doc.add(
-            Paragraph(
-                f"Contract: {contract['status']}, last reviewed {reviewed} "
-                f"(Contracts row {contract['row']})"
-                + (f"; missing {', '.join(contract['missing'])}." if contract["missing"] else ".")
-            ),
-            Table(
-                ["Element", "What the contract says"],
-                [[title, value or "missing"] for title, value in contract["elements"].items()],
-            ),
-        )
+    _contract(doc, item["contract"])
     senders = ", ".join(item["senders"]) or "nobody in the Team tab"
     receivers = ", ".join(item["receivers"]) or "nobody in the Team tab"
     doc.add(
@@ -303,7 +290,52 @@ def _worst(doc: Document, item: Record, agenda: Record) -> None:
     )
 
 
-def _measured_table(actions: Sequence[Record], before: str, after: str | None) -> Table:
+def _worst_facts(item: WorstHandoff, agenda: QuarterlyAgenda) -> Facts:
+    change = versus(item["change"], agenda["previous_period"])
+    return Facts(
+        [
+            (
+                "Hours lost",
+                f"{hours(item['hours_lost'])}{so_far(agenda)}{change}, "
+                f"six-month trend {item['trend']}",
+            ),
+            ("Rework requests", str(item["rework_requests"])),
+            ("Format translation", f"{amount(item['format_minutes'])} min"),
+            ("Delays", days(item["delay_days"])),
+            ("Open flags", str(item["open_flags"])),
+        ]
+    )
+
+
+def _failure_cases_table(cases: Sequence[FailureCase]) -> Table:
+    return Table(
+        ["When", "Source", "By", "What happened", "Suggested fix"],
+        [[c["when"], c["source"], c["by"], c["text"], c["suggested_fix"]] for c in cases],
+        "No flag, Health note or earlier review names a failure case: ask the receiver "
+        "for the latest one.",
+        key=3,
+    )
+
+
+def _contract(doc: Document, contract: ContractRecord | None) -> None:
+    if contract is None:
+        doc.add(Paragraph("Contract: none yet. Writing one is the obvious fix to propose."))
+        return
+    reviewed = contract["last_reviewed"] or "never"
+    doc.add(
+        Paragraph(
+            f"Contract: {contract['status']}, last reviewed {reviewed} "
+            f"(Contracts row {contract['row']})"
+            + (f"; missing {', '.join(contract['missing'])}." if contract["missing"] else ".")
+        ),
+        Table(
+            ["Element", "What the contract says"],
+            [[title, value or "missing"] for title, value in contract["elements"].items()],
+        ),
+    )
+
+
+def _measured_table(actions: Sequence[MeasuredAction], before: str, after: str | None) -> Table:
     label = f"Hours {before} → {after}" if after else "Hours lost"
     rows = []
     for a in actions:
@@ -328,7 +360,7 @@ def _measured_table(actions: Sequence[Record], before: str, after: str | None) -
     )
 
 
-def _compression(doc: Document, agenda: Record) -> None:
+def _compression(doc: Document, agenda: QuarterlyAgenda) -> None:
     months = agenda["compression_months"]
     doc.add(
         Heading("Role-compression candidates"),

@@ -6,11 +6,14 @@ Summary tab, so the two never disagree (docs/figures.md). No pandas: records in,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from handoffs.figures.records import (
+    CompressionCandidate,
+    HandoffFigures,
+    MaturityRecord,
+    TeamShareRecord,
+)
 from handoffs.model.document import Document, Heading, Paragraph, Table
-
-Record = dict[str, Any]
 
 
 def hours(value: float | None) -> str:
@@ -21,11 +24,11 @@ def share(part: int, pct: float | None) -> str:
     return f"{part} ({pct:.0f}%)" if pct is not None else str(part)
 
 
-def route(item: Record) -> str:
+def route(item: HandoffFigures | CompressionCandidate) -> str:
     return f"{item['from_role']} → {item['to_role']}"
 
 
-def compression_table(candidates: Sequence[Record]) -> Table:
+def compression_table(candidates: Sequence[CompressionCandidate]) -> Table:
     return Table(
         ["Handoff", "From → to", "Hours lost a month", "Split reason", "Decision note"],
         [
@@ -38,13 +41,13 @@ def compression_table(candidates: Sequence[Record]) -> Table:
     )  # fmt: skip
 
 
-def share_headline(share_: Record) -> str:
+def share_headline(share_: TeamShareRecord) -> str:
     """'86% of flags by non-managers', or 'no flags'."""
     pct = share_["non_manager_pct"]
     return f"{pct:.0f}% of flags by non-managers" if pct is not None else "no flags"
 
 
-def compression_detail(candidate: Record) -> str:
+def compression_detail(candidate: CompressionCandidate) -> str:
     note = candidate["decision_note"] or "none yet"
     return (
         f"{route(candidate)}: {hours(candidate['avg_monthly_hours'])} hours lost a month; "
@@ -52,7 +55,7 @@ def compression_detail(candidate: Record) -> str:
     )
 
 
-def share_facts(share_: Record) -> list[tuple[str, str]]:
+def share_facts(share_: TeamShareRecord) -> list[tuple[str, str]]:
     others = []
     if share_["not_in_team"]:
         others.append(f"{share_['not_in_team']} by people not in the Team tab")
@@ -69,7 +72,7 @@ def share_facts(share_: Record) -> list[tuple[str, str]]:
     ]  # fmt: skip
 
 
-def maturity_blocks(doc: Document, maturity: Record) -> None:
+def maturity_blocks(doc: Document, maturity: MaturityRecord) -> None:
     doc.add(
         Heading(f"Maturity: {maturity['label']}"),
         Paragraph(f"Evidence-based, from the rows of this spreadsheet; {maturity['next']}."),

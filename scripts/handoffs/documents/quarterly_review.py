@@ -5,12 +5,18 @@ measured improvement; role-compression candidates; team-driven share; maturity.
 
 from __future__ import annotations
 
+from typing import Literal, TypedDict
+
 import pandas as pd
 
 from handoffs.config import Config
 from handoffs.figures.maturity import Maturity
 from handoffs.figures.records import (
-    Record,
+    CompressionCandidate,
+    HandoffFigures,
+    MaturityRecord,
+    MeasuredAction,
+    TeamShareRecord,
     compression_records,
     day,
     maturity_record,
@@ -34,6 +40,50 @@ from handoffs.model.vocabulary import ELEMENTS, IN_USE, OPEN_FLAG
 WORST = 2
 
 
+class FailureCase(TypedDict):
+    source: Literal["flag", "health note", "review"]
+    when: str | None  # a flag's time, a Health note's month or a review's quarter
+    by: str | None
+    text: str
+    suggested_fix: str | None
+    row: int  # in the tab `source` names
+
+
+class ContractRecord(TypedDict):
+    """The handoff's contract in use."""
+
+    row: int
+    status: str
+    elements: dict[str, str | None]  # element title -> what the contract says
+    missing: list[str]  # element titles
+    trial_start: str | None
+    last_reviewed: str | None
+    owner: str | None
+
+
+class WorstHandoff(HandoffFigures):
+    """One of the quarter's worst handoffs with what its review walks through."""
+
+    failure_cases: list[FailureCase]
+    contract: ContractRecord | None
+    senders: list[str]  # people of its from_role in the Team tab
+    receivers: list[str]
+    recorded_actions: list[MeasuredAction]  # already in the Reviews tab for this quarter
+
+
+class QuarterlyContent(TypedDict):
+    """The quarterly handoff review after the agenda's head (`review_prep.QuarterlyAgenda`)."""
+
+    worst_handoffs: list[WorstHandoff]
+    last_quarter: str
+    last_quarter_actions: list[MeasuredAction]
+    compression_candidates: list[CompressionCandidate]
+    compression_months: list[str]
+    compression_min_hours: float
+    team_share: TeamShareRecord
+    maturity: MaturityRecord
+
+
 def content(
     ds: Dataset,
     config: Config,
@@ -41,16 +91,12 @@ def content(
     ranked: pd.DataFrame,
     share: TeamShare,
     maturity: Maturity,
-) -> Record:
-    worst = ranking_records(ranked, ranked[ranked["has_data"]].head(WORST))
+) -> QuarterlyContent:
     recorded = measured_improvement(ds, quarter, config)
-    for record in worst:
-        handoff = record["handoff_id"]
-        record["failure_cases"] = _failure_cases(ds, quarter, handoff)
-        record["contract"] = _contract(ds, handoff)
-        record["senders"] = _people(ds, record["from_role"])
-        record["receivers"] = _people(ds, record["to_role"])
-        record["recorded_actions"] = measured(recorded[recorded["handoff_id"] == handoff])
+    worst = [
+        _for_review(ds, quarter, figures, recorded)
+        for figures in ranking_records(ranked, ranked[ranked["has_data"]].head(WORST))
+    ]
     last = quarter.previous()
     candidates = compression_candidates(ds, quarter, config)
     return {
@@ -65,7 +111,23 @@ def content(
     }
 
 
-def _failure_cases(ds: Dataset, quarter: Period, handoff: str) -> list[Record]:
+def _for_review(
+    ds: Dataset, quarter: Period, figures: HandoffFigures, recorded: pd.DataFrame
+) -> WorstHandoff:
+    """A worst handoff's figures and what its review walks through; `recorded` is the quarter's
+    measured actions."""
+    handoff = figures["handoff_id"]
+    return {
+        **figures,
+        "failure_cases": _failure_cases(ds, quarter, handoff),
+        "contract": _contract(ds, handoff),
+        "senders": _people(ds, figures["from_role"]),
+        "receivers": _people(ds, figures["to_role"]),
+        "recorded_actions": measured(recorded[recorded["handoff_id"] == handoff]),
+    }
+
+
+def _failure_cases(ds: Dataset, quarter: Period, handoff: str) -> list[FailureCase]:
     """Its flags raised in the quarter and every flag still open up to today (the open flags
     the agenda counts), its Health notes in the quarter, and the failure cases of its earlier
     reviews (most recent first)."""
@@ -87,7 +149,7 @@ def _failure_cases(ds: Dataset, quarter: Period, handoff: str) -> list[Record]:
         & reviews["failure_case"].notna()
     ]
     past = past.sort_values(["label", "row"], ascending=[False, True], kind="stable")
-    cases: list[Record] = [
+    cases: list[FailureCase] = [
         {"source": "flag", "when": moment(row.flagged_at), "by": text(row.flagged_by),
          "text": row.what_went_wrong, "suggested_fix": text(row.suggested_fix), "row": int(row.row)}
         for row in flags.itertuples(index=False)
@@ -105,7 +167,7 @@ def _failure_cases(ds: Dataset, quarter: Period, handoff: str) -> list[Record]:
     return cases
 
 
-def _contract(ds: Dataset, handoff: str) -> Record | None:
+def _contract(ds: Dataset, handoff: str) -> ContractRecord | None:
     contracts = ds["contracts"]
     own = contracts[(contracts["handoff_id"] == handoff) & contracts["status"].isin(IN_USE)]
     if own.empty:

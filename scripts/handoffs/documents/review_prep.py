@@ -1,6 +1,7 @@
 """docs/commands.md#review-prep: the content of the monthly alignment check and of the quarterly handoff
-review, as one JSON-able dict (the `--format json` shape, documented in README). The Markdown
-and the Review Prep tab are laid out from this dict by `agenda.py`, so all three agree.
+review, as one JSON-able dict (the `--format json` shape, documented in README), typed as
+`MonthlyAgenda` or `QuarterlyAgenda`. The Markdown and the Review Prep tab are laid out from
+this dict by `agenda.py`, so all three agree.
 
 Pure: validated frames in, plain Python values out (numbers rounded as shown, dates ISO).
 """
@@ -9,16 +10,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal, TypedDict, final
 
 import pandas as pd
 
 from handoffs.checks.notes import NoteCheck
 from handoffs.config import Config
 from handoffs.documents import quarterly_review
+from handoffs.documents.quarterly_review import QuarterlyContent
 from handoffs.figures.maturity import assess
 from handoffs.figures.rankings import period_totals, rankings
-from handoffs.figures.records import Record, action, day, moment, num, ranking_records, text
+from handoffs.figures.records import (
+    Action,
+    HandoffFigures,
+    action,
+    day,
+    moment,
+    num,
+    ranking_records,
+    text,
+)
 from handoffs.figures.review_loop import team_share
 from handoffs.figures.stale import stale_reviews
 from handoffs.model.dataset import Dataset
@@ -30,6 +41,95 @@ FORMAT = "handoffs.review-prep"
 VERSION = 1
 MONTHLY_WORST = 3
 DUE_WITHIN_DAYS = 30  # an open action whose deadline is this close is "due" at the monthly check
+
+
+class Problems(TypedDict):
+    errors: int
+    warnings: int
+
+
+class Headline(TypedDict):
+    hours_lost: float | None
+    hours_lost_previous: float | None
+    change: float | None
+    active_handoffs: int
+    handoffs_with_data: int
+    open_flags: int
+    contracts_needing_attention: int
+    problems: Problems
+
+
+class AgendaHead(TypedDict):
+    """What both agendas open with."""
+
+    format: str
+    version: int
+    kind: Literal["monthly", "quarterly"]
+    period: str  # "2026-10" or "2026-Q3"
+    previous_period: str
+    months_so_far: int  # fewer than period_months while the period is still running
+    period_months: int
+    today: str
+    headline: Headline
+
+
+class StaleContract(TypedDict):
+    handoff_id: str
+    workflow: str | None
+    contract_status: str
+    owner: str | None
+    last_reviewed: str | None
+    reason: str
+    detail: str
+
+
+class FlagRecord(TypedDict):
+    row: int
+    flagged_at: str | None
+    flagged_by: str | None
+    what_went_wrong: str
+    suggested_fix: str | None
+    status: str
+
+
+class FlagGroup(TypedDict):
+    """A handoff's flags; `known` False when its id is not in the Handoffs tab."""
+
+    handoff_id: str
+    known: bool
+    workflow: str | None
+    from_role: str | None
+    to_role: str | None
+    flags: list[FlagRecord]
+
+
+class DueAction(Action):
+    days_left: int  # negative: overdue
+
+
+class MonthlyContent(TypedDict):
+    """The monthly alignment check after the agenda's head."""
+
+    worst_handoffs: list[HandoffFigures]
+    getting_worse: list[HandoffFigures]
+    stale_contracts: list[StaleContract]
+    other_contract_gaps: int  # more handoffs with an incomplete contract or none
+    flags_since: str | None  # the latest Reviewed on date
+    flags: list[FlagGroup]
+    actions_due: list[DueAction]
+
+
+@final  # no other keys: `"last_quarter" in agenda` then tells mypy which agenda it is
+class MonthlyAgenda(AgendaHead, MonthlyContent):
+    """The monthly alignment check, `kind` "monthly"."""
+
+
+@final
+class QuarterlyAgenda(AgendaHead, QuarterlyContent):
+    """The quarterly handoff review, `kind` "quarterly"."""
+
+
+Agenda = MonthlyAgenda | QuarterlyAgenda
 
 
 def requested_period(
@@ -65,12 +165,12 @@ def build(
     notes: Sequence[NoteCheck] | None = None,
     notes_folder: str | None = None,
     contract_errors: Mapping[str, Sequence[int]] | None = None,
-) -> Record:
+) -> Agenda:
     """The agenda for `period`: a month gives the monthly alignment check, a quarter the
     quarterly handoff review."""
     ranked = rankings(ds, period, config)
     stale = stale_reviews(ds, config.review, contract_errors)
-    head: Record = {
+    head: AgendaHead = {
         "format": FORMAT,
         "version": VERSION,
         "kind": "quarterly" if period.months == 3 else "monthly",
@@ -90,7 +190,7 @@ def build(
 
 def _headline(
     ds: Dataset, config: Config, period: Period, ranked: pd.DataFrame, stale: pd.DataFrame
-) -> Record:
+) -> Headline:
     with_data = ranked[ranked["has_data"]]
     before = period_totals(ds["health"], period.previous())["hours"]
     before = before.reindex(ranked["handoff_id"]).dropna()
@@ -112,7 +212,7 @@ def _headline(
 # -- monthly alignment check ------------------------------------------------------------------
 
 
-def _monthly(ds: Dataset, ranked: pd.DataFrame, stale: pd.DataFrame) -> Record:
+def _monthly(ds: Dataset, ranked: pd.DataFrame, stale: pd.DataFrame) -> MonthlyContent:
     with_data = ranked[ranked["has_data"]]
     worse = with_data[with_data["change"] > 0].sort_values(
         ["change", "handoff_id"], ascending=[False, True], kind="stable"
@@ -142,7 +242,9 @@ def _monthly(ds: Dataset, ranked: pd.DataFrame, stale: pd.DataFrame) -> Record:
     }
 
 
-def _flags_since_last_meeting(ds: Dataset, ranked: pd.DataFrame) -> tuple[str | None, list[Record]]:
+def _flags_since_last_meeting(
+    ds: Dataset, ranked: pd.DataFrame
+) -> tuple[str | None, list[FlagGroup]]:
     """Flags raised after the latest Reviewed on date (the last meeting that reviewed flags),
     plus any older flag still `new`; grouped by handoff, worst-ranked handoff first."""
     flags = ds["flags"]
@@ -154,7 +256,7 @@ def _flags_since_last_meeting(ds: Dataset, ranked: pd.DataFrame) -> tuple[str | 
     handoffs = ds["handoffs"].set_index("handoff_id")
     chosen = chosen.assign(_order=chosen["handoff_id"].map(order).fillna(len(order)))
     chosen = chosen.sort_values(["_order", "handoff_id", "flagged_at", "row"], kind="stable")
-    groups = []
+    groups: list[FlagGroup] = []
     for handoff, rows in chosen.groupby("handoff_id", sort=False):
         known = handoff in handoffs.index
         groups.append(
@@ -170,7 +272,7 @@ def _flags_since_last_meeting(ds: Dataset, ranked: pd.DataFrame) -> tuple[str | 
     return day(last), groups
 
 
-def _flag(row: Any) -> Record:
+def _flag(row: Any) -> FlagRecord:
     return {
         "row": int(row.row),
         "flagged_at": moment(row.flagged_at),
@@ -181,7 +283,7 @@ def _flag(row: Any) -> Record:
     }
 
 
-def _actions_due(ds: Dataset) -> list[Record]:
+def _actions_due(ds: Dataset) -> list[DueAction]:
     reviews = ds["reviews"]
     today = pd.Timestamp(ds.today)
     due = reviews[

@@ -1,13 +1,15 @@
 """Figures as JSON values: numbers rounded as shown, dates ISO, missing as None.
 
 The pieces of the review-prep shape (README "review-prep JSON") shared by the monthly and the
-quarterly agenda, and by the Summary tab: both are rendered from these records.
+quarterly agenda, and by the Summary tab: both are rendered from these records. Each record is
+a TypedDict, a plain dict at run time (so the JSON is these dicts), whose keys mypy checks at
+every read and write; keys are declared in the order the JSON shows them.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, TypedDict
 
 import pandas as pd
 
@@ -15,7 +17,99 @@ from handoffs.figures.maturity import LEVELS, Maturity
 from handoffs.figures.review_loop import TeamShare
 from handoffs.model.spreadsheet import CellValue
 
-Record = dict[str, Any]
+
+class HandoffFigures(TypedDict):
+    """A handoff's figures for the period; `rank` and the sums are None without Health data."""
+
+    rank: int | None
+    handoff_id: str
+    workflow: str
+    from_role: str
+    to_role: str
+    hours_lost: float | None
+    rework_requests: int | None
+    format_minutes: float | None
+    delay_days: float | None
+    change: float | None
+    trend: str
+    contract_status: str
+    open_flags: int
+    tied_with: list[str]  # handoff ids with exactly the same hours lost
+
+
+class Action(TypedDict):
+    """A Reviews row: the fix agreed at a quarterly review."""
+
+    row: int
+    quarter: str
+    handoff_id: str
+    failure_case: str | None
+    fix_type: str
+    fix: str
+    owner: str
+    deadline: str | None
+    status: str
+
+
+class MeasuredAction(Action):
+    """An action with its handoff's hours lost in its quarter (before) and the next (after)."""
+
+    hours_before: float | None
+    hours_after: float | None
+    change: float | None
+    change_pct: float | None
+    months_before: int
+    months_after: int
+    result: str  # "improved", "worse", "unchanged", "no data" or "not yet measurable"
+    measured_on: str  # the quarter after
+
+
+class CompressionCandidate(TypedDict):
+    handoff_id: str
+    workflow: str
+    from_role: str
+    to_role: str
+    split_reason: str
+    decision_note: str | None
+    avg_monthly_hours: float | None
+    months_with_data: int
+
+
+class TeamShareRecord(TypedDict):
+    """`review_loop.TeamShare` as JSON: dates ISO, percentages None without flags."""
+
+    since: str
+    until: str
+    flags: int
+    by_non_managers: int
+    non_manager_pct: float | None
+    not_in_team: int
+    anonymous: int
+    with_suggested_fix: int
+    suggested_fix_pct: float | None
+    reviewed: int
+    median_days_to_review: float | None
+
+
+class CriterionRecord(TypedDict):
+    key: str
+    title: str
+    met: bool
+    evidence: str
+    rows: dict[str, list[int]]  # tab title -> the sheet rows that prove it
+
+
+class LevelRecord(TypedDict):
+    name: str
+    met: bool  # every criterion of the level
+    criteria: list[CriterionRecord]
+
+
+class MaturityRecord(TypedDict):
+    level: str | None  # None: not yet Developing
+    label: str
+    next: str
+    levels: list[LevelRecord]
 
 
 def num(value: Any, digits: int = 1) -> float | int | None:
@@ -52,11 +146,11 @@ def moment(value: Any) -> str | None:
     return None if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"
 
 
-def ranking_records(ranked: pd.DataFrame, chosen: pd.DataFrame) -> list[Record]:
+def ranking_records(ranked: pd.DataFrame, chosen: pd.DataFrame) -> list[HandoffFigures]:
     """Ranking rows as records; `tied_with` names others with exactly the same hours lost."""
     with_data = ranked[ranked["has_data"]]
     hours = with_data["hours"].round(6)
-    records = []
+    records: list[HandoffFigures] = []
     for item in chosen.itertuples(index=False):
         ties = with_data.loc[hours.eq(round(item.hours, 6)), "handoff_id"]
         records.append(
@@ -80,7 +174,7 @@ def ranking_records(ranked: pd.DataFrame, chosen: pd.DataFrame) -> list[Record]:
     return records
 
 
-def action(row: Any) -> Record:
+def action(row: Any) -> Action:
     return {
         "row": int(row.row),
         "quarter": str(row.quarter).upper(),
@@ -94,7 +188,7 @@ def action(row: Any) -> Record:
     }
 
 
-def measured(actions: pd.DataFrame) -> list[Record]:
+def measured(actions: pd.DataFrame) -> list[MeasuredAction]:
     return [
         {
             **action(row),
@@ -111,7 +205,7 @@ def measured(actions: pd.DataFrame) -> list[Record]:
     ]
 
 
-def compression_records(candidates: pd.DataFrame) -> list[Record]:
+def compression_records(candidates: pd.DataFrame) -> list[CompressionCandidate]:
     """Role-compression candidates (`review_loop.compression_candidates`) as records."""
     return [
         {
@@ -128,7 +222,7 @@ def compression_records(candidates: pd.DataFrame) -> list[Record]:
     ]
 
 
-def share_record(share: TeamShare) -> Record:
+def share_record(share: TeamShare) -> TeamShareRecord:
     return {
         "since": share.since.isoformat(),
         "until": share.until.isoformat(),
@@ -144,7 +238,7 @@ def share_record(share: TeamShare) -> Record:
     }
 
 
-def maturity_record(maturity: Maturity) -> Record:
+def maturity_record(maturity: Maturity) -> MaturityRecord:
     return {
         "level": maturity.level,
         "label": maturity.label,
