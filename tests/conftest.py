@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from click.testing import CliRunner, Result
 
-from handoffs.cli.commands import cli
+from handoffs.cli import cli
 
 TODAY = dt.date(2026, 11, 25)
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")

@@ -1,3 +1,3 @@
-from handoffs.cli.commands import main
+from handoffs.cli import main
 
 main()

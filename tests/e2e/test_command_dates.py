@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from handoffs.cli.commands import cli
+from handoffs.cli import cli
 
 
 def invoke(*args: str) -> tuple[int, str]:

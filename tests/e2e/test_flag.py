@@ -122,13 +122,15 @@ def test_flag_exits_4_while_a_refresh_holds_the_lock_beyond_its_wait(
     assert "Another handoffs run is working on" in result.stderr
 
 
-def test_flag_starts_without_pandas(make_spreadsheet) -> None:
+@pytest.mark.parametrize("pinned", [[], ["--today", "2026-11-25"]], ids=["now", "today"])
+def test_flag_starts_without_pandas(make_spreadsheet, pinned: list[str]) -> None:
+    """Also with `--today`: parsing a date typed on the command line needs no pandas."""
     sheet = make_spreadsheet("xlsx")
     seeded(sheet)
     code = (
         "import sys; from handoffs.cli import main\n"
-        f"sys.argv = ['handoffs', '--config', {str(sheet.config)!r}, 'flag', '--handoff', "
-        "'RPT-02', '--what', 'light']\n"
+        f"sys.argv = ['handoffs', '--config', {str(sheet.config)!r}, *{pinned!r}, 'flag', "
+        "'--handoff', 'RPT-02', '--what', 'light']\n"
         "try: main()\nexcept SystemExit as exit: assert not exit.code, exit.code\n"
         "print('HEAVY', [m for m in ('pandas', 'gspread') if m in sys.modules])"
     )

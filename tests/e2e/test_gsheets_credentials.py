@@ -15,15 +15,13 @@ from urllib.parse import parse_qs
 import pytest
 from google.auth.credentials import AnonymousCredentials
 
-from handoffs.backends.google_http import (
+from handoffs.backends.google_credentials import (
     READ_ONLY_SCOPES,
     READ_WRITE_SCOPES,
-    Connection,
-    RetryingHTTPClient,
-    connect,
     load_credentials,
     token_path,
 )
+from handoffs.backends.google_http import Connection, RetryingHTTPClient, connect
 from handoffs.backends.gsheets import GoogleSheetsBackend, spreadsheet_key
 from handoffs.config import SheetConfig
 from handoffs.model.errors import BackendError, UsageError

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 
 from handoffs.app.load import load, read_notes
 from handoffs.backends import open_backend
-from handoffs.cli.commands import cli
+from handoffs.cli import cli
 from handoffs.config import load_config
 from handoffs.model.periods import default_period
 from handoffs.tabs.team_tabs import team_tabs

@@ -393,7 +393,7 @@ def kill_at_target(event, args):
         os.kill(os.getpid(), signal.SIGKILL)
 sys.addaudithook(kill_at_target)
 sys.argv = ["handoffs", "--today", "2026-11-25", "refresh"]
-from handoffs.cli.commands import main
+from handoffs.cli import main
 main()
 """
 

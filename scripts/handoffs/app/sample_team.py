@@ -81,7 +81,78 @@ TEAM = [
     ("Nora Lindqvist", "Finance lead", True, 1000, 990),
 ]  # fmt: skip
 
-MONTHS = 7
+MONTHS = 7  # of Health rows, ending with last month
+
+# Health notes: handoff -> (months before this quarter's first month, the note)
+HEALTH_NOTES = {
+    "RPT-02": (1, "Client escalation about unexplained numbers"),
+    "BRF-02": (2, "Slides rebuilt in the design tool again"),
+}
+
+# id, deliverable, format, sender context, receiver checks, contact, status, trial started and
+# last reviewed (days before today), owner
+CONTRACTS = [
+    ("RPT-01", "Interview notes, raw export", None, None, None, None, "draft", None, None, "Marco Bianchi"),
+    ("RPT-02", "Summary, charts, the data behind each chart", "Doc with the shared template",
+     "Assumptions, AI tools used, known limitations, review requests",
+     "Each chart traces to data; assumptions listed", "Aisha Okafor", "active", 150, 60, "Aisha Okafor"),
+    ("RPT-03", "Full draft with sources", "Doc, tracked changes on",
+     "Which sections the AI drafted, open questions", "Sources cited, tone matches guide",
+     "Lena Vogel", "trial", 20, None, "Lena Vogel"),
+    ("BRF-01", "Brief, budget, deadline", "Brief template", "Past rejections, decisions made",
+     "Budget and deadline confirmed", "Priya Shah", "active", None, 30, "Priya Shah"),
+    ("BRF-02", "Creative brief", "Slides", "Audience, key message, brand constraints", None, None,
+     "active", None, 45, "Jordan Lee"),
+    ("FC-01", "Cleaned dataset and data dictionary", "Parquet plus README",
+     "Rows dropped and why", "Row counts match the source", "Dev Patel", "active", None, 20, "Dev Patel"),
+    ("FC-02", "Model, inputs, assumptions", "Spreadsheet model",
+     "Assumptions, AI tool's caveats", "Inputs reconcile to the dataset", "Aisha Okafor",
+     "active", None, 130, "Nora Lindqvist"),
+    ("FC-04", "Review pack", "PDF", "Open issues", "Sign-off", "Aisha Okafor", "retired", None, 400, None),
+]  # fmt: skip
+
+# flagged (days before today, hour, minute), by, handoff, what went wrong, suggested fix,
+# status, reviewed (days before today)
+FLAGS = [
+    ((80, 10, 15), "Lena Vogel", "RPT-02",
+     "Summary had no assumptions; two charts could not be traced", "Add an assumptions section to the template",
+     "done", 60),
+    ((60, 16, 40), "Kenji Watanabe", "BRF-02",
+     "Brief did not say which brand colours are off-limits", "Add brand constraints to the contract",
+     "accepted", 40),
+    ((34, 9, 5), "Sam Rivera", "RPT-03",
+     "Could not tell which paragraphs the AI drafted", "Mark AI-drafted sections in the draft",
+     "discussed", 25),
+    ((27, 14, 0), "Priya Shah", "FC-03",
+     "Memo gave one number, client asked for a range", None, "new", None),
+    ((19, 11, 30), "Lena Vogel", "RPT-02",
+     "Numbers changed after the summary was sent, nobody said why", "Version the summary and note changes",
+     "new", None),
+    ((12, 15, 20), "Rosa Martinez", "BRF-03",
+     "Concept deck used AI images without licence notes", "Licence column in the deck",
+     "new", None),
+    ((6, 8, 50), "Tom Becker", "FC-01",
+     "Cleaning dropped the returns rows silently", "List dropped rows in the handoff note", "new", None),
+]  # fmt: skip
+
+# quarters back, handoff, failure case, fix type, fix, owner, deadline, status. A deadline is
+# days after the start of last quarter (the fixes of a review held two quarters ago were due
+# during last quarter) or days after today.
+LAST_QUARTER, TODAY = "last quarter", "today"
+REVIEWS = [
+    (2, "FC-02", "Forecast sent without the AI tool's confidence caveats; finance presented a point estimate",
+     "contract update", "Sender includes caveats and ranges; receiver checks inputs reconcile",
+     "Aisha Okafor", (LAST_QUARTER, 30), "done"),
+    (2, "BRF-02", "Designer rebuilt the slides into the design tool: 2 hours per brief",
+     "format change", "Creative brief moves to the shared brief template", "Jordan Lee",
+     (LAST_QUARTER, 40), "done"),
+    (1, "RPT-02", "Analysis summary arrived without assumptions; the client escalated; 6 hours of rework",
+     "contract update", "Assumptions and AI limitations sections become mandatory",
+     "Aisha Okafor", (TODAY, 10), "in progress"),
+    (1, "BRF-02", "The template did not stick: briefs still arrive as slides and get rebuilt",
+     "workflow redesign", "Designer joins the brief kick-off and drafts the layout with the strategist",
+     "Jordan Lee", (TODAY, -5), "planned"),
+]  # fmt: skip
 
 
 def _month(today: dt.date, back: int) -> dt.date:
@@ -94,18 +165,35 @@ def _quarter(day: dt.date, back: int = 0) -> str:
     return f"{index // 4}-Q{index % 4 + 1}"
 
 
+def _days_before(today: dt.date, days: int | None) -> dt.date | None:
+    return None if days is None else today - dt.timedelta(days=days)
+
+
 def demo_rows(today: dt.date) -> dict[str, list[list[CellValue]]]:
     """Rows for every input tab, in the schema's column order, keyed by tab name."""
-    days = lambda n: today - dt.timedelta(days=n)  # noqa: E731
+    rows: dict[str, list[list[CellValue]]] = {
+        "handoffs": [[value if value != "" else None for value in row] for row in HANDOFFS],
+        "contracts": _contracts(today),
+        "health": _health(today),
+        "flags": _flags(today),
+        "reviews": _reviews(today),
+        "team": _team(today),
+    }
+    schemas = input_schemas()
+    for name, table in rows.items():
+        width = len(schemas[name].fields)
+        assert all(len(row) == width for row in table), name
+    return rows
+
+
+def _health(today: dt.date) -> list[list[CellValue]]:
+    """Seven months of Health rows, seeded: each handoff's level, its drift and the story."""
     rng = np.random.default_rng(7)
     quarters_back = {_quarter(today, n): n for n in range(4)}
-    last_of_last_quarter = _month(today, 1 + (today.month - 1) % 3)
+    this_quarter = (today.month - 1) % 3  # months since this quarter began
     notes = {
-        ("RPT-02", last_of_last_quarter): "Client escalation about unexplained numbers",
-        (
-            "BRF-02",
-            _month(today, 2 + (today.month - 1) % 3),
-        ): "Slides rebuilt in the design tool again",
+        (handoff, _month(today, before + this_quarter)): note
+        for handoff, (before, note) in HEALTH_NOTES.items()
     }
     health: list[list[CellValue]] = []
     for back in range(MONTHS, 0, -1):
@@ -121,87 +209,48 @@ def demo_rows(today: dt.date) -> dict[str, list[list[CellValue]]]:
                 float(round(delay * factor * rng.uniform(0.7, 1.3) * 2) / 2),
                 notes.get((handoff, month)),
             ])  # fmt: skip
-    contracts: list[list[CellValue]] = [
-        ["RPT-01", "Interview notes, raw export", None, None, None, None, "draft", None, None, "Marco Bianchi"],
-        ["RPT-02", "Summary, charts, the data behind each chart", "Doc with the shared template",
-         "Assumptions, AI tools used, known limitations, review requests",
-         "Each chart traces to data; assumptions listed", "Aisha Okafor", "active", days(150), days(60), "Aisha Okafor"],
-        ["RPT-03", "Full draft with sources", "Doc, tracked changes on",
-         "Which sections the AI drafted, open questions", "Sources cited, tone matches guide",
-         "Lena Vogel", "trial", days(20), None, "Lena Vogel"],
-        ["BRF-01", "Brief, budget, deadline", "Brief template", "Past rejections, decisions made",
-         "Budget and deadline confirmed", "Priya Shah", "active", None, days(30), "Priya Shah"],
-        ["BRF-02", "Creative brief", "Slides", "Audience, key message, brand constraints", None, None,
-         "active", None, days(45), "Jordan Lee"],
-        ["FC-01", "Cleaned dataset and data dictionary", "Parquet plus README",
-         "Rows dropped and why", "Row counts match the source", "Dev Patel", "active", None, days(20), "Dev Patel"],
-        ["FC-02", "Model, inputs, assumptions", "Spreadsheet model",
-         "Assumptions, AI tool's caveats", "Inputs reconcile to the dataset", "Aisha Okafor",
-         "active", None, days(130), "Nora Lindqvist"],
-        ["FC-04", "Review pack", "PDF", "Open issues", "Sign-off", "Aisha Okafor", "retired", None, days(400), None],
-    ]  # fmt: skip
-    flags: list[list[CellValue]] = [
-        [dt.datetime.combine(days(80), dt.time(10, 15)), "Lena Vogel", "RPT-02",
-         "Summary had no assumptions; two charts could not be traced", "Add an assumptions section to the template",
-         "done", days(60)],
-        [dt.datetime.combine(days(60), dt.time(16, 40)), "Kenji Watanabe", "BRF-02",
-         "Brief did not say which brand colours are off-limits", "Add brand constraints to the contract",
-         "accepted", days(40)],
-        [dt.datetime.combine(days(34), dt.time(9, 5)), "Sam Rivera", "RPT-03",
-         "Could not tell which paragraphs the AI drafted", "Mark AI-drafted sections in the draft",
-         "discussed", days(25)],
-        [dt.datetime.combine(days(27), dt.time(14, 0)), "Priya Shah", "FC-03",
-         "Memo gave one number, client asked for a range", None, "new", None],
-        [dt.datetime.combine(days(19), dt.time(11, 30)), "Lena Vogel", "RPT-02",
-         "Numbers changed after the summary was sent, nobody said why", "Version the summary and note changes",
-         "new", None],
-        [dt.datetime.combine(days(12), dt.time(15, 20)), "Rosa Martinez", "BRF-03",
-         "Concept deck used AI images without licence notes", "Licence column in the deck",
-         "new", None],
-        [dt.datetime.combine(days(6), dt.time(8, 50)), "Tom Becker", "FC-01",
-         "Cleaning dropped the returns rows silently", "List dropped rows in the handoff note", "new", None],
-    ]  # fmt: skip
-    last_q, prev_q = _quarter(today, 1), _quarter(today, 2)
-    # prev_q's review was held as last quarter began: its fixes were due during last quarter
-    last_q_start = _month(today, (today.month - 1) % 3 + 3)
-    due_last_q = lambda n: last_q_start + dt.timedelta(days=n)  # noqa: E731
-    reviews: list[list[CellValue]] = [
-        [prev_q, "FC-02", "Forecast sent without the AI tool's confidence caveats; finance presented a point estimate",
-         "contract update", "Sender includes caveats and ranges; receiver checks inputs reconcile",
-         "Aisha Okafor", due_last_q(30), "done"],
-        [prev_q, "BRF-02", "Designer rebuilt the slides into the design tool: 2 hours per brief",
-         "format change", "Creative brief moves to the shared brief template", "Jordan Lee",
-         due_last_q(40), "done"],
-        [last_q, "RPT-02", "Analysis summary arrived without assumptions; the client escalated; 6 hours of rework",
-         "contract update", "Assumptions and AI limitations sections become mandatory",
-         "Aisha Okafor", days(-10), "in progress"],
-        [last_q, "BRF-02", "The template did not stick: briefs still arrive as slides and get rebuilt",
-         "workflow redesign", "Designer joins the brief kick-off and drafts the layout with the strategist",
-         "Jordan Lee", days(5), "planned"],
-    ]  # fmt: skip
-    team: list[list[CellValue]] = [
+    return health
+
+
+def _contracts(today: dt.date) -> list[list[CellValue]]:
+    rows: list[list[CellValue]] = []
+    for *terms, status, trial_start, last_reviewed, owner in CONTRACTS:
+        dates = [_days_before(today, trial_start), _days_before(today, last_reviewed)]
+        rows.append([*terms, status, *dates, owner])
+    return rows
+
+
+def _flags(today: dt.date) -> list[list[CellValue]]:
+    rows: list[list[CellValue]] = []
+    for (days, hour, minute), by, handoff, what, fix, status, reviewed in FLAGS:
+        flagged = dt.datetime.combine(today - dt.timedelta(days=days), dt.time(hour, minute))
+        rows.append([flagged, by, handoff, what, fix, status, _days_before(today, reviewed)])
+    return rows
+
+
+def _reviews(today: dt.date) -> list[list[CellValue]]:
+    starts = {LAST_QUARTER: _month(today, (today.month - 1) % 3 + 3), TODAY: today}
+    rows: list[list[CellValue]] = []
+    for back, handoff, failure, fix_type, fix, owner, (anchor, days), status in REVIEWS:
+        deadline = starts[anchor] + dt.timedelta(days=days)
+        rows.append(
+            [_quarter(today, back), handoff, failure, fix_type, fix, owner, deadline, status]
+        )
+    return rows
+
+
+def _team(today: dt.date) -> list[list[CellValue]]:
+    return [
         [
             person,
             role,
             manager,
-            days(joined),
-            days(onboarded) if onboarded else None,
+            _days_before(today, joined),
+            _days_before(today, onboarded),
             person.lower().replace(" ", ".") + "@example.org",
         ]
         for person, role, manager, joined, onboarded in TEAM
     ]
-    handoffs: list[list[CellValue]] = [
-        [value if value != "" else None for value in row] for row in HANDOFFS
-    ]
-    rows = {
-        "handoffs": handoffs, "contracts": contracts, "health": health,
-        "flags": flags, "reviews": reviews, "team": team,
-    }  # fmt: skip
-    schemas = input_schemas()
-    for name, table in rows.items():
-        width = len(schemas[name].fields)
-        assert all(len(row) == width for row in table), name
-    return rows
 
 
 def demo_config(workbook: str, notes_folder: str) -> str:

@@ -1,9 +1,9 @@
-"""The HTTP side of the Google Sheets backend: credentials, scopes, the emulator seam, retries.
+"""The HTTP side of the Google Sheets backend: a retrying client, and the emulator seam.
 
 `connect()` is the one factory that turns `[sheet]` configuration and the environment into a
-gspread HTTP client. `SHEETS_EMULATOR_HOST=host:port` (after Google's `*_EMULATOR_HOST`
-convention) sends every Sheets call to `http://host:port` with anonymous credentials, so the
-tests run the very code path production runs.
+gspread HTTP client, signed in as `google_credentials` says. `SHEETS_EMULATOR_HOST=host:port`
+(after Google's `*_EMULATOR_HOST` convention) sends every Sheets call to `http://host:port` with
+anonymous credentials, so the tests run the very code path production runs.
 
 Retries: gspread's BackOffHTTPClient retries forever, without jitter and never on connection
 errors, so `RetryingHTTPClient` does its own: exponential backoff with full jitter, bounded by a
@@ -12,40 +12,31 @@ time budget (`retry_seconds`) shared by every request of the run.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import random
 import time
-from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import gspread
 import requests
-from google.auth.credentials import AnonymousCredentials, Credentials
-from google.auth.exceptions import DefaultCredentialsError, TransportError
+from google.auth.credentials import AnonymousCredentials
+from google.auth.exceptions import TransportError
 from google.auth.transport.requests import AuthorizedSession
 from gspread.http_client import FileType, ParamsType
 from urllib3.exceptions import NewConnectionError
 
+from handoffs.backends.google_credentials import load_credentials, scopes_for
 from handoffs.config import SheetConfig
-from handoffs.model.errors import UsageError
 
 log = logging.getLogger("handoffs")
 
 SHEETS_API = "https://sheets.googleapis.com"
 EMULATOR_ENV = "SHEETS_EMULATOR_HOST"
-READ_ONLY_SCOPES = ("https://www.googleapis.com/auth/spreadsheets.readonly",)
-READ_WRITE_SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 # 408 and 5xx are the server's own "try again"; 429 is the per-minute quota (Google's usage limits: 60 read requests a minute per user).
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-
-
-def scopes_for(read_only: bool) -> tuple[str, ...]:
-    """The narrowest scope: `validate` reads only; nothing ever needs Drive."""
-    return READ_ONLY_SCOPES if read_only else READ_WRITE_SCOPES
 
 
 # -- retries ---------------------------------------------------------------------------------
@@ -225,7 +216,7 @@ class RetryingHTTPClient(gspread.HTTPClient):
         self.spent += wait
 
 
-# -- credentials -----------------------------------------------------------------------------
+# -- the client a configuration asks for ------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -252,156 +243,3 @@ def connect(
         )
     credentials, identity = load_credentials(sheet.credentials, scopes_for(read_only), env)
     return Connection(RetryingHTTPClient(AuthorizedSession(credentials), policy=policy), identity)
-
-
-def load_credentials(
-    spec: str, scopes: Sequence[str], environ: Mapping[str, str]
-) -> tuple[Credentials, str]:
-    """Credentials for `[sheet] credentials`: a key file path, "oauth" or "adc"."""
-    if spec == "adc":
-        return _application_default(scopes)
-    if spec == "oauth":
-        return _user_sign_in(scopes, environ)
-    if not spec:
-        raise UsageError(
-            '[sheet] backend = "gsheets" needs credentials = "<service-account key file>" '
-            '(or "oauth" to sign in as yourself, or "adc" for Application Default Credentials).'
-        )
-    return _service_account(Path(spec).expanduser(), scopes)
-
-
-def _service_account(path: Path, scopes: Sequence[str]) -> tuple[Credentials, str]:
-    from google.oauth2 import service_account
-
-    if not path.is_file():
-        raise UsageError(
-            f"[sheet] credentials: there is no key file at {path}. Download a JSON key for the "
-            "service account (Google Cloud console > IAM > Service accounts > Keys)."
-        )
-    if os.name == "posix" and path.stat().st_mode & 0o077:
-        log.warning(
-            "handoffs: %s can be read by other users of this computer; run `chmod 600 %s`.",
-            path,
-            path,
-        )
-    info = _json_object(path, "[sheet] credentials")
-    kind = info.get("type") if info is not None else None
-    if kind == "authorized_user":
-        raise UsageError(
-            f'[sheet] credentials: {path} is a user sign-in token ("type": "authorized_user"), '
-            'not a service-account key. To sign in as yourself use credentials = "oauth"; for '
-            'cron, download a service-account key ("type": "service_account").'
-        )
-    try:
-        if info is None or kind != "service_account":
-            raise ValueError(kind)
-        credentials = service_account.Credentials.from_service_account_info(
-            info, scopes=list(scopes)
-        )
-    except (ValueError, KeyError, TypeError, AttributeError):
-        # The library's message may quote the file; say what is wrong without echoing it.
-        raise UsageError(
-            f'[sheet] credentials: {path} is not a service-account key (a JSON file with "type": '
-            '"service_account"). For your own Google account use credentials = "oauth".'
-        ) from None
-    return credentials, f"the service account {credentials.service_account_email}"
-
-
-def _json_object(path: Path, what: str) -> dict[str, Any] | None:
-    """The JSON object in a credentials file; None when it is not JSON or not an object.
-    Never echoes the content: it holds secrets."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return None
-    except OSError as exc:
-        raise UsageError(
-            f"{what}: cannot read {path} ({exc.strerror or type(exc).__name__}); check the "
-            "file's permissions (the user running handoffs must be able to read it)."
-        ) from None
-    try:
-        info = json.loads(text)
-    except ValueError:
-        return None
-    return info if isinstance(info, dict) else None
-
-
-def _application_default(scopes: Sequence[str]) -> tuple[Credentials, str]:
-    import google.auth
-
-    try:
-        credentials, _ = google.auth.default(scopes=list(scopes))
-    except (DefaultCredentialsError, ValueError, KeyError, TypeError, AttributeError):
-        named = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
-        if named and Path(named).is_file():
-            raise UsageError(
-                f'credentials = "adc": GOOGLE_APPLICATION_CREDENTIALS points at {named}, which '
-                "is not a service-account key or an application-default login; fix the "
-                "variable or unset it."
-            ) from None
-        # One sign-in serves every command: the read-write scope, even when `validate` (which
-        # asks for read-only) is the first to need it; a read-only login would fail `refresh`.
-        raise UsageError(
-            'credentials = "adc" found no Application Default Credentials; run '
-            "`gcloud auth application-default login --scopes="
-            f"{','.join(READ_WRITE_SCOPES)},https://www.googleapis.com/auth/cloud-platform` "
-            "or set GOOGLE_APPLICATION_CREDENTIALS."
-        ) from None
-    email = getattr(credentials, "service_account_email", None)
-    return credentials, f"the account {email}" if email else "your Application Default Credentials"
-
-
-def config_folder(environ: Mapping[str, str]) -> Path:
-    """Where handoffs keeps the OAuth client and tokens: the user's config folder."""
-    if os.name == "nt" and environ.get("APPDATA"):
-        return Path(environ["APPDATA"]) / "handoffs"
-    base = environ.get("XDG_CONFIG_HOME") or str(Path(environ.get("HOME", "~")) / ".config")
-    return Path(base).expanduser() / "handoffs"
-
-
-def token_path(scopes: Sequence[str], environ: Mapping[str, str]) -> Path:
-    """One cached token per scope set, so `validate` never holds write access it did not ask for."""
-    name = (
-        "authorized_user.readonly.json"
-        if tuple(scopes) == READ_ONLY_SCOPES
-        else "authorized_user.json"
-    )
-    return config_folder(environ) / name
-
-
-def _user_sign_in(scopes: Sequence[str], environ: Mapping[str, str]) -> tuple[Credentials, str]:
-    from google.oauth2.credentials import Credentials as UserCredentials
-
-    token = token_path(scopes, environ)
-    if token.is_file():
-        try:
-            return UserCredentials.from_authorized_user_file(
-                str(token), list(scopes)
-            ), "your Google account"
-        except (ValueError, KeyError, TypeError, AttributeError):
-            log.warning(
-                "handoffs: ignoring the unreadable sign-in token %s; signing in again.", token
-            )
-    secret = config_folder(environ) / "client_secret.json"
-    if not secret.is_file():
-        raise UsageError(
-            f'credentials = "oauth" needs an OAuth client ID: create one of type "Desktop app" '
-            f"in the Google Cloud console (APIs & Services > Credentials), download its JSON to "
-            f"{secret}, and run again."
-        )
-    from gspread.auth import local_server_flow
-
-    client_config = _json_object(secret, 'credentials = "oauth"')
-    if client_config is None or not ({"installed", "web"} & set(client_config)):
-        raise UsageError(
-            f'credentials = "oauth": {secret} is not an OAuth client ID file; download the JSON '
-            'of a "Desktop app" client from the Google Cloud console (APIs & Services > '
-            "Credentials) to that path."
-        )
-    credentials = local_server_flow(client_config, list(scopes))  # opens the browser once
-    token.parent.mkdir(parents=True, exist_ok=True)
-    # The refresh token is a password: create the file private rather than chmod it afterwards.
-    handle = os.open(token, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(credentials.to_json(strip=["token"]))
-    return credentials, "your Google account"

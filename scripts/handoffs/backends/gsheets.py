@@ -42,6 +42,13 @@ from handoffs.backends.google_http import (
     UncertainWrite,
     connect,
 )
+from handoffs.backends.gsheets_cells import raw_value
+from handoffs.backends.gsheets_messages import (
+    credentials_rejected,
+    gave_up,
+    refused,
+    uncertain_write,
+)
 from handoffs.backends.gsheets_requests import (
     SheetInfo,
     generated_requests,
@@ -49,7 +56,6 @@ from handoffs.backends.gsheets_requests import (
     merge_a1,
     new_sheet_id,
     range_title,
-    raw_value,
     sheet_infos,
     value_rows,
 )
@@ -65,7 +71,6 @@ _SHEET_FIELDS = (
 METADATA_FIELDS = f"sheets({_SHEET_FIELDS},merges)"
 _KEY = re.compile(r"^[A-Za-z0-9_-]{20,}$")
 _URL_KEY = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
-_NOTHING_WRITTEN = "Nothing was written."
 _UNKNOWN_RANGE = "Unable to parse range"  # Google's 400 for a range naming no existing tab
 
 
@@ -272,7 +277,7 @@ class GoogleSheetsBackend:
         def settled(sheets: dict[str, SheetInfo]) -> bool:
             # The batch is atomic: one of its new tabs existing proves all of it was applied.
             if not created:
-                raise self._uncertain("the new rows", "Check the tabs before running init again.")
+                raise uncertain_write("the new rows", "Check the tabs before running init again.")
             return any(title in sheets for title in created)
 
         if tabs:
@@ -291,7 +296,7 @@ class GoogleSheetsBackend:
         try:
             self._call(lambda client: client.values_append(self.key, target, params, body))
         except UncertainWrite:
-            raise self._uncertain(
+            raise uncertain_write(
                 f"the rows for {title}", f"Check the {title} tab before running it again."
             ) from None
         self._sheets = None  # grid sizes changed
@@ -341,62 +346,19 @@ class GoogleSheetsBackend:
         try:
             return action(self._client)
         except GaveUp as error:
-            raise BackendError(self._gave_up(error, uncertain)) from None
+            raise BackendError(gave_up(error, uncertain)) from None
         except APIError as error:
             if tolerate_missing and error.code == 400 and _UNKNOWN_RANGE in str(error):
                 raise _MissingTab from None
-            raise BackendError(self._refused(error)) from None
-        except GoogleAuthError as error:
-            # Never echo the library's text: it can quote token endpoint replies.
+            identity = self._connection.identity if self._connection else "the configured account"
             raise BackendError(
-                f"Google did not accept the credentials ({type(error).__name__}); check "
-                '[sheet] credentials (with "oauth", delete ~/.config/handoffs/authorized_user'
-                f"*.json to sign in again). {_NOTHING_WRITTEN}"
+                refused(
+                    error,
+                    key=self.key,
+                    location=self.location,
+                    identity=identity,
+                    read_only=self.read_only,
+                )
             ) from None
-
-    def _gave_up(self, error: GaveUp, uncertain: bool) -> str:
-        outcome = _NOTHING_WRITTEN
-        if uncertain:
-            outcome = (
-                "A batch update is all or nothing: the tabs are either as they were or fully "
-                "written."
-            )
-        advice = "Try again later, or raise [sheet] retry_seconds."
-        if error.reason.startswith("429"):
-            advice = (
-                "The Sheets API allows 60 requests a minute per user; wait a minute and run again."
-            )
-        return (
-            f"Google Sheets kept failing ({error.reason}) for {error.seconds:.1f} s over "
-            f"{error.attempts} attempt{'' if error.attempts == 1 else 's'}; gave up. "
-            f"{outcome} {advice}"
-        )
-
-    def _refused(self, error: APIError) -> str:
-        message = str(error.error.get("message", "")).strip()
-        status = error.error.get("status", "")
-        identity = self._connection.identity if self._connection else "the configured account"
-        if error.code == 404:
-            return (
-                f"There is no spreadsheet with the key {self.key} (404 NOT_FOUND). Check "
-                "[sheet] spreadsheet: copy the URL from the browser's address bar."
-            )
-        if error.code == 403:
-            role = "Viewer" if self.read_only else "Editor"
-            return (
-                f"Google Sheets refused access to {self.location} (403 {status}: {message}). "
-                f"Share the sheet with {identity} as {role} (Share button, top right). "
-                f"{_NOTHING_WRITTEN}"
-            )
-        if error.code == 401:
-            return (
-                f"Google Sheets did not accept the credentials of {identity} (401 {status}); "
-                f"check [sheet] credentials. {_NOTHING_WRITTEN}"
-            )
-        return f"Google Sheets refused the request ({error.code} {status}: {message}). {_NOTHING_WRITTEN}"
-
-    def _uncertain(self, what: str, advice: str) -> BackendError:
-        return BackendError(
-            f"The connection to Google Sheets broke while sending {what}; Google may or may "
-            f"not have applied them. {advice}"
-        )
+        except GoogleAuthError as error:
+            raise BackendError(credentials_rejected(error)) from None

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from handoffs.model.errors import BackendError, LockedError, UsageError
 from handoffs.model.spreadsheet import Backend
 
@@ -35,8 +37,6 @@ def run_lock(backend: Backend, *, wait: float = 0.0, creating: bool = False) -> 
     """Hold the lock of this spreadsheet, waiting up to `wait` seconds for another run (then
     exit 4). A spreadsheet that does not exist gets no lock file unless the run is `creating`
     it; a lock file that cannot be made or opened is exit 3 with what to do."""
-    from filelock import FileLock, Timeout
-
     if not creating:
         backend.require_existing()
     path = backend.lock_path

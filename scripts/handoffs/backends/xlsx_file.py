@@ -15,6 +15,7 @@ Rules (docs/configuration.md#xlsx):
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -29,6 +30,7 @@ from xml.etree.ElementTree import ParseError
 
 from openpyxl.utils.exceptions import InvalidFileException
 
+from handoffs.backends.xlsx_formula_values import sheet_parts
 from handoffs.model.errors import BackendError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: .xls, or an encrypted .xlsx
@@ -220,10 +222,6 @@ def replace(path: Path, content: bytes, *, previous: bytes | None) -> None:
 def fingerprint(path: Path, titles: Iterable[str]) -> str | None:
     """A digest of these tabs exactly as stored (None when the file cannot be read): equal
     digests mean nobody changed them in between, since writes leave input tabs byte for byte."""
-    import hashlib
-
-    from handoffs.backends.xlsx_formula_values import sheet_parts
-
     digest = hashlib.sha256()
     try:
         with zipfile.ZipFile(path) as archive:

@@ -15,6 +15,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Collection, Mapping
+from xml.etree.ElementTree import fromstring
 
 _HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 # A formula cell as openpyxl writes it: <c r="C2" s="1"><f>1+2</f><v /></c>
@@ -38,8 +39,6 @@ def _local(tag: str) -> str:
 
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Tab title -> the zip member holding its worksheet XML."""
-    from xml.etree.ElementTree import fromstring
-
     rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {}
     for rel in rels:

@@ -23,8 +23,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree import ElementTree
 
+from openpyxl import load_workbook
 from python_calamine import CalamineError, CalamineWorkbook
 
+from handoffs.backends.xlsx_file import damaged
 from handoffs.model.errors import BackendError
 from handoffs.model.spreadsheet import FormulaWithoutValue, RawTab, column_letter, match_title
 
@@ -50,8 +52,6 @@ _UNREADABLE = (zipfile.BadZipFile, CalamineError, KeyError, ValueError, EOFError
 
 def unreadable(path: Path, exc: Exception) -> BackendError:
     """The error for a file that is not a workbook any more (exit 3), naming the way back."""
-    from handoffs.backends.xlsx_file import damaged
-
     if isinstance(exc, PermissionError):
         return BackendError(f"Cannot open {path}: permission denied.")
     if isinstance(exc, OSError) and not isinstance(exc, zipfile.BadZipFile):
@@ -206,8 +206,6 @@ def _marks(
 def _formula_texts(path: Path, title: str, places: list[tuple[int, int]]) -> dict[Any, str]:
     """The text of these formula cells of one tab, as openpyxl spells it (shared formulas
     translated to each cell)."""
-    from openpyxl import load_workbook
-
     wanted = set(places)
     last_row = max(r for r, _ in places) + 1
     workbook = load_workbook(path, read_only=True, data_only=False)
@@ -243,8 +241,6 @@ def read_with_openpyxl(path: Path, titles: Sequence[str]) -> dict[str, RawTab]:
     """The same tabs through openpyxl alone: the workbook for formulas, then again for the
     values Excel saved with them. Slow (both parse the whole file); kept as the reference the
     calamine reader is tested against, and for XML the calamine reader's scan cannot follow."""
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(path, data_only=False)
         tabs: dict[str, RawTab] = {}

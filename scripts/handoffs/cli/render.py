@@ -7,11 +7,14 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from handoffs.cli.terminal import one_line, printable
-from handoffs.model.problems import Problem, Report
+from handoffs.model.document import to_markdown
 
-if TYPE_CHECKING:  # outcomes are plain data; the use cases that make them stay out of the core
+# Types only: the use cases are loaded by the commands that run them, and `problems` loads
+# pandas, which `--help` and `flag` start without.
+if TYPE_CHECKING:
     from handoffs.app.demo import DemoOutcome
     from handoffs.app.refresh import RefreshOutcome
+    from handoffs.model.problems import Problem, Report
 
 
 def table(rows: Sequence[Sequence[object]], header: Sequence[str] | None = None) -> str:
@@ -77,8 +80,6 @@ def refresh_text(outcome: RefreshOutcome) -> str:
 def demo_text(outcome: DemoOutcome) -> str:
     """The tour: where the workbook is, the worst handoffs, what needs attention, then the
     quarterly review prep (the whole loop: dashboard, flags, review, measured improvement)."""
-    from handoffs.model.document import to_markdown
-
     refreshed = outcome.refresh
     tabs = {t.title: t for t in refreshed.tabs}
     rankings = tabs["Rankings"]

@@ -1,69 +1,30 @@
-"""Months, quarters and the windows the figures look at (docs/figures.md), and the rules for
-dates typed on the command line (docs/commands.md): one set of rules for every command.
-
-A period is a run of whole months. pandas is imported only when a period is built, so that
-parsing `--today` keeps light commands such as `flag` free of it.
+"""Months, quarters and the windows the figures look at (docs/figures.md). A period is a run
+of whole months; one typed on the command line is read by `command_dates`, one set of rules for
+every command (docs/commands.md).
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+import pandas as pd
+
+from handoffs.model.command_dates import parse_period
+from handoffs.model.dataset import Dataset
 from handoffs.model.errors import UsageError
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from handoffs.model.dataset import Dataset
 
 LOOKBACK_MONTHS = 3  # "the last three months" of compression, team share and maturity
 TREND_MONTHS = 6  # the trend sparkline and the Summary chart
-# Dates a run accepts: every window (six months back, the quarter after next) stays inside
-# the range pandas timestamps can hold (1677-09-22 … 2262-04-11).
-FIRST_DAY = dt.date(1900, 1, 1)
-LAST_DAY = dt.date(2199, 12, 31)
-_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
-_QUARTER = re.compile(r"(\d{4})-[Qq]([1-4])")
 
 
 def _month_start(index: int) -> pd.Timestamp:
     """The first day of month number `index` (year × 12 + month − 1)."""
-    import pandas as pd
-
     return pd.Timestamp(index // 12, index % 12 + 1, 1)
 
 
 def _index(day: pd.Timestamp | dt.date) -> int:
     return day.year * 12 + day.month - 1
-
-
-def _supported(what: str, text: str) -> UsageError:
-    return UsageError(
-        f"{what} {text} is outside the supported dates ({FIRST_DAY.isoformat()} … "
-        f"{LAST_DAY.isoformat()})."
-    )
-
-
-def parse_day(text: str, what: str = "--today") -> dt.date:
-    """A date typed as YYYY-MM-DD, checked against the calendar and the supported range."""
-    found = _DAY.fullmatch(text.strip())
-    if not found:
-        raise UsageError(f"{what} '{text}' is not a date; type it as YYYY-MM-DD, e.g. 2026-11-25.")
-    year, month, day = (int(part) for part in found.groups())
-    if not 1 <= month <= 12:
-        raise UsageError(f"{text} is not a date: a month is 01 to 12.")
-    days = calendar.monthrange(year, month)[1] if year else 31
-    if not 1 <= day <= days:
-        name = f"{calendar.month_name[month]} {year}"
-        raise UsageError(f"{text} is not a date: {name} has {days} days.")
-    if not FIRST_DAY.year <= year <= LAST_DAY.year:
-        raise _supported(what, text)
-    return dt.date(year, month, day)
 
 
 @dataclass(frozen=True)
@@ -77,21 +38,8 @@ class Period:
     def parse(cls, text: str) -> Period:
         """A month typed as YYYY-MM or a quarter as YYYY-Qn (no check against today: see
         `requested`)."""
-        quarter = _QUARTER.fullmatch(text.strip())
-        month = _MONTH.fullmatch(text.strip())
-        if quarter:
-            year, first = int(quarter[1]), 3 * int(quarter[2]) - 2
-        elif month and 1 <= int(month[2]) <= 12:
-            year, first = int(month[1]), int(month[2])
-        else:
-            raise UsageError(
-                f"'{text}' is not a period; type a month as YYYY-MM or a quarter as YYYY-Qn."
-            )
-        if not FIRST_DAY.year <= year <= LAST_DAY.year:
-            raise UsageError(
-                f"{text} is outside the supported periods ({FIRST_DAY:%Y-%m} … {LAST_DAY:%Y-%m})."
-            )
-        return cls(_month_start(year * 12 + first - 1), 3 if quarter else 1)
+        year, first, months = parse_period(text)
+        return cls(_month_start(year * 12 + first - 1), months)
 
     @classmethod
     def month_of(cls, day: pd.Timestamp | dt.date) -> Period:
