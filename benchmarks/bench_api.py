@@ -98,6 +98,7 @@ def straightforward(emulator: Any, key: str, folder: Path) -> None:
     from handoffs.checks.validate import validate
     from handoffs.config import Config
     from handoffs.figures.rankings import with_hours
+    from handoffs.figures.team import team_figures
     from handoffs.model.periods import default_period
     from handoffs.model.schema import input_schemas
     from handoffs.model.spreadsheet import Link, RawTab
@@ -113,7 +114,8 @@ def straightforward(emulator: Any, key: str, folder: Path) -> None:
         raw[schema.title] = RawTab(schema.title, [header, *rows])
     dataset = with_hours(validate(raw, TODAY), Config().scoring)
     ids = {sheet.title: sheet.id for sheet in book.worksheets()}
-    for tab in team_tabs(dataset, default_period(dataset), Config(), NOW):
+    figures = team_figures(dataset, default_period(dataset), Config())
+    for tab in team_tabs(figures, NOW):
 
         def cell(value: Any) -> Any:
             if isinstance(value, Link):

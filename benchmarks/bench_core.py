@@ -61,6 +61,7 @@ def run_once(handoffs: int, months: int) -> dict:
     from handoffs.checks.validate import validate
     from handoffs.config import Config
     from handoffs.figures.rankings import with_hours
+    from handoffs.figures.team import team_figures
     from handoffs.model.periods import default_period
     from handoffs.tabs.team_tabs import team_tabs
 
@@ -70,7 +71,8 @@ def run_once(handoffs: int, months: int) -> dict:
     dataset = with_hours(validate(tabs, TODAY), Config().scoring)
     validated = time.perf_counter()
     period = default_period(dataset)
-    generated = team_tabs(dataset, period, Config(), dt.datetime(2026, 11, 25, 6, 0))
+    figures = team_figures(dataset, period, Config())
+    generated = team_tabs(figures, dt.datetime(2026, 11, 25, 6, 0))
     done = time.perf_counter()
     return {
         "handoffs": handoffs,

@@ -113,7 +113,8 @@ def breakdown_child(config_path: str) -> None:
     from handoffs.backends import open_backend
     from handoffs.checks.validate import validate
     from handoffs.config import load_config
-    from handoffs.figures.rankings import with_hours
+    from handoffs.figures.sheet import check_sheet
+    from handoffs.figures.team import team_figures
     from handoffs.model.periods import default_period
     from handoffs.model.schema import generated_layouts
     from handoffs.model.spreadsheet import RawTab
@@ -136,13 +137,17 @@ def breakdown_child(config_path: str) -> None:
     start = step("start-up: pandas' first use (any size)", start)
     raw = backend.read([*input_titles(), summary])
     start = step("validate: read", start)
-    with_hours(validate(raw, TODAY), config.scoring)
+    check_sheet(raw, TODAY, config.scoring, with_summary=True)
     start = step("validate: checks", start)
     raw = backend.read(list(dict.fromkeys([*input_titles(), summary, *refreshed_titles()])))
     start = step("refresh: read", start)
-    dataset = with_hours(validate(raw, TODAY), config.scoring)
+    sheet = check_sheet(raw, TODAY, config.scoring, with_summary=True)
+    dataset = sheet.dataset
     start = step("refresh: checks", start)
-    tabs = team_tabs(dataset, default_period(dataset), config, dt.datetime.now())
+    figures = team_figures(
+        dataset, default_period(dataset), config, contract_errors=sheet.contract_errors
+    )
+    tabs = team_tabs(figures, dt.datetime.now(), flags_header=sheet.flags_header)
     start = step("refresh: figures and tabs", start)
     same = tabs_unchanged(tabs, raw)
     start = step("refresh: compare", start)

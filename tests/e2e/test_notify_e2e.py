@@ -11,6 +11,7 @@ import re
 import socket
 import time
 import tomllib
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -436,3 +437,25 @@ def test_each_channel_gets_the_digest_as_is_and_is_recorded_on_its_own(
         *["form (team 2)"] * 4,
         *["json (team 1)"] * 4,
     ]
+
+
+def test_refresh_notify_computes_the_figures_once_for_the_tabs_and_the_notices(
+    team_sheet: Spreadsheet, run: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same figures feed the Summary and the notices: maturity and team share once, the
+    notes folder read once."""
+    from handoffs.app import refresh as refresh_module
+    from handoffs.figures import team as team_module
+
+    calls: Counter[str] = Counter()
+    for module, name in ((team_module, "assess"), (team_module, "team_share"),
+                         (team_module, "stale_reviews"), (refresh_module, "read_notes")):  # fmt: skip
+        real = getattr(module, name)
+
+        def counted(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
+            calls[_name] += 1
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+    run("refresh", "--dry-run", "--notify", config=team_sheet.config)
+    assert calls == {"assess": 1, "team_share": 1, "stale_reviews": 1, "read_notes": 1}

@@ -24,6 +24,7 @@ from handoffs.app.load import load, read_notes
 from handoffs.backends import open_backend
 from handoffs.cli import cli
 from handoffs.config import load_config
+from handoffs.figures.team import team_figures
 from handoffs.model.periods import default_period
 from handoffs.tabs.team_tabs import team_tabs
 from tests import TESTS
@@ -113,9 +114,8 @@ def test_the_summary_has_the_chart_the_share_compression_and_maturity(demo_confi
     ds = load(open_backend(config), TODAY, config.scoring)
     notes, folder = read_notes(config)
     refreshed_at = dt.datetime(2026, 11, 25)
-    summary = team_tabs(
-        ds, default_period(ds), config, refreshed_at, notes=notes, notes_folder=folder
-    )[0]
+    figures = team_figures(ds, default_period(ds), config, notes=notes, notes_folder=folder)
+    summary = team_tabs(figures, refreshed_at)[0]
     chart = summary.chart
     assert chart is not None
     block = summary.rows[chart.first_row - 2 : chart.last_row - 1]

@@ -295,3 +295,79 @@ def test_commands_return_outcomes_and_exit_codes_are_mapped_in_one_place() -> No
     )
     assert "sys.exit" not in source
     assert source.count("ctx.exit(") == 1
+
+
+# The functions that compute a team's figures, each in its own module: every reader (tabs,
+# documents, notices, rollup, app) takes them from one `figures.team.TeamFigures`.
+FIGURE_FUNCTIONS = {
+    "rankings": "handoffs.figures.rankings",
+    "stale_reviews": "handoffs.figures.stale",
+    "team_share": "handoffs.figures.review_loop",
+    "compression_candidates": "handoffs.figures.review_loop",
+    "assess": "handoffs.figures.maturity",
+}
+TEAM_FIGURES = "handoffs.figures.team"
+
+
+def callers(name: str) -> set[str]:
+    """The modules of the package that call a function named `name` (by name or attribute)."""
+    return {
+        module
+        for module, tree in modules().items()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and (
+            (isinstance(node.func, ast.Name) and node.func.id == name)
+            or (isinstance(node.func, ast.Attribute) and node.func.attr == name)
+        )
+    }
+
+
+def previous_period_totals() -> set[str]:
+    """The modules that sum the period before: `period_totals(…, <period>.previous())`."""
+    return {
+        module
+        for module, tree in modules().items()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "period_totals"
+        and any(
+            isinstance(inner, ast.Call)
+            and isinstance(inner.func, ast.Attribute)
+            and inner.func.attr == "previous"
+            for arg in node.args
+            for inner in ast.walk(arg)
+        )
+    }
+
+
+@pytest.mark.parametrize("name", sorted(FIGURE_FUNCTIONS))
+def test_a_teams_figures_are_built_in_exactly_one_place(name: str) -> None:
+    """Rankings (with the rule for a run without a period), stale reviews, team-driven share,
+    role-compression candidates and maturity are computed by `figures.team` only: the tabs,
+    the review prep, the notices and the roll-up read them from there."""
+    assert callers(name) - {FIGURE_FUNCTIONS[name]} == {TEAM_FIGURES}
+
+
+def test_this_period_against_the_last_is_computed_in_one_place() -> None:
+    """The period before's hours lost per handoff are the rankings' (`previous_hours`, and the
+    change since); the team's totals of both periods are `TeamFigures.hours` and `previous`."""
+    assert previous_period_totals() == {"handoffs.figures.rankings"}
+    readers = {
+        module
+        for module, tree in modules().items()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and node.value == "previous_hours"
+    }
+    assert readers == {"handoffs.figures.rankings", TEAM_FIGURES}
+
+
+def test_a_team_sheet_is_loaded_in_one_place() -> None:
+    """Validation, hours lost and the rows left out for an error: one pure function for a
+    team's own sheet and for each team of a roll-up alike."""
+    assert callers("with_hours") - {"handoffs.figures.rankings"} == {"handoffs.figures.sheet"}
+    assert callers("errors_by_handoff") - {"handoffs.checks.error_rows"} == {
+        "handoffs.figures.sheet"
+    }
+    assert callers("check_sheet") == {"handoffs.app.load", "handoffs.rollup.team_results"}

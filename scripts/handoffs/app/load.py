@@ -1,6 +1,7 @@
 """Reading a team's spreadsheet for a use case: every input tab (and the generated tabs asked
-for) in one pass, checked, with each Health row's hours lost; and the checked notes of the
-notes folder. Every command that reads a team's sheet goes through here."""
+for) in one pass, checked as `figures.sheet` checks every team's sheet (a roll-up's teams too);
+and the checked notes of the notes folder. Every command that reads a team's sheet goes through
+here."""
 
 from __future__ import annotations
 
@@ -8,12 +9,9 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from handoffs.checks.error_rows import errors_by_handoff
-from handoffs.checks.flags_header import FlagsHeader, track, with_header_warning
 from handoffs.checks.notes import NoteCheck, check
-from handoffs.checks.validate import validate
 from handoffs.config import Config, ScoringConfig
-from handoffs.figures.rankings import with_hours
+from handoffs.figures.sheet import TeamSheet, check_sheet, summary_title
 from handoffs.model.dataset import Dataset
 from handoffs.model.schema import generated_layouts, input_schemas
 from handoffs.model.spreadsheet import Backend, RawTab
@@ -30,11 +28,9 @@ def input_titles() -> list[str]:
 
 
 @dataclass
-class Loaded:
-    dataset: Dataset
-    flags_header: FlagsHeader | None  # the Flags header order to remember in the Summary
-    contract_errors: dict[str, tuple[int, ...]]  # Contracts rows left out, by handoff id
-    handoff_errors: dict[str, tuple[int, ...]]  # Handoffs rows left out, by handoff id
+class Loaded(TeamSheet):
+    """A team's sheet as read and checked, and every tab read."""
+
     tabs: dict[str, RawTab] = field(default_factory=dict)  # every tab read, by title asked for
 
 
@@ -52,16 +48,10 @@ def load_sheet(
     each Health row's hours lost, and compare the Flags header with the order the last refresh
     remembered (a change is a warning)."""
 
-    summary = generated_layouts()["summary"].title
-    raw = backend.read(list(dict.fromkeys([*input_titles(), summary, *also])))
-    dataset = with_hours(validate(raw, today), scoring)
-    state = track(dataset.headers["flags"], raw.get(summary), today)
+    raw = backend.read(list(dict.fromkeys([*input_titles(), summary_title(), *also])))
+    sheet = check_sheet(raw, today, scoring, with_summary=True)
     return Loaded(
-        with_header_warning(dataset, state),
-        state,
-        errors_by_handoff(raw, dataset, "contracts"),
-        errors_by_handoff(raw, dataset, "handoffs"),
-        raw,
+        sheet.dataset, sheet.flags_header, sheet.contract_errors, sheet.handoff_errors, raw
     )
 
 

@@ -24,6 +24,7 @@ from handoffs.config import Config
 from handoffs.documents import agenda
 from handoffs.documents import review_prep as prep
 from handoffs.documents.onboarding import pack
+from handoffs.figures.team import team_figures
 from handoffs.model.document import Document
 from handoffs.model.errors import UsageError
 from handoffs.tabs.team_tabs import review_prep_tab
@@ -57,14 +58,15 @@ def review_prep(
         quarterly = quarterly or (asked is not None and asked.months == 3)
         period = asked or prep.default_agenda_period(dataset, quarterly=quarterly)
         notes, folder = read_notes(config) if period.months == 3 else (None, None)
-        content = prep.build(
+        figures = team_figures(
             dataset,
-            config,
             period,
+            config,
             notes=notes,
             notes_folder=folder,
             contract_errors=loaded.contract_errors,
         )
+        content = prep.build(figures)
         document = agenda.document(content)
         if write:
             backend.write_generated([review_prep_tab(document)])

@@ -8,21 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from handoffs.backends.channels import Channel, Sender, email_channel, limits, team_channels
-from handoffs.checks.notes import NoteCheck
 from handoffs.config import Config
-from handoffs.figures.maturity import assess
-from handoffs.figures.review_loop import team_share
+from handoffs.figures.team import TeamFigures
 from handoffs.model.dataset import Dataset
 from handoffs.model.errors import DeliveryError, UsageError
 from handoffs.model.spreadsheet import RawTab, TabContent
 from handoffs.notices.facts import (
     Findings,
     Ledger,
-    Notice,
     SentRow,
     find_facts,
     new_for,
@@ -30,6 +27,7 @@ from handoffs.notices.facts import (
     people,
     read_sent,
 )
+from handoffs.notices.notice import Notice
 from handoffs.notices.text import Message, compose, plural, skipped_line
 
 
@@ -97,23 +95,20 @@ class NoticeOutcome:
 
 
 def run_notices(
-    ds: Dataset,
+    figures: TeamFigures,
     notices: RawTab | None,
-    config: Config,
     channels: Channels,
     where: Callable[[str], str],
     now: dt.datetime,
     *,
-    notes: Sequence[NoteCheck] | None = None,
-    notes_folder: str | None = None,
     dry_run: bool = False,
     sender: Sender | None = None,
 ) -> NoticeOutcome:
-    """Work out the messages, send them (unless `dry_run`) and build the Notices tab.
-    `notes`: the checked notes of `[templates] notes_folder` (maturity evidence)."""
+    """Work out the messages from the team's figures (those `refresh` writes to the tabs in the
+    same run), send them (unless `dry_run`) and build the Notices tab."""
 
-    maturity = assess(ds, config, team_share(ds), notes, notes_folder).label
-    facts = find_facts(ds, config, maturity)
+    ds = figures.dataset
+    facts = find_facts(figures)
     previous = read_sent(notices)
     ledger = Ledger(previous)
     outcome = NoticeOutcome()
@@ -131,7 +126,7 @@ def run_notices(
     outcome.deliveries += personal
     if dry_run:
         return outcome
-    sender = sender or Sender(config.notify.retry_seconds)
+    sender = sender or Sender(figures.config.notify.retry_seconds)
     for delivery in outcome.deliveries:
         delivery.delivered = sender.send(
             delivery.channel, delivery.message.title, delivery.message.body, delivery.address

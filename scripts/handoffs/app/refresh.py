@@ -19,6 +19,7 @@ from handoffs.app.rollup import check_teams
 from handoffs.backends import open_backend
 from handoffs.backends.lock import run_lock
 from handoffs.config import Config
+from handoffs.figures.team import TeamFigures, team_figures
 from handoffs.model.dataset import Dataset
 from handoffs.model.periods import Period, default_period, requested
 from handoffs.model.spreadsheet import (
@@ -77,21 +78,12 @@ def refresh(
         dataset = loaded.dataset
         period = asked or default_period(dataset)
         progress("computing figures")
-        notes, folder = read_notes(config)
-        tabs = team_tabs(
-            dataset,
-            period,
-            config,
-            now or dt.datetime.now(),
-            notes=notes,
-            notes_folder=folder,
-            flags_header=loaded.flags_header,
-            contract_errors=loaded.contract_errors,
-        )
+        figures = _figures(config, loaded, period)  # the tabs' and the notices' alike
+        tabs = team_tabs(figures, now or dt.datetime.now(), flags_header=loaded.flags_header)
         notices = None
         if channels is not None:
             progress("sending notices")
-            notices = _notices(config, backend, loaded, channels, now, dry_run)
+            notices = _notices(figures, backend, loaded, channels, now, dry_run)
         changed = force or not tabs_unchanged(tabs, loaded.tabs)
         writes = [*(tabs if changed else []), *([notices.tab] if notices and notices.tab else [])]
         if writes and not dry_run:
@@ -102,25 +94,33 @@ def refresh(
     )
 
 
+def _figures(config: Config, loaded: Loaded, period: Period | None) -> TeamFigures:
+    """The team's figures for `period`, with the notes folder read (maturity evidence)."""
+    notes, folder = read_notes(config)
+    return team_figures(
+        loaded.dataset,
+        period,
+        config,
+        notes=notes,
+        notes_folder=folder,
+        contract_errors=loaded.contract_errors,
+    )
+
+
 def _notices(
-    config: Config,
+    figures: TeamFigures,
     backend: Backend,
     loaded: Loaded,
     channels: Channels,
     now: dt.datetime | None,
     dry_run: bool,
 ) -> NoticeOutcome:
-
-    notes, folder = read_notes(config)
     return run_notices(
-        loaded.dataset,
+        figures,
         loaded.tabs.get(notices_title()),
-        config,
         channels,
         backend.tab_url,
         (now or dt.datetime.now()).replace(microsecond=0),
-        notes=notes,
-        notes_folder=folder,
         dry_run=dry_run,
     )
 
@@ -134,7 +134,8 @@ def notify(
     backend = open_backend(config)
     with run_lock(backend):
         loaded = load_sheet(backend, today, config.scoring, also=[notices_title()])
-        outcome = _notices(config, backend, loaded, channels, now, dry_run)
+        figures = _figures(config, loaded, default_period(loaded.dataset))
+        outcome = _notices(figures, backend, loaded, channels, now, dry_run)
         if outcome.tab is not None and not dry_run:
             backend.write_generated([outcome.tab])
     return outcome

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -14,7 +14,7 @@ from handoffs.backends import open_backend
 from handoffs.backends.google_http import Connection, connect
 from handoffs.backends.lock import run_lock
 from handoffs.backends.pacer import Pacer
-from handoffs.backends.team_sheets import GoogleTeamReader, roll_workbook, workbook_pool
+from handoffs.backends.team_sheets import GoogleTeamReader, read_workbook, workbook_pool
 from handoffs.checks.validate import validate
 from handoffs.config import Config
 from handoffs.model.dataset import Dataset
@@ -24,7 +24,7 @@ from handoffs.model.schema import org_schemas
 from handoffs.model.spreadsheet import TabContent
 from handoffs.rollup.org_tabs import org_tabs
 from handoffs.rollup.team_results import TeamResult, org_period, roll_team, settle
-from handoffs.rollup.teams_tab import GOOGLE, Teams, teams_of
+from handoffs.rollup.teams_tab import GOOGLE, Teams, TeamSource, teams_of
 
 # (teams done, teams in all, seconds left when the quota sets the pace, else None)
 RollupProgress = Callable[[int, int, float | None], None]
@@ -129,7 +129,7 @@ def rollup(
         args = (today, config, asked, notes, notes_folder)  # those of rollup.roll_team
         results = _read_teams(teams, config, pacer, progress, connector, args)
         period = org_period(results, asked)
-        settle(results, period, config, notes, notes_folder)
+        settle(results, period)
         tabs = org_tabs(
             results, teams, period, config, now or dt.datetime.now(), asked=asked is not None
         )
@@ -180,6 +180,15 @@ def _read_teams(
         with ThreadPoolExecutor(max_workers=config.rollup.concurrency) as threads:
             collect({threads.submit(read_google, i): i for i in google})
     if workbooks:
-        with workbook_pool(config.rollup.concurrency, len(workbooks)) as pool:
+        pool = workbook_pool(config.rollup.concurrency, len(workbooks), preload=[__name__])
+        with pool:
             collect({pool.submit(roll_workbook, sources[i], titles, *args): i for i in workbooks})
     return results
+
+
+def roll_workbook(source: TeamSource, titles: Sequence[str], *args: Any) -> TeamResult:
+    """Read one team workbook, check it and compute its figures, in a worker process (a
+    top-level function, so the pool can send it); `args` are those of `rollup.roll_team` after
+    the failure."""
+    read = read_workbook(source.where, titles)
+    return roll_team(source, read.tabs, read.failure, *args)

@@ -7,8 +7,11 @@ Several teams are read at once (`[rollup] concurrency` threads), every attempt p
 shared `Pacer` so that no minute exceeds `[rollup] reads_per_minute`; a 429 that happens anyway
 makes the pacer hold everyone until the window frees, and the request is retried.
 
-Workbooks: read and validated in worker processes (openpyxl parses in Python, so threads would
-take turns on one core).
+Workbooks: read in worker processes (openpyxl parses in Python, so threads would take turns on
+one core); the worker is the app's (`app.rollup`), which also checks and rolls up the team there.
+
+A reader hands back each team's raw tabs, or why they could not be read: what a team is and
+what its figures are belong to the roll-up, not here.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from google.auth.exceptions import GoogleAuthError
 from gspread.exceptions import APIError
@@ -29,10 +31,9 @@ from gspread.utils import absolute_range_name
 from handoffs.backends.google_http import Connection, GaveUp
 from handoffs.backends.gsheets_requests import value_rows
 from handoffs.backends.pacer import Pacer
+from handoffs.backends.xlsx import XlsxBackend
 from handoffs.model.errors import HandoffsError
 from handoffs.model.spreadsheet import RawTab
-from handoffs.rollup.team_results import TeamResult, roll_team
-from handoffs.rollup.teams_tab import TeamSource
 
 VALUE_PARAMS: ParamsType = {
     "valueRenderOption": "UNFORMATTED_VALUE",
@@ -129,8 +130,6 @@ def refusal(error: APIError, key: str, identity: str) -> str:
 
 def read_workbook(path: str, titles: Sequence[str]) -> TeamTabs:
     """One team workbook's input tabs, read-only."""
-    from handoffs.backends.xlsx import XlsxBackend
-
     if not Path(path).is_file():
         return TeamTabs(None, f"there is no workbook at {path}")
     try:
@@ -142,15 +141,9 @@ def read_workbook(path: str, titles: Sequence[str]) -> TeamTabs:
     return TeamTabs(tabs)
 
 
-def roll_workbook(source: TeamSource, titles: Sequence[str], *args: Any) -> TeamResult:
-    """Read, validate and compute one team workbook (in a worker process); `args` are those
-    of `rollup.roll_team` after the failure."""
-    read = read_workbook(source.where, titles)
-    return roll_team(source, read.tabs, read.failure, *args)
-
-
-def workbook_pool(workers: int, count: int) -> Executor:
-    """Processes when several workbooks and cores are there to share, else one thread."""
+def workbook_pool(workers: int, count: int, preload: Sequence[str] = ()) -> Executor:
+    """Processes when several workbooks and cores are there to share, else one thread.
+    `preload`: the modules every worker needs, imported once by the fork server."""
     cores = os.cpu_count() or 1
     size = max(1, min(workers, cores, count))
     if size == 1:
@@ -159,5 +152,5 @@ def workbook_pool(workers: int, count: int) -> Executor:
 
     # forkserver: a fork of this (possibly threaded) process could deadlock in the child
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["handoffs.backends.team_sheets"])
+    context.set_forkserver_preload([__name__, *preload])
     return ProcessPoolExecutor(max_workers=size, mp_context=context)

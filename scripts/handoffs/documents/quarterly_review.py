@@ -9,8 +9,6 @@ from typing import Literal, TypedDict
 
 import pandas as pd
 
-from handoffs.config import Config
-from handoffs.figures.maturity import Maturity
 from handoffs.figures.records import (
     CompressionCandidate,
     HandoffFigures,
@@ -26,13 +24,9 @@ from handoffs.figures.records import (
     share_record,
     text,
 )
-from handoffs.figures.review_loop import (
-    TeamShare,
-    compression_candidates,
-    compression_months,
-    measured_improvement,
-)
+from handoffs.figures.review_loop import measured_improvement
 from handoffs.figures.stale import missing_elements
+from handoffs.figures.team import TeamFigures
 from handoffs.model.dataset import Dataset
 from handoffs.model.periods import Period, months_between
 from handoffs.model.vocabulary import ELEMENTS, IN_USE, OPEN_FLAG
@@ -84,30 +78,25 @@ class QuarterlyContent(TypedDict):
     maturity: MaturityRecord
 
 
-def content(
-    ds: Dataset,
-    config: Config,
-    quarter: Period,
-    ranked: pd.DataFrame,
-    share: TeamShare,
-    maturity: Maturity,
-) -> QuarterlyContent:
+def content(figures: TeamFigures) -> QuarterlyContent:
+    ds, config, quarter = figures.dataset, figures.config, figures.period
+    assert quarter is not None and figures.compression is not None  # a quarter's figures
+    ranked = figures.ranked
     recorded = measured_improvement(ds, quarter, config)
     worst = [
-        _for_review(ds, quarter, figures, recorded)
-        for figures in ranking_records(ranked, ranked[ranked["has_data"]].head(WORST))
+        _for_review(ds, quarter, handoff, recorded)
+        for handoff in ranking_records(ranked, figures.with_data.head(WORST))
     ]
     last = quarter.previous()
-    candidates = compression_candidates(ds, quarter, config)
     return {
         "worst_handoffs": worst,
         "last_quarter": last.label,
         "last_quarter_actions": measured(measured_improvement(ds, last, config)),
-        "compression_candidates": compression_records(candidates),
-        "compression_months": [f"{m:%Y-%m}" for m in compression_months(quarter, ds.today)],
+        "compression_candidates": compression_records(figures.compression),
+        "compression_months": [f"{m:%Y-%m}" for m in figures.compression_window],
         "compression_min_hours": config.compression.min_hours,
-        "team_share": share_record(share),
-        "maturity": maturity_record(maturity),
+        "team_share": share_record(figures.share),
+        "maturity": maturity_record(figures.maturity),
     }
 
 

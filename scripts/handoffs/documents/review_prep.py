@@ -3,23 +3,19 @@ review, as one JSON-able dict (the `--format json` shape, documented in README),
 `MonthlyAgenda` or `QuarterlyAgenda`. The Markdown and the Review Prep tab are laid out from
 this dict by `agenda.py`, so all three agree.
 
-Pure: validated frames in, plain Python values out (numbers rounded as shown, dates ISO).
+Pure: a team's figures in (`figures.team`), plain Python values out (numbers rounded as shown,
+dates ISO).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
 from typing import Any, Literal, TypedDict, final
 
 import pandas as pd
 
-from handoffs.checks.notes import NoteCheck
-from handoffs.config import Config
 from handoffs.documents import quarterly_review
 from handoffs.documents.quarterly_review import QuarterlyContent
-from handoffs.figures.maturity import assess
-from handoffs.figures.rankings import period_totals, rankings
 from handoffs.figures.records import (
     Action,
     HandoffFigures,
@@ -30,12 +26,11 @@ from handoffs.figures.records import (
     ranking_records,
     text,
 )
-from handoffs.figures.review_loop import team_share
-from handoffs.figures.stale import stale_reviews
+from handoffs.figures.team import TeamFigures
 from handoffs.model.dataset import Dataset
 from handoffs.model.errors import UsageError
 from handoffs.model.periods import Period, default_period, default_quarter, requested
-from handoffs.model.vocabulary import NEW_FLAG, OPEN_ACTION, OPEN_FLAG, STALE_REASONS
+from handoffs.model.vocabulary import NEW_FLAG, OPEN_ACTION, STALE_REASONS
 
 FORMAT = "handoffs.review-prep"
 VERSION = 1
@@ -157,19 +152,12 @@ def default_agenda_period(ds: Dataset, *, quarterly: bool) -> Period:
     return default_period(ds) or Period.month_of(ds.today)
 
 
-def build(
-    ds: Dataset,
-    config: Config,
-    period: Period,
-    *,
-    notes: Sequence[NoteCheck] | None = None,
-    notes_folder: str | None = None,
-    contract_errors: Mapping[str, Sequence[int]] | None = None,
-) -> Agenda:
-    """The agenda for `period`: a month gives the monthly alignment check, a quarter the
-    quarterly handoff review."""
-    ranked = rankings(ds, period, config)
-    stale = stale_reviews(ds, config.review, contract_errors)
+def build(figures: TeamFigures) -> Agenda:
+    """The agenda for the figures' period: a month gives the monthly alignment check, a quarter
+    the quarterly handoff review."""
+    ds, period = figures.dataset, figures.period
+    if period is None:
+        raise ValueError("an agenda is for a month or a quarter: the figures have no period")
     head: AgendaHead = {
         "format": FORMAT,
         "version": VERSION,
@@ -179,33 +167,24 @@ def build(
         "months_so_far": period.months_so_far(ds.today),  # fewer than its months: still running
         "period_months": period.months,
         "today": ds.today.isoformat(),
-        "headline": _headline(ds, config, period, ranked, stale),
+        "headline": _headline(figures),
     }
     if period.months != 3:
-        return {**head, **_monthly(ds, ranked, stale)}
-    share = team_share(ds)
-    maturity = assess(ds, config, share, notes, notes_folder)
-    return {**head, **quarterly_review.content(ds, config, period, ranked, share, maturity)}
+        return {**head, **_monthly(ds, figures.ranked, figures.stale)}
+    return {**head, **quarterly_review.content(figures)}
 
 
-def _headline(
-    ds: Dataset, config: Config, period: Period, ranked: pd.DataFrame, stale: pd.DataFrame
-) -> Headline:
-    with_data = ranked[ranked["has_data"]]
-    before = period_totals(ds["health"], period.previous())["hours"]
-    before = before.reindex(ranked["handoff_id"]).dropna()
-    flags = ds["flags"]
-    hours = with_data["hours"].sum() if not with_data.empty else None
-    previous = before.sum() if not before.empty else None
+def _headline(figures: TeamFigures) -> Headline:
+    report = figures.dataset.report
     return {
-        "hours_lost": num(hours),
-        "hours_lost_previous": num(previous),
-        "change": num(hours - previous) if hours is not None and previous is not None else None,
-        "active_handoffs": len(ranked),
-        "handoffs_with_data": len(with_data),
-        "open_flags": int(flags["status"].isin(OPEN_FLAG).sum()),
-        "contracts_needing_attention": int(stale["handoff_id"].nunique()),
-        "problems": {"errors": ds.report.errors, "warnings": ds.report.warnings},
+        "hours_lost": num(figures.hours),
+        "hours_lost_previous": num(figures.previous),
+        "change": num(figures.change),
+        "active_handoffs": len(figures.ranked),
+        "handoffs_with_data": len(figures.with_data),
+        "open_flags": figures.open_flags,
+        "contracts_needing_attention": figures.contracts_needing_attention,
+        "problems": {"errors": report.errors, "warnings": report.warnings},
     }
 
 

@@ -56,7 +56,8 @@ def sparkline(values: pd.DataFrame) -> pd.Series:
 
 
 def rankings(ds: Dataset, period: Period, config: Config) -> pd.DataFrame:
-    """Active handoffs worst first; those without data for the period last, as no data."""
+    """Active handoffs worst first; those without data for the period last, as no data. Each
+    with its hours lost in the period before (`previous_hours`) and the `change` since."""
     handoffs = ds["handoffs"]
     active = handoffs[handoffs["status"] == ACTIVE].set_index("handoff_id")
     health = ds["health"]
@@ -72,6 +73,7 @@ def rankings(ds: Dataset, period: Period, config: Config) -> pd.DataFrame:
             "format_minutes": current["format_minutes"],
             "delay_days": current["delay_days"],
             "change": current["hours"] - before,
+            "previous_hours": before,  # the period before's, summed by `TeamFigures.previous`
             "trend": trends(health, period.last_month_by(ds.today), active.index),
             "contract_status": contract_status(ds).reindex(active.index).fillna("none"),
             "open_flags": open_flags(ds).reindex(active.index).fillna(0).astype(int),

@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from handoffs.config import Config
-from handoffs.figures.stale import stale_reviews
+from handoffs.figures.team import TeamFigures
 from handoffs.model.dataset import Dataset
 from handoffs.model.lookup import normalise_header
-from handoffs.model.periods import default_period
 from handoffs.model.schema import generated_layouts, input_schemas
 from handoffs.model.spreadsheet import CellValue, RawTab, TabContent
+from handoffs.notices.notice import Notice
 from handoffs.notices.text import plural, quoted
 
 DUE_WITHIN_DAYS = 7
@@ -37,16 +36,6 @@ NOTICES_NOTE = (
     "their notices go out again."
 )
 _EPOCH = dt.datetime(1899, 12, 30)
-
-
-@dataclass(frozen=True)
-class Notice:
-    """One fact worth telling. `kind` picks its section (notice_text.SECTIONS)."""
-
-    kind: str
-    key: str
-    line: str  # the fact in one line, user text already quoted
-    person: str = ""  # for a personal notice: the person as the sheet names them
 
 
 @dataclass(frozen=True)
@@ -77,15 +66,18 @@ def _routes(ds: Dataset) -> dict[str, str]:
     }
 
 
-def find_facts(ds: Dataset, config: Config, maturity_label: str | None) -> Findings:
-    """Every fact that is true today and worth a notice, for the digest and for people."""
+def find_facts(figures: TeamFigures) -> Findings:
+    """Every fact that is true today and worth a notice, for the digest and for people, from
+    the team's figures for the run's period (the handoffs that got worse are those of that
+    month)."""
+    ds = figures.dataset
     routes = _routes(ds)
     team: list[Notice] = []
     personal: list[Notice] = []
     _flags(ds, routes, team, personal)
-    _contracts(ds, config, routes, team, personal)
+    _contracts(ds, figures.stale, routes, team, personal)
     _actions(ds, routes, team, personal)
-    team += _worse(ds, config, routes)
+    team += _worse(figures, routes)
     errors = int(ds.report.errors)
     if errors:
         team.append(
@@ -96,10 +88,8 @@ def find_facts(ds: Dataset, config: Config, maturity_label: str | None) -> Findi
                 "figure until fixed",
             )
         )
-    if maturity_label:
-        team.append(
-            Notice("maturity", f"maturity|{maturity_label}", f"Maturity level: {maturity_label}")
-        )
+    label = figures.maturity.label
+    team.append(Notice("maturity", f"maturity|{label}", f"Maturity level: {label}"))
     return Findings(team, personal)
 
 
@@ -127,12 +117,11 @@ def _flags(
 
 def _contracts(
     ds: Dataset,
-    config: Config,
+    stale: pd.DataFrame,
     routes: Mapping[str, str],
     team: list[Notice],
     personal: list[Notice],
 ) -> None:
-    stale = stale_reviews(ds, config.review)
     stale = stale[stale["reason"].isin(list(STALE_REASONS))]
     contracts = ds["contracts"]
     trials = contracts[contracts["status"] == "trial"].drop_duplicates("handoff_id")
@@ -181,32 +170,24 @@ def _actions(
         personal.append(Notice("action", key, line, owner))
 
 
-def _worse(ds: Dataset, config: Config, routes: Mapping[str, str]) -> list[Notice]:
-    """Active handoffs whose hours lost in the latest month rose by at least
-    `[notify] worse_by_hours` against the month before."""
-    period = default_period(ds)
+def _worse(figures: TeamFigures, routes: Mapping[str, str]) -> list[Notice]:
+    """Active handoffs whose hours lost in the figures' month rose by at least
+    `[notify] worse_by_hours` against the month before (the rankings' change), by handoff id."""
+    period = figures.period
     if period is None:
         return []
-    month, before = period.last_month, period.last_month - pd.DateOffset(months=1)
-    health = ds["health"]  # with each row's hours lost (figures.with_hours)
-    recent = health[health["month"].isin([month, before])]
-    grid = recent.pivot_table(index="handoff_id", columns="month", values="hours", aggfunc="sum")
-    if month not in grid.columns or before not in grid.columns:
-        return []
-    active = set(ds["handoffs"].loc[ds["handoffs"]["status"] == "active", "handoff_id"])
-    rise = (grid[month] - grid[before]).dropna()
-    notices = []
-    for hid, change in rise[rise >= config.notify.worse_by_hours].items():
-        if hid in active:
-            notices.append(
-                Notice(
-                    "worse",
-                    f"worse|{hid}|{month:%Y-%m}",
-                    f"{routes.get(hid, hid)}: {grid.at[hid, month]:.1f} hours lost in "
-                    f"{month:%Y-%m}, up {change:.1f} from {before:%Y-%m}",
-                )
-            )
-    return notices
+    month, before = period.last_month, period.previous().last_month
+    ranked = figures.with_data
+    rose = ranked[ranked["change"] >= figures.config.notify.worse_by_hours]
+    return [
+        Notice(
+            "worse",
+            f"worse|{row.handoff_id}|{month:%Y-%m}",
+            f"{routes.get(row.handoff_id, row.handoff_id)}: {row.hours:.1f} hours lost in "
+            f"{month:%Y-%m}, up {row.change:.1f} from {before:%Y-%m}",
+        )
+        for row in rose.sort_values("handoff_id", kind="stable").itertuples(index=False)
+    ]
 
 
 # -- people ------------------------------------------------------------------------------------

@@ -14,10 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from handoffs.notices.facts import Notice
+from handoffs.notices.notice import Notice
 
 QUOTED_CHARS = 280
 TITLE_PREFIX = "Handoffs: "

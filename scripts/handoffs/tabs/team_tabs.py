@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from handoffs import __version__
 from handoffs.checks import flags_header
 from handoffs.checks.flags_header import FlagsHeader
-from handoffs.checks.notes import NoteCheck
-from handoffs.config import Config
 from handoffs.documents import habit_words as habit_text
-from handoffs.figures.maturity import assess
-from handoffs.figures.rankings import hours_grid, rankings
+from handoffs.figures.rankings import hours_grid
 from handoffs.figures.records import cell_rows, compression_records, maturity_record, share_record
-from handoffs.figures.review_loop import compression_candidates, compression_months, team_share
-from handoffs.figures.stale import STALE_COLUMNS, stale_reviews
+from handoffs.figures.stale import STALE_COLUMNS
+from handoffs.figures.team import TeamFigures
 from handoffs.model.dataset import Dataset
 from handoffs.model.document import Document, to_rows
-from handoffs.model.periods import TREND_MONTHS, Period, months_ending
+from handoffs.model.periods import TREND_MONTHS, months_ending
 from handoffs.model.schema import generated_layouts
 from handoffs.model.spreadsheet import CellValue, Chart, Link, TabContent
-from handoffs.model.vocabulary import NO_DATA, OPEN_FLAG
+from handoffs.model.vocabulary import NO_DATA
 from handoffs.tabs.compare import LAST_CHANGED
 
 CHART_HANDOFFS = 5
@@ -82,14 +78,8 @@ def problems_tab(ds: Dataset) -> TabContent:
     return TabContent(layout.title, layout.columns, rows)
 
 
-def summary_rows(
-    ds: Dataset,
-    period: Period | None,
-    ranked: pd.DataFrame,
-    stale: pd.DataFrame,
-    refreshed_at: dt.datetime,
-) -> list[list[CellValue]]:
-    report = ds.report
+def summary_rows(figures: TeamFigures, refreshed_at: dt.datetime) -> list[list[CellValue]]:
+    report, period = figures.dataset.report, figures.period
     rows: list[list[CellValue]] = [
         [LAST_CHANGED, refreshed_at.replace(microsecond=0),
          f"handoffs {__version__}; the last refresh that changed these tabs (a refresh that "
@@ -97,9 +87,9 @@ def summary_rows(
         ["Period", period.label if period else NO_DATA, "latest month with Health data"],
         ["Problems", f"{report.errors} errors, {report.warnings} warnings",
          "rows with errors are left out of every figure; see the Problems tab"],
-        ["Active handoffs", len(ranked), "red dots on the workflow map with status active"],
+        ["Active handoffs", len(figures.ranked), "red dots on the workflow map with status active"],
     ]  # fmt: skip
-    worst = ranked[ranked["has_data"]].head(2)
+    worst = figures.with_data.head(2)
     for label, item in zip(
         ("Worst handoff", "Second worst handoff"), worst.itertuples(), strict=False
     ):
@@ -110,39 +100,28 @@ def summary_rows(
                 f"{item.hours:.1f} hours lost ({item.from_role} → {item.to_role}, {item.workflow})",
             ]
         )
-    flags = ds["flags"]
-    open_count = int(flags["status"].isin(OPEN_FLAG).sum())
     rows += [
-        ["Contracts needing attention", int(stale["handoff_id"].nunique()),
+        ["Contracts needing attention", figures.contracts_needing_attention,
          "see the Stale Reviews tab"],
-        ["Open flags", open_count, "status new, discussed or accepted"],
+        ["Open flags", figures.open_flags, "status new, discussed or accepted"],
     ]  # fmt: skip
     return rows
 
 
 def team_tabs(
-    ds: Dataset,
-    period: Period | None,
-    config: Config,
+    figures: TeamFigures,
     refreshed_at: dt.datetime,
     *,
-    notes: Sequence[NoteCheck] | None = None,
-    notes_folder: str | None = None,
     flags_header: FlagsHeader | None = None,
-    contract_errors: Mapping[str, Sequence[int]] | None = None,
 ) -> list[TabContent]:
-    """Summary, Rankings, Stale Reviews and Problems for one refresh.
-
-    `notes`: the checked notes of `[templates] notes_folder` (maturity evidence);
-    `flags_header`: the Flags header order to remember (see `checks.flags_header`);
-    `contract_errors`: Contracts rows left out for an error, by handoff id (case-folded)."""
-    ranked = rankings(ds, period, config) if period else _unranked(ds, config)
-    stale = stale_reviews(ds, config.review, contract_errors)
+    """Summary, Rankings, Stale Reviews and Problems for one refresh, from the team's figures
+    for the refresh's period. `flags_header`: the Flags header order to remember (see
+    `checks.flags_header`)."""
     layout = generated_layouts()
-    rows = summary_rows(ds, period, ranked, stale, refreshed_at)
-    rows += habit_rows(ds, period, config, notes, notes_folder)
+    rows = summary_rows(figures, refreshed_at)
+    rows += habit_rows(figures)
     rows += flags_summary_rows(flags_header)
-    chart_rows, chart = chart_block(ds, period, ranked, config, rows_before=len(rows))
+    chart_rows, chart = chart_block(figures, rows_before=len(rows))
     summary = TabContent(
         layout["summary"].title,
         layout["summary"].columns,
@@ -150,20 +129,18 @@ def team_tabs(
         chart=chart,
         wrap_widths=SUMMARY_WIDTHS,
     )
-    return [summary, rankings_tab(ranked), stale_tab(stale), problems_tab(ds)]
+    return [
+        summary,
+        rankings_tab(figures.ranked),
+        stale_tab(figures.stale),
+        problems_tab(figures.dataset),
+    ]
 
 
-def habit_rows(
-    ds: Dataset,
-    period: Period | None,
-    config: Config,
-    notes: Sequence[NoteCheck] | None,
-    notes_folder: str | None,
-) -> list[list[CellValue]]:
+def habit_rows(figures: TeamFigures) -> list[list[CellValue]]:
     """Team-driven share, role-compression candidates and the maturity level with its evidence:
     the records the quarterly agenda shows, in the same words (`habit_text`)."""
-    share = team_share(ds)
-    shared = share_record(share)
+    shared = share_record(figures.share)
     facts = habit_text.share_facts(shared)
     rows: list[list[CellValue]] = [
         [
@@ -172,16 +149,17 @@ def habit_rows(
             "; ".join(f"{label}: {value}" for label, value in facts),
         ]
     ]
-    if period is not None:
-        candidates = compression_records(compression_candidates(ds, period, config))
-        window = compression_months(period, ds.today)
+    if figures.compression is not None:
+        candidates = compression_records(figures.compression)
+        window = figures.compression_window
         rows.append(
             [
                 "Role-compression candidates",
                 len(candidates),
-                f"active, split reason not specialization, at least {config.compression.min_hours:g} "
-                f"hours lost a month in {window[0]:%Y-%m} … {window[-1]:%Y-%m}; record the "
-                "decision in the Handoffs tab (Split reason, Decision note, Status)",
+                f"active, split reason not specialization, at least "
+                f"{figures.config.compression.min_hours:g} hours lost a month in "
+                f"{window[0]:%Y-%m} … {window[-1]:%Y-%m}; record the decision in the Handoffs "
+                "tab (Split reason, Decision note, Status)",
             ]
         )
         rows += [
@@ -192,7 +170,7 @@ def habit_rows(
             rows.append(
                 ["Compression candidate", f"and {len(candidates) - COMPRESSION_SHOWN} more", ""]
             )
-    maturity = maturity_record(assess(ds, config, share, notes, notes_folder))
+    maturity = maturity_record(figures.maturity)
     rows.append(["Maturity level", maturity["label"], maturity["next"]])
     rows += [
         [f"{level['name']}: {c['title']}", "met" if c["met"] else "not met", c["evidence"]]
@@ -207,16 +185,17 @@ def flags_summary_rows(state: FlagsHeader | None) -> list[list[CellValue]]:
 
 
 def chart_block(
-    ds: Dataset, period: Period | None, ranked: pd.DataFrame, config: Config, rows_before: int
+    figures: TeamFigures, rows_before: int
 ) -> tuple[list[list[CellValue]], Chart | None]:
     """Hours lost per month over six months for the five worst handoffs, placed after
     `rows_before` Summary rows: a blank row, a title row, then the block the chart reads
     (month column + one column per handoff)."""
-    worst = ranked[ranked["has_data"]].head(CHART_HANDOFFS)["handoff_id"]
+    period = figures.period
+    worst = figures.with_data.head(CHART_HANDOFFS)["handoff_id"]
     if period is None or worst.empty:
         return [], None
-    months = months_ending(period.last_month_by(ds.today), TREND_MONTHS)
-    grid = hours_grid(ds["health"], pd.Index(worst), months)
+    months = months_ending(period.last_month_by(figures.today), TREND_MONTHS)
+    grid = hours_grid(figures.dataset["health"], pd.Index(worst), months)
     block: list[list[CellValue]] = [["Month", *worst]]
     hours = cell_rows(grid.T)  # a row per month, a column per handoff
     block += [[f"{month:%Y-%m}", *row] for month, row in zip(months, hours, strict=True)]
@@ -244,8 +223,3 @@ def review_prep_tab(document: Document) -> TabContent:
         note="Generated by handoffs review-prep: rewritten each time it runs; record decisions "
         "in the Reviews, Flags and Handoffs tabs.",
     )
-
-
-def _unranked(ds: Dataset, config: Config) -> pd.DataFrame:
-    """Rankings when Health has no usable month yet: every active handoff as no data."""
-    return rankings(ds, Period.month_of(ds.today), config)

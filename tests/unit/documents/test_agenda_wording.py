@@ -9,6 +9,7 @@ import datetime as dt
 from handoffs.config import Config
 from handoffs.documents import agenda
 from handoffs.documents.review_prep import build
+from handoffs.figures.team import team_figures
 from handoffs.model.document import to_markdown
 from handoffs.model.periods import Period
 from tests.support.builders import dataset, flag, handoff, health, quarter_health, review
@@ -33,7 +34,7 @@ def test_every_open_flag_of_a_worst_handoff_up_to_today_is_a_failure_case() -> N
             flag("RPT-02", "Lena", dt.datetime(2026, 11, 12, 9), what_went_wrong="done", status="done"),
         ],
     )  # fmt: skip
-    worst = build(ds, CONFIG, Q3)["worst_handoffs"][0]
+    worst = build(team_figures(ds, Q3, CONFIG))["worst_handoffs"][0]
     assert worst["open_flags"] == 2
     assert [c["text"] for c in worst["failure_cases"] if c["source"] == "flag"] == [
         "in the quarter",
@@ -47,7 +48,7 @@ def test_the_running_quarter_is_so_far_and_never_counts_or_draws_future_months()
         handoffs=[handoff("RPT-02", split_reason="historical")],
         health=[*quarter_health("2026-Q3", "RPT-02", 10), health("2026-10", "RPT-02", 12)],
     )
-    content = build(ds, CONFIG, Q4)
+    content = build(team_figures(ds, Q4, CONFIG))
     assert (content["months_so_far"], content["period_months"]) == (1, 3)
     assert content["compression_months"] == ["2026-08", "2026-09", "2026-10"]
     (candidate,) = content["compression_candidates"]
@@ -64,23 +65,23 @@ def test_the_running_quarter_is_so_far_and_never_counts_or_draws_future_months()
 
 def test_the_running_month_is_so_far_too() -> None:
     ds = dataset(handoffs=[handoff("RPT-02")], health=[health("2026-11", "RPT-02", 4)])
-    text = markdown(build(ds, CONFIG, Period.parse("2026-11")))
+    text = markdown(build(team_figures(ds, Period.parse("2026-11"), CONFIG)))
     assert "2026-11 so far (to 2026-11-25) is compared with 2026-10." in text
     assert "2026-10 is compared with 2026-09." in markdown(
-        build(ds, CONFIG, Period.parse("2026-10"))
+        build(team_figures(ds, Period.parse("2026-10"), CONFIG))
     )
 
 
 def test_an_ended_quarter_is_not_so_far() -> None:
     ds = dataset(handoffs=[handoff("RPT-02")], health=quarter_health("2026-Q3", "RPT-02", 10))
-    text = markdown(build(ds, CONFIG, Q3))
+    text = markdown(build(team_figures(ds, Q3, CONFIG)))
     assert "so far" not in text
     assert "2026-Q3 is compared with 2026-Q2." in text
 
 
 def test_no_comparison_is_written_when_the_previous_quarter_has_no_data() -> None:
     ds = dataset(handoffs=[handoff("RPT-02")], health=quarter_health("2026-Q3", "RPT-02", 10))
-    text = markdown(build(ds, CONFIG, Q3))
+    text = markdown(build(team_figures(ds, Q3, CONFIG)))
     assert "( vs" not in text
     assert (
         "- **Hours lost**: 30.0 across the active handoffs (no Health data for 2026-Q2 to compare)\n"
@@ -98,15 +99,15 @@ def test_one_day_is_one_day() -> None:
             review("2026-Q3", "BRF-01", status="planned", deadline=dt.date(2026, 11, 24)),
         ],
     )
-    monthly = markdown(build(ds, CONFIG, Period.parse("2026-10")))
+    monthly = markdown(build(team_figures(ds, Period.parse("2026-10"), CONFIG)))
     assert "due in 1 day |" in monthly
     assert "overdue by 1 day |" in monthly
-    quarterly = markdown(build(ds, CONFIG, Q4))
+    quarterly = markdown(build(team_figures(ds, Q4, CONFIG)))
     assert "- **Delays**: 1 day\n" in quarterly
 
 
 def test_an_empty_workbook_says_there_is_no_candidate_without_claiming_why() -> None:
-    text = markdown(build(dataset(), CONFIG, Q3))
+    text = markdown(build(team_figures(dataset(), Q3, CONFIG)))
     assert "every costly handoff is split for a genuine specialization" not in text
     assert (
         "No candidate: no active handoff with a split reason other than specialization lost "

@@ -11,6 +11,7 @@ import pytest
 from handoffs.config import CompressionConfig, Config
 from handoffs.documents.review_prep import build, default_agenda_period, requested_period
 from handoffs.figures.review_loop import compression_candidates, measured_improvement, team_share
+from handoffs.figures.team import team_figures
 from handoffs.model.errors import UsageError
 from handoffs.model.periods import Period, default_quarter
 from tests.conftest import TODAY
@@ -95,7 +96,7 @@ def test_an_action_without_health_data_says_no_data() -> None:
 
 
 def test_the_quarterly_agenda_names_the_two_worst_and_measures_last_quarters_fixes() -> None:
-    agenda = build(dataset(**two_fixes_team()), CONFIG, Q3)
+    agenda = build(team_figures(dataset(**two_fixes_team()), Q3, CONFIG))
     assert [w["handoff_id"] for w in agenda["worst_handoffs"]] == ["RPT-02", "BRF-02"]
     worst = agenda["worst_handoffs"][0]
     assert (worst["hours_lost"], worst["change"], worst["tied_with"]) == (90.0, 60.0, [])
@@ -110,7 +111,7 @@ def test_the_quarterly_agenda_names_the_two_worst_and_measures_last_quarters_fix
 
 
 def test_the_current_quarters_agenda_cannot_measure_last_quarters_actions_yet() -> None:
-    agenda = build(dataset(**two_fixes_team()), CONFIG, Q4)
+    agenda = build(team_figures(dataset(**two_fixes_team()), Q4, CONFIG))
     assert [(a["handoff_id"], a["result"]) for a in agenda["last_quarter_actions"]] == [
         ("RPT-02", "not yet measurable")
     ]
@@ -127,11 +128,11 @@ def test_ties_among_the_worst_are_broken_by_rework_then_delays_then_id_and_named
             health("2026-09", "D-04", 30),
         ],
     }
-    agenda = build(dataset(**team), CONFIG, Q3)
+    agenda = build(team_figures(dataset(**team), Q3, CONFIG))
     worst = agenda["worst_handoffs"]
     assert [(w["handoff_id"], w["rank"]) for w in worst] == [("D-04", 1), ("B-02", 2)]
     assert worst[1]["tied_with"] == ["A-01", "C-03"]
-    monthly = build(dataset(**team), CONFIG, Period.parse("2026-09"))
+    monthly = build(team_figures(dataset(**team), Period.parse("2026-09"), CONFIG))
     assert [w["handoff_id"] for w in monthly["worst_handoffs"]] == ["D-04", "B-02", "A-01"]
     assert monthly["worst_handoffs"][2]["tied_with"] == ["B-02", "C-03"]
 

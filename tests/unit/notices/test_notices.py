@@ -9,7 +9,9 @@ import random
 from handoffs.checks.validate import validate
 from handoffs.config import Config
 from handoffs.figures.rankings import with_hours
+from handoffs.figures.team import team_figures
 from handoffs.model.dataset import Dataset
+from handoffs.model.periods import default_period
 from handoffs.model.spreadsheet import RawTab
 from handoffs.notices.facts import Ledger, Notice, SentRow, find_facts, read_sent
 from handoffs.notices.text import compose, quoted
@@ -25,7 +27,7 @@ def validated(tabs: dict[str, list[list[object]]]) -> Dataset:
 
 def facts_of(tabs: dict[str, list[list[object]]]) -> list[str]:
     ds = validated(tabs)
-    facts = find_facts(ds, Config(), "Developing")
+    facts = find_facts(team_figures(ds, default_period(ds), Config()))
     return sorted(n.key for n in [*facts.team, *facts.personal])
 
 
@@ -113,7 +115,8 @@ def test_a_handoff_is_getting_worse_when_its_hours_rose_by_worse_by_hours_or_mor
         ["2026-10", "RPT-02", 1, 60, 0],  # up 1.0: not enough
     ]
     ds = validated({**TABS, "Health": health})
-    worse = [n for n in find_facts(ds, Config(), None).team if n.kind == "worse"]
+    figures = team_figures(ds, default_period(ds), Config())
+    worse = [n for n in find_facts(figures).team if n.kind == "worse"]
     assert [(n.key, n.line) for n in worse] == [
         (
             "worse|RPT-01|2026-10",
