@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from filelock import FileLock
 from openpyxl import load_workbook
 
@@ -210,3 +211,25 @@ def test_help_starts_without_importing_pandas_or_spreadsheet_libraries() -> None
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "HEAVY []" in out.stdout
+
+
+@pytest.mark.parametrize("command", ["validate", "refresh"])
+def test_a_workbook_run_loads_no_google_or_notice_library(
+    demo_workbook: Path, command: str
+) -> None:
+    """A team on a local workbook pays for neither the Google Sheets client nor Apprise, which
+    only `--notify` and a `gsheets` config need."""
+    code = (
+        "import sys; from handoffs.cli import main\n"
+        f"sys.argv = ['handoffs', '--today', '2026-11-25', {command!r}]\n"
+        "try: main()\nexcept SystemExit: pass\n"
+        "print('LOADED', [m for m in ('gspread', 'google.auth', 'apprise') if m in sys.modules])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=demo_workbook.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "LOADED []" in out.stdout

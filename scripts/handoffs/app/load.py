@@ -1,20 +1,25 @@
 """Reading a team's spreadsheet for a use case: every input tab (and the generated tabs asked
 for) in one pass, checked as `figures.sheet` checks every team's sheet (a roll-up's teams too);
 and the checked notes of the notes folder. Every command that reads a team's sheet goes through
-here."""
+here. Also the organisation's Teams tab, checked as `rollup` and `validate` read it."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
+from handoffs.backends import open_backend
 from handoffs.checks.notes import NoteCheck, check
+from handoffs.checks.validate import validate
 from handoffs.config import Config, ScoringConfig
 from handoffs.figures.sheet import TeamSheet, check_sheet, summary_title
 from handoffs.model.dataset import Dataset
-from handoffs.model.schema import generated_layouts, input_schemas
+from handoffs.model.schema import generated_layouts, input_schemas, org_schemas
 from handoffs.model.spreadsheet import Backend, RawTab
+from handoffs.rollup.teams_tab import Teams, teams_of
 
 Progress = Callable[[str], None]
 
@@ -75,3 +80,24 @@ def read_notes(config: Config) -> tuple[list[NoteCheck] | None, str | None]:
             text = ""  # an unreadable note counts as not using the template
         checks.append(check(text, path.relative_to(folder).as_posix()))
     return checks, folder.name
+
+
+def check_teams(config: Config, today: dt.date) -> Dataset:
+    """Validate the Teams tab of an organisation's spreadsheet, as `rollup` would."""
+
+    backend = open_backend(config, read_only=True)
+    raw = backend.read([org_schemas()["teams"].title])
+    checked = validate(raw, today, org_schemas())
+    checked.report = active_teams(config, backend, checked).report
+    return checked
+
+
+def active_teams(config: Config, backend: Any, checked: Dataset) -> Teams:
+    """The active teams of a validated Teams tab, with the problems only a roll-up sees."""
+
+    folder = config.source.parent if config.source else Path.cwd()
+    if config.sheet.backend == "gsheets":
+        own = getattr(backend, "key", "")
+    else:
+        own = str(config.sheet.path.resolve())
+    return teams_of(checked, folder, own)

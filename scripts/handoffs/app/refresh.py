@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from handoffs.app.load import (
     Loaded,
     Progress,
+    check_teams,
     load,
     load_sheet,
     read_notes,
@@ -15,7 +16,6 @@ from handoffs.app.load import (
     say_nothing,
 )
 from handoffs.app.notify import Channels, NoticeOutcome, notify_channels, run_notices
-from handoffs.app.rollup import check_teams
 from handoffs.backends import open_backend
 from handoffs.backends.lock import run_lock
 from handoffs.config import Config

@@ -6,10 +6,9 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Any
 
-from handoffs.app.load import input_titles, read_notes
+from handoffs.app.load import active_teams, input_titles, read_notes
 from handoffs.backends import open_backend
 from handoffs.backends.google_http import Connection, connect
 from handoffs.backends.lock import run_lock
@@ -17,14 +16,13 @@ from handoffs.backends.pacer import Pacer
 from handoffs.backends.team_sheets import GoogleTeamReader, read_workbook, workbook_pool
 from handoffs.checks.validate import validate
 from handoffs.config import Config
-from handoffs.model.dataset import Dataset
 from handoffs.model.errors import PartialFailure, UsageError
 from handoffs.model.periods import Period
 from handoffs.model.schema import org_schemas
 from handoffs.model.spreadsheet import TabContent
 from handoffs.rollup.org_tabs import org_tabs
 from handoffs.rollup.team_results import TeamResult, org_period, roll_team, settle
-from handoffs.rollup.teams_tab import GOOGLE, Teams, TeamSource, teams_of
+from handoffs.rollup.teams_tab import GOOGLE, Teams, TeamSource
 
 # (teams done, teams in all, seconds left when the quota sets the pace, else None)
 RollupProgress = Callable[[int, int, float | None], None]
@@ -33,27 +31,6 @@ ORG_READS = 2  # the organisation's spreadsheet: metadata and one values.batchGe
 
 def _silent(done: int, total: int, seconds_left: float | None) -> None:
     """The default progress reporter: says nothing."""
-
-
-def check_teams(config: Config, today: dt.date) -> Dataset:
-    """Validate the Teams tab of an organisation's spreadsheet, as `rollup` would."""
-
-    backend = open_backend(config, read_only=True)
-    raw = backend.read([org_schemas()["teams"].title])
-    checked = validate(raw, today, org_schemas())
-    checked.report = _teams(config, backend, checked).report
-    return checked
-
-
-def _teams(config: Config, backend: Any, checked: Dataset) -> Teams:
-    """The active teams of a validated Teams tab, with the problems only a roll-up sees."""
-
-    folder = config.source.parent if config.source else Path.cwd()
-    if config.sheet.backend == "gsheets":
-        own = getattr(backend, "key", "")
-    else:
-        own = str(config.sheet.path.resolve())
-    return teams_of(checked, folder, own)
 
 
 @dataclass
@@ -124,7 +101,7 @@ def rollup(
             )
         if config.sheet.backend == "gsheets":
             pacer.record(ORG_READS)
-        teams = _teams(config, backend, validate(raw, today, org_schemas()))
+        teams = active_teams(config, backend, validate(raw, today, org_schemas()))
         notes, notes_folder = read_notes(config)
         args = (today, config, asked, notes, notes_folder)  # those of rollup.roll_team
         results = _read_teams(teams, config, pacer, progress, connector, args)
