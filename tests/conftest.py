@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from handoffs.cli.commands import cli
+from tests import TESTS
 
 TODAY = dt.date(2026, 11, 25)
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
@@ -29,6 +30,21 @@ _SCRUBBED = (
     "all_proxy",
     "NO_COLOR",
 )
+
+
+# -- the fast loop ---------------------------------------------------------------------------
+
+# Every test in these folders runs commands, servers or the emulator: `slow`, so that
+# `pytest -m "not slow"` is the fast loop (docs/architecture.md#tests). A slow unit test is
+# marked where it is written, with its reason.
+SLOW_FOLDERS = ("e2e", "emulator")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    slow = [TESTS / folder for folder in SLOW_FOLDERS]
+    for item in items:
+        if any(folder in item.path.parents for folder in slow):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)

@@ -31,6 +31,10 @@ FEW = settings(
     max_examples=15, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate]
 )
 
+# hypothesis runs each property on many drawn sheets: seconds per test, so `slow` (out of the
+# fast loop, in every full run); a property on single values takes milliseconds and stays fast
+SLOW = pytest.mark.slow(reason="hypothesis validates whole tabs for each drawn example")
+
 # -- cells ------------------------------------------------------------------------------------
 ODD_TEXT = [
     "#REF!", "#N/A", "#DIV/0!", " #VALUE! ", "#NAME?", "=SUM(A1:A3)", "+1", "@x", "TRUE", "yes",
@@ -119,6 +123,7 @@ def a1(cell: str) -> tuple[int, int]:
 CELL_KINDS = {"type", "required", "minimum", "enum", "pattern", "x-error-cell", "x-day-month"}
 
 
+@SLOW
 @pytest.mark.parametrize("name", INPUT_TABS)
 @FEW
 @given(data=st.data())
@@ -209,6 +214,7 @@ def typed_value(dataset: Dataset, name: str, field: str, sheet_row: int) -> list
     return [None if pd.isna(v) else v for v in frame.loc[frame["row"] == sheet_row, field]]
 
 
+@SLOW
 @settings(max_examples=12, deadline=None, derandomize=True)
 @given(
     st.sampled_from(VARIED),
@@ -240,6 +246,7 @@ def test_each_cell_is_judged_as_if_it_were_alone(varied: tuple[str, str], cells:
         ), cells[number]
 
 
+@SLOW
 @settings(max_examples=15, deadline=None, derandomize=True)
 @given(
     st.lists(
@@ -364,6 +371,7 @@ def findings(dataset: Dataset, places: dict[str, list[int]]) -> list[tuple[str, 
     return sorted(found)
 
 
+@SLOW
 @settings(FEW, max_examples=10)
 @given(
     handoffs=pooled_tab("handoffs"),
