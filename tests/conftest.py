@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from handoffs.cli import cli
+from tests import TESTS
 
 TODAY = dt.date(2026, 11, 25)
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
@@ -29,6 +30,45 @@ _SCRUBBED = (
     "all_proxy",
     "NO_COLOR",
 )
+
+
+# -- the fast loop ---------------------------------------------------------------------------
+
+# What `pytest -m "not slow"`, the fast loop, leaves out (docs/architecture.md#tests), measured
+# with --durations=0: every test under these paths gets the `slow` mark and this reason.
+SLOW = {
+    TESTS / "e2e": "runs commands against a workbook, the emulator, mail servers, LibreOffice",
+    TESTS / "emulator": "the Sheets emulator's own tests: servers and recorded cassettes",
+    TESTS / "unit" / "checks" / "test_properties.py": (
+        "hypothesis: each property validates many drawn sheets (nearly half the unit tests' time)"
+    ),
+}
+
+
+def fast_loop(config: pytest.Config) -> bool:
+    """Run as exactly `-m "not slow"` (any other selection is treated as a full run)."""
+    return " ".join(config.getoption("markexpr", "").split()) == "not slow"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if fast_loop(config):
+        # No hypothesis test runs in the fast loop, yet its plugin imports hypothesis (about a
+        # second, in every process) to end the run with its summary.
+        config.pluginmanager.set_blocked("hypothesispytest")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for path, reason in SLOW.items():
+            if item.path == path or path in item.path.parents:
+                item.add_marker(pytest.mark.slow(reason=reason))
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Under exactly `-m "not slow"`, the slow paths are not even imported: each xdist worker
+    would spend about a second importing tests (and hypothesis) that it then deselects. Any
+    other selection collects them and lets the mark decide."""
+    return True if fast_loop(config) and collection_path in SLOW else None
 
 
 @pytest.fixture(autouse=True)

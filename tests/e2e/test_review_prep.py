@@ -3,7 +3,7 @@ to 2026-11-25), the Review Prep tab on both backends, exit codes, and user text 
 
 Regenerate the golden files after an intended change with
 
-    HANDOFFS_REGENERATE_GOLDEN=1 python -m pytest tests/test_review_prep.py
+    HANDOFFS_REGENERATE_GOLDEN=1 python -m pytest tests/e2e/test_review_prep.py
 
 and review the diff of tests/golden/ before committing it.
 """

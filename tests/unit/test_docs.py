@@ -44,7 +44,7 @@ def test_config_example_sets_every_key_and_parses() -> None:
 SOURCES = sorted(
     [
         *(ROOT / "scripts").rglob("*.py"),
-        *(ROOT / "tests").glob("*.py"),
+        *(ROOT / "tests").rglob("*.py"),
         *(ROOT / "benchmarks").glob("*.py"),
     ]
 )
@@ -82,3 +82,29 @@ def test_every_docs_reference_in_code_and_docs_resolves() -> None:
                 headings = re.findall(r"(?m)^#+ (.+)$", page.read_text(encoding="utf-8"))
                 slugs = {re.sub(r"[^a-z0-9 -]", "", h.lower()).replace(" ", "-") for h in headings}
                 assert anchor in slugs, f"docs/{name} has no heading #{anchor}"
+
+
+PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])
+# `scripts/handoffs/checks/cells.py`, `tests/e2e/` … anywhere; in the pages also a path inside
+# the package, `checks/cells.py` or `figures/`, as docs/architecture.md writes them
+REPO_PATH = re.compile(r"(?<![\w./-])((?:scripts/handoffs|tests)/[\w./-]*\w)")
+PACKAGE_PATH = re.compile(
+    r"`((?:model|checks|figures|documents|tabs|notices|rollup|backends|app|cli)/[\w./-]*)`"
+)
+
+
+def test_every_path_the_docs_name_exists() -> None:
+    """A module or test file named in the README or docs/ (or a code comment) exists: a file
+    moved or renamed must take its mentions along."""
+    missing = []
+    for path in [*PAGES, *SOURCES]:
+        text = path.read_text(encoding="utf-8")
+        named = [ROOT / found for found in REPO_PATH.findall(text)]
+        if path in PAGES:
+            named += [ROOT / "scripts" / "handoffs" / found for found in PACKAGE_PATH.findall(text)]
+        missing += [
+            f"{path.relative_to(ROOT)}: {target.relative_to(ROOT)}"
+            for target in named
+            if not target.exists()
+        ]
+    assert missing == []

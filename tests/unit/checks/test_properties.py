@@ -1,4 +1,7 @@
-"""Invariants of validation that hold for any sheet, checked with hypothesis."""
+"""Invariants of validation that hold for any sheet, checked with hypothesis.
+
+Every test here draws many sheets or values: the module is `slow` (tests/conftest.py), left out
+of the fast loop and run by every full run."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import pandas as pd
 import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import column_index_from_string
 from openpyxl.utils.datetime import to_excel
 
 from handoffs.checks.cells import ERROR_VALUES, classify
@@ -278,19 +281,7 @@ def test_a_health_row_names_a_handoff_exactly_as_the_handoffs_tab_spells_it(
         assert ("foreign-key" in kinds) == (not blank and value.strip() not in known), value
 
 
-def test_column_letters_match_openpyxl_up_to_zzz() -> None:
-    for col in range(1, 18279):  # A .. ZZZ, every column a sheet can have
-        letters = column_letter(col)
-        assert letters == get_column_letter(col)
-        assert column_index_from_string(letters) == col
-
-
 # -- serial numbers ---------------------------------------------------------------------------
-def test_serial_epoch_is_the_sheets_day_zero() -> None:
-    assert pd.Timestamp(1899, 12, 30) == SERIAL_EPOCH
-    assert to_excel(dt.date(2026, 11, 5)) == 46331  # as Excel and Sheets number that day
-
-
 @settings(max_examples=50, deadline=None, derandomize=True)
 @given(st.lists(st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)), min_size=1, max_size=30))
 def test_serial_numbers_round_trip_to_dates(days: list[dt.date]) -> None:
