@@ -1,5 +1,5 @@
 """The review-prep dict (`review_prep.build`) laid out as a document: headings, facts and tables
-in the playbook's words, rendered as Markdown or as Review Prep tab rows by `document.py`.
+in the playbook's words, rendered as Markdown or as Review Prep tab rows by `model.document`.
 The team-share, compression and maturity wording is `habit_words`', shared with the Summary.
 
 No pandas: typed records in (`review_prep.Agenda`), blocks out.

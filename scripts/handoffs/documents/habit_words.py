@@ -1,5 +1,5 @@
 """The team's habits in words: team-driven share, role-compression candidates and maturity,
-rendered from their records (`records.py`) the same way in the quarterly agenda and in the
+rendered from their records (`figures.records`) the same way in the quarterly agenda and in the
 Summary tab, so the two never disagree (docs/figures.md). No pandas: records in, text out.
 """
 

@@ -1,5 +1,5 @@
 """What to tell whom (docs/notices.md): the facts worth a notice, their stable keys, what is new
-since the Notices tab, and that tab itself. Pure: no I/O, no delivery (notify_delivery.py).
+since the Notices tab, and that tab itself. Pure: no I/O, no delivery (`backends.channels`).
 
 A key names a fact, never a row: a flag is its timestamp, handoff and text; a stale contract is
 its handoff, reason and the date the reason counts from. Re-sorting rows changes no key; a new

@@ -1,5 +1,5 @@
-"""The organisation roll-up (docs/rollup.md): each team's figures and the four Org tabs, as
-plain values (no I/O here); the Teams tab is `org_teams`.
+"""The four Org tabs of the organisation roll-up (docs/rollup.md), as plain values (no I/O
+here), from each team's result (`rollup.team_results`); the Teams tab is `rollup.teams_tab`.
 
 A team's figures are the very `figures.team.TeamFigures` that `refresh` writes to that team's
 own sheet (rankings, stale reviews, team-driven share, maturity), for the same period and

@@ -139,7 +139,7 @@ def team_tabs(
 
 def habit_rows(figures: TeamFigures) -> list[list[CellValue]]:
     """Team-driven share, role-compression candidates and the maturity level with its evidence:
-    the records the quarterly agenda shows, in the same words (`habit_text`)."""
+    the records the quarterly agenda shows, in the same words (`documents.habit_words`)."""
     shared = share_record(figures.share)
     facts = habit_text.share_facts(shared)
     rows: list[list[CellValue]] = [
