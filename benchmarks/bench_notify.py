@@ -32,7 +32,7 @@ def refresh_notify_requests(rows: int, folder: Path) -> tuple[int, list[str], in
     """Requests of one `refresh --notify` on the emulator, and the messages the webhook got."""
     from handoffs.app.refresh import refresh
     from handoffs.config import load_config
-    from tests.notify_servers import running_webhook
+    from tests.support.notify_servers import running_webhook
     from tests.sheets_emulator import SheetsEmulator
 
     with SheetsEmulator() as emulator, running_webhook() as hook:
@@ -72,7 +72,7 @@ def notify_seconds(people: int, runs: int, folder: Path) -> tuple[float, list[fl
     from handoffs.app.refresh import notify
     from handoffs.config import load_config
     from tests.conftest import write_workbook
-    from tests.notify_servers import running_mail_server, running_webhook
+    from tests.support.notify_servers import running_mail_server, running_webhook
 
     times = []
     with running_webhook() as hook, running_mail_server() as mail:
