@@ -32,8 +32,8 @@ def refresh_notify_requests(rows: int, folder: Path) -> tuple[int, list[str], in
     """Requests of one `refresh --notify` on the emulator, and the messages the webhook got."""
     from handoffs.app.refresh import refresh
     from handoffs.config import load_config
-    from tests.support.notify_servers import running_webhook
     from tests.sheets_emulator import SheetsEmulator
+    from tests.support.notify_servers import running_webhook
 
     with SheetsEmulator() as emulator, running_webhook() as hook:
         key = seed(emulator, scaled_demo(rows))
