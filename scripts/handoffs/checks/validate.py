@@ -16,10 +16,21 @@ from typing import Any
 
 import pandas as pd
 
-from handoffs.checks import cells as text_and_numbers
-from handoffs.checks import dates, keys
-from handoffs.checks.cells import NOT_ANY_TYPE, WANTED, Cells, Issue, Parsed, classify
+from handoffs.checks import keys
+from handoffs.checks.cells import (
+    NOT_ANY_TYPE,
+    WANTED,
+    Cells,
+    Issue,
+    Parsed,
+    classify,
+    parse_boolean,
+    parse_integer,
+    parse_number,
+    parse_string,
+)
 from handoffs.checks.checked import CheckedTab
+from handoffs.checks.dates import parse_date, parse_datetime, parse_yearmonth
 from handoffs.model.dataset import ROW, Dataset, empty_frame
 from handoffs.model.lookup import columns_of, did_you_mean, shown
 from handoffs.model.problems import ERROR, WARNING, ProblemLog, Report
@@ -97,13 +108,13 @@ def _map_header(
 
 
 _PARSERS = {
-    "string": text_and_numbers.parse_string,
-    "integer": text_and_numbers.parse_integer,
-    "number": text_and_numbers.parse_number,
-    "boolean": text_and_numbers.parse_boolean,
-    "date": dates.parse_date,
-    "datetime": dates.parse_datetime,
-    "yearmonth": dates.parse_yearmonth,
+    "string": parse_string,
+    "integer": parse_integer,
+    "number": parse_number,
+    "boolean": parse_boolean,
+    "date": parse_date,
+    "datetime": parse_datetime,
+    "yearmonth": parse_yearmonth,
 }
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from handoffs import __version__
 from handoffs.checks import flags_header
 from handoffs.checks.flags_header import FlagsHeader
-from handoffs.documents import habit_words as habit_text
+from handoffs.documents import habit_words
 from handoffs.figures.rankings import hours_grid
 from handoffs.figures.records import cell_rows, compression_records, maturity_record, share_record
 from handoffs.figures.stale import STALE_COLUMNS
@@ -141,11 +141,11 @@ def habit_rows(figures: TeamFigures) -> list[list[CellValue]]:
     """Team-driven share, role-compression candidates and the maturity level with its evidence:
     the records the quarterly agenda shows, in the same words (`documents.habit_words`)."""
     shared = share_record(figures.share)
-    facts = habit_text.share_facts(shared)
+    facts = habit_words.share_facts(shared)
     rows: list[list[CellValue]] = [
         [
             "Team-driven share",
-            habit_text.share_headline(shared),
+            habit_words.share_headline(shared),
             "; ".join(f"{label}: {value}" for label, value in facts),
         ]
     ]
@@ -163,7 +163,7 @@ def habit_rows(figures: TeamFigures) -> list[list[CellValue]]:
             ]
         )
         rows += [
-            ["Compression candidate", item["handoff_id"], habit_text.compression_detail(item)]
+            ["Compression candidate", item["handoff_id"], habit_words.compression_detail(item)]
             for item in candidates[:COMPRESSION_SHOWN]
         ]
         if len(candidates) > COMPRESSION_SHOWN:
