@@ -48,7 +48,6 @@ def _edited_demo_files(folder: Path) -> list[Path]:
     """Sample files from an earlier demo that someone changed since: the workbook when its
     input tabs are not those the last demo wrote (using it through its config changes only
     generated tabs), the config and the sample note when their text differs."""
-
     config_file, workbook = folder / DEMO_CONFIG, folder / DEMO_WORKBOOK
     note = folder / DEMO_NOTES / DEMO_NOTE[0]
     try:
@@ -73,7 +72,6 @@ def demo(folder: Path, today: dt.date, now: dt.datetime | None = None) -> DemoOu
     """A fresh sample workbook in `folder` (with a config and a notes folder), refreshed, and
     its quarterly review prep: the one-command tour. Sample files someone edited since the last
     demo are kept under a dated name, never replaced."""
-
     path = folder / DEMO_WORKBOOK
     config_file = folder / DEMO_CONFIG
     try:

@@ -32,7 +32,6 @@ def add_flag(
     by: str | None = None,
 ) -> FlagOutcome:
     """Append one friction flag (status new) below the Flags rows; nothing else is touched."""
-
     what, fix, by = what.strip(), (fix or "").strip() or None, (by or "").strip() or None
     if not what:
         raise UsageError("--what is empty; say in one sentence what went wrong at the handoff.")

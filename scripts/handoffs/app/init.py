@@ -32,7 +32,6 @@ class InitOutcome:
 
 def initialize(config: Config, today: dt.date, *, demo: bool = False) -> InitOutcome:
     """Create missing tabs (headers, frozen row, dropdowns); with `demo`, a sample team."""
-
     if config.organisation and not demo:  # an organisation's spreadsheet (docs/rollup.md)
         return initialize_org(config)
 

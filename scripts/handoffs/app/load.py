@@ -52,7 +52,6 @@ def load_sheet(
     """Read every input tab, the Summary and the tabs `also` names in one pass, validate, add
     each Health row's hours lost, and compare the Flags header with the order the last refresh
     remembered (a change is a warning)."""
-
     raw = backend.read(list(dict.fromkeys([*input_titles(), summary_title(), *also])))
     sheet = check_sheet(raw, today, scoring, with_summary=True)
     return Loaded(
@@ -67,7 +66,6 @@ def load(backend: Backend, today: dt.date, scoring: ScoringConfig) -> Dataset:
 
 def read_notes(config: Config) -> tuple[list[NoteCheck] | None, str | None]:
     """The Markdown notes under `[templates] notes_folder`, checked; (None, None) when unset."""
-
     folder = config.templates.notes_folder
     if folder is None:
         return None, None
@@ -84,7 +82,6 @@ def read_notes(config: Config) -> tuple[list[NoteCheck] | None, str | None]:
 
 def check_teams(config: Config, today: dt.date) -> Dataset:
     """Validate the Teams tab of an organisation's spreadsheet, as `rollup` would."""
-
     backend = open_backend(config, read_only=True)
     raw = backend.read([org_schemas()["teams"].title])
     checked = validate(raw, today, org_schemas())
@@ -94,7 +91,6 @@ def check_teams(config: Config, today: dt.date) -> Dataset:
 
 def active_teams(config: Config, backend: Any, checked: Dataset) -> Teams:
     """The active teams of a validated Teams tab, with the problems only a roll-up sees."""
-
     folder = config.source.parent if config.source else Path.cwd()
     if config.sheet.backend == "gsheets":
         own = getattr(backend, "key", "")

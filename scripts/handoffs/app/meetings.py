@@ -49,7 +49,6 @@ def review_prep(
 ) -> ReviewPrepOutcome:
     """The monthly alignment check or quarterly review agenda; also written to the Review Prep
     tab in one atomic write unless `write` is False."""
-
     asked = prep.requested_period(today, quarterly=quarterly, month=month, quarter=quarter)
     backend = open_backend(config, read_only=not write)
     with run_lock(backend) if write else nullcontext():
@@ -77,7 +76,6 @@ def onboard(
     config: Config, today: dt.date, *, person: str | None = None, role: str | None = None
 ) -> Document:
     """The first-week pack for a person (their role) or a role."""
-
     if (person is None) == (role is None):
         raise UsageError("Name a PERSON from the Team tab or give --role ROLE (one of them).")
     dataset = load(open_backend(config, read_only=True), today, config.scoring)
@@ -86,14 +84,12 @@ def onboard(
 
 def note_template(config: Config, today: dt.date, handoff: str) -> str:
     """The handoff-note template for one handoff, with its contract's format and checks."""
-
     loaded = load_sheet(open_backend(config, read_only=True), today, config.scoring)
     return template(_note_context(loaded, handoff))
 
 
 def _note_context(loaded: Loaded, handoff: str) -> NoteContext:
     """The handoff a note is for, as `template` and `check` name it."""
-
     refuse_rejected_handoff(handoff, loaded.dataset, loaded.handoff_errors)
     return context_of(loaded.dataset, handoff)
 
@@ -112,7 +108,6 @@ class NoteOutcome:
 def check_note(config: Config, today: dt.date, path: Path, handoff: str) -> NoteOutcome:
     """Check a filled note for one handoff: it is that handoff's note, and every required
     section is present and non-empty."""
-
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

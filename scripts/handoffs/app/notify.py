@@ -106,7 +106,6 @@ def run_notices(
 ) -> NoticeOutcome:
     """Work out the messages from the team's figures (those `refresh` writes to the tabs in the
     same run), send them (unless `dry_run`) and build the Notices tab."""
-
     ds = figures.dataset
     facts = find_facts(figures)
     previous = read_sent(notices)

@@ -1,4 +1,5 @@
-"""The use cases behind each command: read, validate, compute, write. No presentation here."""
+"""`refresh`, `notify` and `validate`: read the team's sheet once, check it, compute its figures
+once, and write the generated tabs and the Notices tab in one write (docs/commands.md)."""
 
 from __future__ import annotations
 
@@ -22,10 +23,7 @@ from handoffs.config import Config
 from handoffs.figures.team import TeamFigures, team_figures
 from handoffs.model.dataset import Dataset
 from handoffs.model.periods import Period, default_period, requested
-from handoffs.model.spreadsheet import (
-    Backend,
-    TabContent,
-)
+from handoffs.model.spreadsheet import Backend, TabContent
 from handoffs.notices.facts import notices_title
 from handoffs.tabs.compare import tabs_unchanged
 from handoffs.tabs.team_tabs import team_tabs
@@ -67,7 +65,6 @@ def refresh(
     tabs already show exactly this (the Last changed stamp aside) and `force` is not given.
     `now` is the Last changed stamp (the clock when not given). `notify`: also send what is
     new (docs/notices.md) and record it in the Notices tab, in that same write."""
-
     asked = requested(month, today, option="--month", months=1) if month else None
     channels = notify_channels(config) if notify else None  # exit 2 before anything is read
     backend = open_backend(config)
@@ -129,7 +126,6 @@ def notify(
     config: Config, today: dt.date, *, dry_run: bool = False, now: dt.datetime | None = None
 ) -> NoticeOutcome:
     """Send what is new since the Notices tab (docs/notices.md) and record it there."""
-
     channels = notify_channels(config)
     backend = open_backend(config)
     with run_lock(backend):

@@ -1,9 +1,11 @@
-"""The use cases of an organisation's spreadsheet (docs/rollup.md): `init` and `rollup`."""
+"""`rollup` (docs/rollup.md): read every active team's sheet, roll each up as its own refresh
+would, and write the Org tabs of the organisation's spreadsheet in one write."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -79,7 +81,6 @@ def rollup(
 
     `window`/`slack`: the quota window the pacer keeps (tests shorten it); `connector`: how to
     reach Google (default: `[sheet]` credentials, read-only)."""
-
     if not config.organisation:
         raise UsageError(
             "rollup works on an organisation's spreadsheet: add a [rollup] section to its "
@@ -127,8 +128,6 @@ def _read_teams(
 ) -> list[TeamResult]:
     """Every team read, validated and computed as it arrives: Google Sheets in threads (paced),
     workbooks in worker processes."""
-    from concurrent.futures import ThreadPoolExecutor, as_completed
-
     titles = input_titles()
     sources = teams.sources
     results: list[Any] = [None] * len(sources)

@@ -7,8 +7,8 @@ Several teams are read at once (`[rollup] concurrency` threads), every attempt p
 shared `Pacer` so that no minute exceeds `[rollup] reads_per_minute`; a 429 that happens anyway
 makes the pacer hold everyone until the window frees, and the request is retried.
 
-Workbooks: read in worker processes (openpyxl parses in Python, so threads would take turns on
-one core); the worker is the app's (`app.rollup`), which also checks and rolls up the team there.
+Workbooks: read in worker processes (checking a team runs in Python, so threads would take
+turns on one core); the worker is the app's (`app.rollup`), which also checks and rolls up the team there.
 
 A reader hands back each team's raw tabs, or why they could not be read: what a team is and
 what its figures are belong to the roll-up, not here.
@@ -16,6 +16,7 @@ what its figures are belong to the roll-up, not here.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -148,8 +149,6 @@ def workbook_pool(workers: int, count: int, preload: Sequence[str] = ()) -> Exec
     size = max(1, min(workers, cores, count))
     if size == 1:
         return ThreadPoolExecutor(max_workers=1)
-    import multiprocessing
-
     # forkserver: a fork of this (possibly threaded) process could deadlock in the child
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__, *preload])

@@ -1,4 +1,4 @@
-"""Hours lost, rankings, trends and stale reviews, from validated frames (docs/figures.md)."""
+"""Hours lost, rankings and trends, from validated frames (docs/figures.md)."""
 
 from __future__ import annotations
 
