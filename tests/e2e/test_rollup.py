@@ -213,11 +213,12 @@ def test_a_team_with_data_errors_still_counts_its_valid_rows_and_strict_exits_1(
 def test_teams_without_health_for_the_period_show_no_data_after_the_teams_with_data(
     run, make_spreadsheet
 ) -> None:
-    october = team(make_spreadsheet, "xlsx", health_in("2026-10"))
+    october = [team(make_spreadsheet, "xlsx", health_in("2026-10")) for _ in range(2)]
     august = team(make_spreadsheet, "xlsx", health_in("2026-08"))
     organisation = org(
         make_spreadsheet, "xlsx",
-        [["Quiet", where(august), "", ""], ["Busy", where(october), "", ""]],
+        [["Quiet", where(august), "", ""], ["Busy", where(october[0]), "", ""],
+         ["Steady", where(october[1]), "", ""]],
     )  # fmt: skip
 
     run("rollup", config=organisation.config)
@@ -225,11 +226,52 @@ def test_teams_without_health_for_the_period_show_no_data_after_the_teams_with_d
     rows = organisation.comparable("Team Rankings")["Team Rankings"][1:]
     assert [(r[0], r[1], r[3], r[-1]) for r in rows] == [
         (1.0, "Busy", 12.7, "ok"),
+        (2.0, "Steady", 12.7, "ok"),
         (None, "Quiet", "no data", "no data"),
     ]
     summary = by_item(organisation.comparable("Org Summary")["Org Summary"])
-    assert summary["Total hours lost"][0] == 12.7
+    assert summary["Total hours lost"][0] == 25.3  # each 12.67, rounded once
     assert summary["Teams with no data"][0] == 1.0
+
+
+def test_one_team_starting_a_month_early_does_not_turn_the_others_into_no_data(
+    run, make_spreadsheet
+) -> None:
+    early_rows = health_in("2026-11")["Health"][1:]
+    early = team(make_spreadsheet, "xlsx", small_team(Health=[*health_in("2026-10")["Health"], *early_rows]))
+    others = [team(make_spreadsheet, "xlsx", health_in("2026-10")) for _ in range(3)]
+    rows = [["Early", where(early), "", ""]]
+    rows += [[f"Team {i}", where(t), "", ""] for i, t in enumerate(others)]
+    organisation = org(make_spreadsheet, "xlsx", rows)
+
+    result = run("rollup", config=organisation.config)
+    asked = run("rollup", "--month", "2026-11", "--dry-run", config=organisation.config)
+
+    assert "Rolled up 4 of 4 teams for 2026-10" in result.stdout
+    tabs = organisation.comparable("Team Rankings", "Org Summary")
+    assert [r[-1] for r in tabs["Team Rankings"][1:]] == ["ok"] * 4
+    assert by_item(tabs["Org Summary"])["Period"] == [
+        "2026-10",
+        "the latest month most teams with Health data have reached (4 of 4); 1 team has a "
+        "later month already: --month picks one",
+    ]
+    assert "Rolled up 4 of 4 teams for 2026-11" in asked.stdout
+
+
+def test_a_team_that_could_not_be_read_exits_5_even_with_strict_and_data_errors(
+    run, make_spreadsheet, tmp_path: Path
+) -> None:
+    health = [*small_team()["Health"], ["2026-10", "NOPE", 5, 0, 0, ""]]
+    messy = team(make_spreadsheet, "xlsx", small_team(Health=health))
+    organisation = org(
+        make_spreadsheet, "xlsx",
+        [["Messy", where(messy), "", ""], ["Gone", str(tmp_path / "gone.xlsx"), "", ""]],
+    )  # fmt: skip
+
+    result = run("rollup", "--strict", config=organisation.config, expect=5)
+
+    assert "  Messy: 1 data errors" in result.stdout
+    assert "(Gone: there is no workbook at" in result.stderr
 
 
 def test_month_picks_the_period_and_dry_run_writes_nothing(run, make_spreadsheet) -> None:

@@ -48,11 +48,12 @@ class RollupOutcome:
 
     @property
     def exit_code(self) -> int:
-        """1 when `strict` and a team's sheet or the Teams tab has data errors, else 5 when a
-        team could not be read (docs/commands.md#exit-codes)."""
-        if self.strict and (self.with_errors or self.teams.report.errors):
-            return 1
-        return PartialFailure.exit_code if self.unreachable else 0
+        """5 when a team could not be read (the louder signal, whatever `strict` says); else 1
+        when `strict` and a team's sheet or the Teams tab has data errors
+        (docs/commands.md#exit-codes)."""
+        if self.unreachable:
+            return PartialFailure.exit_code
+        return 1 if self.strict and (self.with_errors or self.teams.report.errors) else 0
 
     @property
     def unreachable(self) -> list[TeamResult]:
@@ -106,11 +107,10 @@ def rollup(
         notes, notes_folder = read_notes(config)
         args = (today, config, asked, notes, notes_folder)  # those of rollup.roll_team
         results = _read_teams(teams, config, pacer, progress, connector, args)
-        period = org_period(results, asked)
+        chosen = org_period(results, asked)
+        period = chosen.period
         settle(results, period)
-        tabs = org_tabs(
-            results, teams, period, config, now or dt.datetime.now(), asked=asked is not None
-        )
+        tabs = org_tabs(results, teams, chosen, config, now or dt.datetime.now())
         if not dry_run:
             backend.write_generated(tabs)
     return RollupOutcome(

@@ -51,13 +51,35 @@ class TeamResult:
         return self.figures.dataset.report.errors if self.figures is not None else 0
 
 
-def org_period(results: Sequence[TeamResult], month: Period | None) -> Period | None:
-    """`--month`, or the latest month with Health data across the teams, not after today."""
+@dataclass(frozen=True)
+class OrgPeriod:
+    """The organisation's period and how it was chosen (said in Org Summary)."""
+
+    period: Period | None
+    how: str
+
+
+def org_period(results: Sequence[TeamResult], month: Period | None) -> OrgPeriod:
+    """`--month`, else the latest month that most teams with Health data have reached (each
+    team's latest month, not after today): one team that starts a month early does not turn
+    every other team into "no data", and neither does one team that lags behind."""
     if month is not None:
-        return month
+        return OrgPeriod(month, "as asked (--month)")
     periods = [default_period(r.dataset) for r in results if r.dataset is not None]
-    starts = [p.start for p in periods if p is not None]
-    return Period(max(starts)) if starts else None
+    latest = sorted((p.start for p in periods if p is not None), reverse=True)
+    if not latest:
+        return OrgPeriod(None, "no team has Health data")
+    chosen = latest[len(latest) // 2]  # reached by more than half of them
+    reached = sum(1 for start in latest if start >= chosen)
+    how = f"the latest month most teams with Health data have reached ({reached} of {len(latest)})"
+    ahead = sum(1 for start in latest if start > chosen)
+    if ahead:
+        one = ahead == 1
+        how += (
+            f"; {ahead} {'team has' if one else 'teams have'} a later month already: "
+            "--month picks one"
+        )
+    return OrgPeriod(Period(chosen), how)
 
 
 def roll_team(
