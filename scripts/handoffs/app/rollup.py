@@ -146,7 +146,9 @@ def _read_teams(
 
     if google:
         reader = GoogleTeamReader(
-            connector or partial(connect, config.sheet, read_only=True), pacer
+            connector or partial(connect, config.sheet, read_only=True),
+            pacer,
+            config.sheet.credentials,
         )
 
         def read_google(index: int) -> TeamResult:

@@ -60,12 +60,29 @@ def missing_tabs(titles: Sequence[str], found: Sequence[str]) -> TeamTabs:
     )
 
 
-class GoogleTeamReader:
-    """Reads team spreadsheets through the Sheets API, one connection per thread."""
+def no_credentials(error: HandoffsError, credentials: str) -> str:
+    """Why no Google team can be read when the organisation's config gives no usable
+    credentials (an organisation on a workbook may list Google Sheets teams)."""
+    if not credentials:
+        return (
+            "no credentials for Google Sheets: add credentials = \"<service-account key file>\" "
+            "to the [sheet] section of the organisation's config, and share this team's sheet "
+            "with that account as Viewer"
+        )
+    return f"no credentials for Google Sheets: {error}"
 
-    def __init__(self, connector: Callable[[], Connection], pacer: Pacer) -> None:
-        self._connector, self._pacer = connector, pacer
+
+class GoogleTeamReader:
+    """Reads team spreadsheets through the Sheets API, one connection per thread.
+    `credentials`: the config's `[sheet] credentials`, to say what is missing when the
+    connector refuses (then every Google team is unreachable, the others still read)."""
+
+    def __init__(
+        self, connector: Callable[[], Connection], pacer: Pacer, credentials: str = ""
+    ) -> None:
+        self._connector, self._pacer, self._credentials = connector, pacer, credentials
         self._local = threading.local()
+        self._refused: str | None = None
 
     def _connection(self) -> Connection:
         connection: Connection | None = getattr(self._local, "connection", None)
@@ -79,7 +96,13 @@ class GoogleTeamReader:
 
     def read(self, key: str, titles: Sequence[str]) -> TeamTabs:
         """The tabs of one team's spreadsheet; 1 request, 2 when a tab is missing."""
-        connection = self._connection()
+        if self._refused is not None:
+            return TeamTabs(None, self._refused)
+        try:
+            connection = self._connection()
+        except HandoffsError as error:  # no credentials, or a key file that cannot be used
+            self._refused = no_credentials(error, self._credentials)
+            return TeamTabs(None, self._refused)
         client = connection.client
         client.spent = 0.0  # each team has the whole retry budget of [sheet] retry_seconds
         ranges = [absolute_range_name(title) for title in titles]
