@@ -64,6 +64,7 @@ class RollupConfig:
     concurrency: int = 8  # team spreadsheets read at once
     reads_per_minute: int = 60  # the Sheets API's per-user read quota
     top: int = 20  # rows of Org Worst Handoffs
+    workbook_folder: Path | None = None  # team workbooks must be in it (default: the config's)
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,9 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
             sections["templates"], notes_folder=_default_notes_folder(folder)
         )
     rollup: RollupConfig = sections["rollup"]
+    if rollup.workbook_folder is not None:
+        rollup = replace(rollup, workbook_folder=folder / rollup.workbook_folder)
+        sections["rollup"] = rollup
     if rollup.concurrency < 1 or rollup.reads_per_minute < 1:
         raise UsageError(f"{path}: [rollup] concurrency and reads_per_minute must be at least 1.")
     return Config(**sections, organisation="rollup" in data, source=path)

@@ -166,11 +166,11 @@ def test_teams_tab_mistakes_are_problems_to_the_cell_and_those_rows_are_left_out
     result = run("rollup", "--strict", config=organisation.config, expect=1)
 
     same = (
-        "The same spreadsheet is listed for more than one team (rows 6, 7); each team has its "
-        "own: correct the Spreadsheet cell or delete the copies."
+        "The same spreadsheet as row 6 (Copy), which is rolled up; a team counts once, whatever "
+        "path or link names it: correct this Spreadsheet cell or delete the row."
     )
     twice = "is used more than once (rows 2, 3); each Team must be unique, so change or delete the copies."
-    assert result.stdout.splitlines()[1:8] == [
+    assert result.stdout.splitlines()[1:7] == [
         f"  error: Teams!A2 Team [Reporting]: Team Reporting {twice}",
         f"  error: Teams!A3 Team [reporting]: Team reporting {twice}",
         "  error: Teams!B4 Spreadsheet: Spreadsheet is required; type the team's Google Sheets "
@@ -178,16 +178,15 @@ def test_teams_tab_mistakes_are_problems_to_the_cell_and_those_rows_are_left_out
         "  error: Teams!B5 Spreadsheet [teams/briefs.csv]: 'teams/briefs.csv' is neither a Google "
         "Sheets URL nor the path of an .xlsx workbook; paste the sheet's URL from the browser's "
         "address bar, or type the path of the team's .xlsx file relative to the config file.",
-        f"  error: Teams!B6 Spreadsheet [{where(c)}]: {same}",
         f"  error: Teams!B7 Spreadsheet [{where(c)}]: {same}",
         "  error: Teams!B8 Spreadsheet [handoffs.xlsx]: This is the organisation's own "
         "spreadsheet; a roll-up never reads itself as a team: type the team's own spreadsheet "
         "here.",
     ]
-    assert result.stdout.startswith("Rolled up 0 of 0 teams")
+    assert result.stdout.startswith("Rolled up 1 of 1 teams")
     summary = by_item(organisation.comparable("Org Summary")["Org Summary"])
-    assert summary["Teams tab problems"][0] == "7 errors, 0 warnings"
-    assert summary["Teams read"] == [0.0, "of 0 active teams; 1 retired"]
+    assert summary["Teams tab problems"][0] == "6 errors, 0 warnings"
+    assert summary["Teams read"] == [1.0, "of 1 active teams; 1 retired"]
     assert ["Teams tab error", "Teams!B8", "This is the organisation's own spreadsheet; a "
             "roll-up never reads itself as a team: type the team's own spreadsheet here."] in (
         organisation.comparable("Org Summary")["Org Summary"]
@@ -238,7 +237,9 @@ def test_one_team_starting_a_month_early_does_not_turn_the_others_into_no_data(
     run, make_spreadsheet
 ) -> None:
     early_rows = health_in("2026-11")["Health"][1:]
-    early = team(make_spreadsheet, "xlsx", small_team(Health=[*health_in("2026-10")["Health"], *early_rows]))
+    early = team(
+        make_spreadsheet, "xlsx", small_team(Health=[*health_in("2026-10")["Health"], *early_rows])
+    )
     others = [team(make_spreadsheet, "xlsx", health_in("2026-10")) for _ in range(3)]
     rows = [["Early", where(early), "", ""]]
     rows += [[f"Team {i}", where(t), "", ""] for i, t in enumerate(others)]

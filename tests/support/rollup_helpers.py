@@ -30,8 +30,13 @@ def where(sheet: Spreadsheet) -> str:
 def org(
     make_spreadsheet: MakeSheet, kind: str, rows: list[list[Any]], **rollup: Any
 ) -> Spreadsheet:
-    """An organisation's spreadsheet with these Teams rows and a [rollup] section."""
+    """An organisation's spreadsheet with these Teams rows and a [rollup] section. On a
+    workbook, team workbooks may be anywhere in the test's folder (`workbook_folder = ".."`,
+    each spreadsheet of a test has its own folder in it) unless `rollup` says otherwise."""
     sheet = make_spreadsheet(kind)
+    if kind == "xlsx":
+        rollup.setdefault("workbook_folder", '".."')
+    rollup = {key: value for key, value in rollup.items() if value is not None}
     keys = "".join(f"{key} = {value}\n" for key, value in rollup.items())
     sheet.config.write_text(sheet.config.read_text() + "[rollup]\n" + keys)
     sheet.seed({"Teams": [TEAMS_HEADER, *rows]})

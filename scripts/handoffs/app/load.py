@@ -6,7 +6,7 @@ here. Also the organisation's Teams tab, checked as `rollup` and `validate` read
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from handoffs.figures.sheet import TeamSheet, check_sheet, summary_title
 from handoffs.model.dataset import Dataset
 from handoffs.model.schema import generated_layouts, input_schemas, org_schemas
 from handoffs.model.spreadsheet import Backend, RawTab
-from handoffs.rollup.teams_tab import Teams, teams_of
+from handoffs.rollup.teams_tab import GOOGLE, Teams, Workbooks, teams_of
 
 Progress = Callable[[str], None]
 
@@ -91,9 +91,20 @@ def check_teams(config: Config, today: dt.date) -> Dataset:
 
 def active_teams(config: Config, backend: Any, checked: Dataset) -> Teams:
     """The active teams of a validated Teams tab, with the problems only a roll-up sees."""
+    if config.sheet.backend == "gsheets":  # its teams must be Google Sheets too
+        return teams_of(checked, (GOOGLE, getattr(backend, "key", "")), None)
     folder = config.source.parent if config.source else Path.cwd()
-    if config.sheet.backend == "gsheets":
-        own = getattr(backend, "key", "")
-    else:
-        own = str(config.sheet.path.resolve())
-    return teams_of(checked, folder, own)
+    allowed = config.rollup.workbook_folder or folder
+    workbooks = Workbooks(folder, allowed.resolve(), locate_file)
+    return teams_of(checked, locate_file(config.sheet.path)[1], workbooks)
+
+
+def locate_file(path: Path) -> tuple[Path, Hashable]:
+    """A path with its links resolved, and the file it names by any name: its device and inode
+    (a hard link, another case on a case-insensitive disk), else the resolved path."""
+    resolved = path.resolve()
+    try:
+        found = resolved.stat()
+    except OSError:
+        return resolved, str(resolved)
+    return resolved, (found.st_dev, found.st_ino)

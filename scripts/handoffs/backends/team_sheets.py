@@ -65,7 +65,7 @@ def no_credentials(error: HandoffsError, credentials: str) -> str:
     credentials (an organisation on a workbook may list Google Sheets teams)."""
     if not credentials:
         return (
-            "no credentials for Google Sheets: add credentials = \"<service-account key file>\" "
+            'no credentials for Google Sheets: add credentials = "<service-account key file>" '
             "to the [sheet] section of the organisation's config, and share this team's sheet "
             "with that account as Viewer"
         )

@@ -4,6 +4,7 @@ where their spreadsheets are, with the problems a person can fix to the cell (no
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -57,56 +58,45 @@ def google_key(text: str) -> str | None:
     return text if _KEY.match(text) and not text.lower().endswith(WORKBOOK_SUFFIXES) else None
 
 
-def teams_of(checked: Dataset, folder: Path, own: str) -> Teams:
-    """The active teams of a validated Teams tab. `folder`: where relative workbook paths start
-    (the config file's folder); `own`: the organisation spreadsheet's key or workbook path,
-    which may not be listed as one of its teams."""
-    schema = org_schemas()["teams"]
+@dataclass(frozen=True)
+class Workbooks:
+    """Where a local organisation's team workbooks may be. `locate`: a path's absolute form
+    with links resolved, and what makes it the same file by any other name (the file system's
+    device and inode once it exists) — the caller's I/O."""
+
+    folder: Path  # where relative paths start: the config file's folder
+    allowed: Path  # every team workbook must be inside it (resolved)
+    locate: Callable[[Path], tuple[Path, Hashable]]
+
+
+def teams_of(checked: Dataset, own: Hashable, workbooks: Workbooks | None) -> Teams:
+    """The active teams of a validated Teams tab. `own`: the organisation spreadsheet's key or
+    its workbook's identity, which may not be listed as one of its teams; `workbooks`: None for
+    an organisation on Google Sheets, whose teams must be Google Sheets too (its editors must
+    not make the roll-up read the files of the machine it runs on)."""
+    title = org_schemas()["teams"].title
     frame = checked["teams"]
-    title = schema.title
-    spreadsheet_col = _column_of(checked, "spreadsheet")
-    log = ProblemLog()
+    log = Cells(ProblemLog(), title, _column_of(checked, "spreadsheet"), frame)
     places: dict[int, tuple[str, str]] = {}
+    identities: dict[int, Hashable] = {}
     for row, text in zip(frame["row"], frame["spreadsheet"], strict=True):
-        where = text.strip()
+        row, where = int(row), text.strip()
         key = google_key(where)
         if key is not None:
-            places[int(row)] = (GOOGLE, key)
-            continue
-        if PurePath(where).suffix.lower() not in WORKBOOK_SUFFIXES:
-            log.add(
-                ERROR, title,
-                f"{where!r} is neither a Google Sheets URL nor the path of an .xlsx workbook; "
-                "paste the sheet's URL from the browser's address bar, or type the path of the "
-                "team's .xlsx file relative to the config file.",
-                row=int(row), col=spreadsheet_col, column="Spreadsheet", value=where,
-            )  # fmt: skip
-            continue
-        places[int(row)] = (WORKBOOK, str((folder / where).resolve()))
-    for row, (_, where) in places.items():
-        if where == own:
-            log.add(
-                ERROR, title,
-                "This is the organisation's own spreadsheet; a roll-up never reads itself as a "
-                "team: type the team's own spreadsheet here.",
-                row=row, col=spreadsheet_col, column="Spreadsheet", value=_typed(frame, row),
-            )  # fmt: skip
-    by_place: dict[tuple[str, str], list[int]] = {}
-    for row, place in places.items():
-        if place[1] != own:
-            by_place.setdefault(place, []).append(row)
-    for rows in by_place.values():
-        if len(rows) > 1:
-            listed = ", ".join(str(r) for r in rows)
-            for row in rows:
-                log.add(
-                    ERROR, title,
-                    f"The same spreadsheet is listed for more than one team (rows {listed}); "
-                    "each team has its own: correct the Spreadsheet cell or delete the copies.",
-                    row=row, col=spreadsheet_col, column="Spreadsheet", value=_typed(frame, row),
-                )  # fmt: skip
+            places[row], identities[row] = (GOOGLE, key), (GOOGLE, key)
+        elif workbooks is None:
+            log.error(row, ON_GOOGLE)
+        elif PurePath(where).suffix.lower() not in WORKBOOK_SUFFIXES:
+            log.error(row, f"{where!r} {NOT_A_SPREADSHEET}")
+        else:
+            path, identity = workbooks.locate(workbooks.folder / where)
+            if not path.is_relative_to(workbooks.allowed):
+                log.error(row, outside(workbooks.allowed))
+                continue
+            places[row], identities[row] = (WORKBOOK, str(path)), identity
+    _once_each(identities, own, frame, log)
     report = checked.report
-    extra = log.frame([title])
+    extra = log.log.frame([title])
     if len(extra):
         both = pd.concat([report.frame, extra], ignore_index=True)
         report = Report(both.sort_values(["row", "col"], kind="stable").reset_index(drop=True))
@@ -120,6 +110,70 @@ def teams_of(checked: Dataset, folder: Path, own: str) -> Teams:
     return Teams(sources, report, int((frame["status"] == "retired").sum()))
 
 
+ON_GOOGLE = (
+    "This organisation's spreadsheet is on Google Sheets, so its teams' must be too: a "
+    "roll-up reads local workbooks only for an organisation kept in a local workbook. Paste "
+    "the team's Google Sheets URL from the browser's address bar."
+)
+NOT_A_SPREADSHEET = (
+    "is neither a Google Sheets URL nor the path of an .xlsx workbook; paste the sheet's URL "
+    "from the browser's address bar, or type the path of the team's .xlsx file relative to "
+    "the config file."
+)
+
+
+def outside(allowed: Path) -> str:
+    return (
+        f"This workbook is outside {allowed}, the folder team workbooks must be in; move it "
+        "there, or name the folder that holds the teams' workbooks in the organisation's "
+        "config ([rollup] workbook_folder)."
+    )
+
+
+@dataclass(frozen=True)
+class Cells:
+    """Problems of the Teams tab's Spreadsheet column, each to its cell."""
+
+    log: ProblemLog
+    title: str
+    col: int
+    frame: pd.DataFrame
+
+    def error(self, row: int, message: str) -> None:
+        typed = str(self.frame.loc[self.frame["row"] == row, "spreadsheet"].iloc[0])
+        self.log.add(
+            ERROR, self.title, message,
+            row=row, col=self.col, column="Spreadsheet", value=typed,
+        )  # fmt: skip
+
+
+def _once_each(
+    identities: dict[int, Hashable], own: Hashable, frame: pd.DataFrame, log: Cells
+) -> None:
+    """The organisation's own spreadsheet is never a team, and a spreadsheet named by several
+    rows (another path, a link, another case) is one team: the first row counts, the others
+    are errors."""
+    first: dict[Hashable, int] = {}
+    for row, identity in identities.items():
+        if identity == own:
+            log.error(
+                row,
+                "This is the organisation's own spreadsheet; a roll-up never reads itself as a "
+                "team: type the team's own spreadsheet here.",
+            )
+        elif identity in first:
+            earlier = first[identity]
+            name = str(frame.loc[frame["row"] == earlier, "team"].iloc[0])
+            log.error(
+                row,
+                f"The same spreadsheet as row {earlier} ({name}), which is rolled up; a team "
+                "counts once, whatever path or link names it: correct this Spreadsheet cell or "
+                "delete the row.",
+            )
+        else:
+            first[identity] = row
+
+
 def _column_of(checked: Dataset, name: str) -> int:
     """The 1-based column of a Teams field as found in the header (headers match loosely)."""
     header = checked.headers.get("teams", [])
@@ -129,7 +183,3 @@ def _column_of(checked: Dataset, name: str) -> int:
         if normalise_header(text) in wanted:
             return index + 1
     return 0
-
-
-def _typed(frame: pd.DataFrame, row: int) -> str:
-    return str(frame.loc[frame["row"] == row, "spreadsheet"].iloc[0])
