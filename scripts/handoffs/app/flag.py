@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from handoffs.backends import open_backend
+from handoffs.app.sheet_kind import refuse_other_kind, team_backend
 from handoffs.backends.lock import flag_wait, run_lock
 from handoffs.checks.flags import flag_row, handoff_ids, resolve_handoff
 from handoffs.config import Config
 from handoffs.model.errors import UsageError
-from handoffs.model.schema import input_schemas
+from handoffs.model.schema import input_schemas, org_schemas
 from handoffs.model.spreadsheet import XLSX_CELL_LIMIT
 
 
@@ -43,11 +43,13 @@ def add_flag(
             )
     schemas = input_schemas()
     titles = (schemas["handoffs"].title, schemas["flags"].title)
-    backend = open_backend(config)
+    org_title = org_schemas()["teams"].title
+    backend = team_backend(config, "flag")
     with run_lock(backend, wait=flag_wait()):
         tabs = backend.read(titles, merges=False)  # nothing is validated here
         for title in titles:
             if title not in tabs:
+                refuse_other_kind(backend.read([org_title]), backend.location, organisation=False)
                 raise UsageError(
                     f"The spreadsheet has no {title} tab; run `handoffs init` to add it."
                 )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from handoffs.app.load import input_titles
 from handoffs.app.sample_team import aligned_rows, demo_rows
+from handoffs.app.sheet_kind import refuse_other_kind, team_backend
 from handoffs.backends import open_backend
 from handoffs.backends.lock import run_lock
 from handoffs.config import Config
@@ -35,11 +36,14 @@ def initialize(config: Config, today: dt.date, *, demo: bool = False) -> InitOut
     if config.organisation and not demo:  # an organisation's spreadsheet (docs/rollup.md)
         return initialize_org(config)
 
-    backend = open_backend(config)
+    backend = team_backend(config, "init --demo")
     schemas = input_schemas()
     generated = [t.title for t in generated_layouts().values()]
     with run_lock(backend, creating=True):
-        existing = backend.read([*input_titles(), *generated], missing_ok=True)
+        existing = backend.read(
+            [*input_titles(), *generated, org_schemas()["teams"].title], missing_ok=True
+        )
+        refuse_other_kind(existing, backend.location, organisation=False)
         samples = demo_rows(today) if demo else {}
         if demo:
             _refuse_demo_over_data(existing, schemas)
@@ -95,7 +99,9 @@ def initialize_org(config: Config) -> InitOutcome:
     schema = org_schemas()["teams"]
     layouts = list(org_layouts().values())
     with run_lock(backend, creating=True):
-        existing = backend.read([schema.title, *(t.title for t in layouts)], missing_ok=True)
+        titles = [schema.title, *(t.title for t in layouts), input_schemas()["handoffs"].title]
+        existing = backend.read(titles, missing_ok=True)
+        refuse_other_kind(existing, backend.location, organisation=True)
         plan: list[NewTab] = []
         outcome = InitOutcome(backend.location)
         if schema.title not in existing:

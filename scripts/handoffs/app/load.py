@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from handoffs.app.sheet_kind import refuse_other_kind
 from handoffs.backends import open_backend
 from handoffs.checks.notes import NoteCheck, check
 from handoffs.checks.validate import validate
 from handoffs.config import Config, ScoringConfig
 from handoffs.figures.sheet import TeamSheet, check_sheet, summary_title
 from handoffs.model.dataset import Dataset
+from handoffs.model.errors import UsageError
 from handoffs.model.schema import generated_layouts, input_schemas, org_schemas
 from handoffs.model.spreadsheet import Backend, RawTab
 from handoffs.rollup.teams_tab import GOOGLE, Teams, Workbooks, teams_of
@@ -52,7 +54,9 @@ def load_sheet(
     """Read every input tab, the Summary and the tabs `also` names in one pass, validate, add
     each Health row's hours lost, and compare the Flags header with the order the last refresh
     remembered (a change is a warning)."""
-    raw = backend.read(list(dict.fromkeys([*input_titles(), summary_title(), *also])))
+    teams = org_schemas()["teams"].title  # only to refuse an organisation's spreadsheet
+    raw = backend.read(list(dict.fromkeys([*input_titles(), summary_title(), *also, teams])))
+    refuse_other_kind(raw, backend.location, organisation=False)
     sheet = check_sheet(raw, today, scoring, with_summary=True)
     return Loaded(
         sheet.dataset, sheet.flags_header, sheet.contract_errors, sheet.handoff_errors, raw
@@ -83,10 +87,22 @@ def read_notes(config: Config) -> tuple[list[NoteCheck] | None, str | None]:
 def check_teams(config: Config, today: dt.date) -> Dataset:
     """Validate the Teams tab of an organisation's spreadsheet, as `rollup` would."""
     backend = open_backend(config, read_only=True)
-    raw = backend.read([org_schemas()["teams"].title])
-    checked = validate(raw, today, org_schemas())
+    checked = validate(read_teams_tab(backend), today, org_schemas())
     checked.report = active_teams(config, backend, checked).report
     return checked
+
+
+def read_teams_tab(backend: Backend) -> dict[str, RawTab]:
+    """The Teams tab of an organisation's spreadsheet (a team's spreadsheet is refused)."""
+    title, handoffs = org_schemas()["teams"].title, input_schemas()["handoffs"].title
+    raw = backend.read([title])
+    if title not in raw:
+        refuse_other_kind(backend.read([handoffs]), backend.location, organisation=True)
+        raise UsageError(
+            f"{backend.location} has no {title} tab; run `handoffs init` to add it, then "
+            "list one team per row."
+        )
+    return raw
 
 
 def active_teams(config: Config, backend: Any, checked: Dataset) -> Teams:

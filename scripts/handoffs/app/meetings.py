@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handoffs.app.load import Loaded, load, load_sheet, read_notes
-from handoffs.backends import open_backend
+from handoffs.app.sheet_kind import team_backend
 from handoffs.backends.lock import run_lock
 from handoffs.checks.error_rows import refuse_rejected_handoff
 from handoffs.checks.notes import (
@@ -50,7 +50,7 @@ def review_prep(
     """The monthly alignment check or quarterly review agenda; also written to the Review Prep
     tab in one atomic write unless `write` is False."""
     asked = prep.requested_period(today, quarterly=quarterly, month=month, quarter=quarter)
-    backend = open_backend(config, read_only=not write)
+    backend = team_backend(config, "review-prep", read_only=not write)
     with run_lock(backend) if write else nullcontext():
         loaded = load_sheet(backend, today, config.scoring)
         dataset = loaded.dataset
@@ -78,13 +78,13 @@ def onboard(
     """The first-week pack for a person (their role) or a role."""
     if (person is None) == (role is None):
         raise UsageError("Name a PERSON from the Team tab or give --role ROLE (one of them).")
-    dataset = load(open_backend(config, read_only=True), today, config.scoring)
+    dataset = load(team_backend(config, "onboard", read_only=True), today, config.scoring)
     return pack(dataset, config, person=person, role=role)
 
 
 def note_template(config: Config, today: dt.date, handoff: str) -> str:
     """The handoff-note template for one handoff, with its contract's format and checks."""
-    loaded = load_sheet(open_backend(config, read_only=True), today, config.scoring)
+    loaded = load_sheet(team_backend(config, "template", read_only=True), today, config.scoring)
     return template(_note_context(loaded, handoff))
 
 
@@ -112,7 +112,7 @@ def check_note(config: Config, today: dt.date, path: Path, handoff: str) -> Note
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"Cannot read the note {path}: {exc}") from exc
-    loaded = load_sheet(open_backend(config, read_only=True), today, config.scoring)
+    loaded = load_sheet(team_backend(config, "check", read_only=True), today, config.scoring)
     result = check(text, path.name)
     handoff_id = _note_context(loaded, handoff).handoff_id
     refuse_other_handoff(result, handoff_id)

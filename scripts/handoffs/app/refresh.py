@@ -17,6 +17,7 @@ from handoffs.app.load import (
     say_nothing,
 )
 from handoffs.app.notify import Channels, NoticeOutcome, notify_channels, run_notices
+from handoffs.app.sheet_kind import team_backend
 from handoffs.backends import open_backend
 from handoffs.backends.lock import run_lock
 from handoffs.config import Config
@@ -67,7 +68,7 @@ def refresh(
     new (docs/notices.md) and record it in the Notices tab, in that same write."""
     asked = requested(month, today, option="--month", months=1) if month else None
     channels = notify_channels(config) if notify else None  # exit 2 before anything is read
-    backend = open_backend(config)
+    backend = team_backend(config, "refresh")
     with run_lock(backend):
         progress("reading the spreadsheet")
         also = [*refreshed_titles(), *([notices_title()] if notify else [])]
@@ -127,7 +128,7 @@ def notify(
 ) -> NoticeOutcome:
     """Send what is new since the Notices tab (docs/notices.md) and record it there."""
     channels = notify_channels(config)
-    backend = open_backend(config)
+    backend = team_backend(config, "notify")
     with run_lock(backend):
         loaded = load_sheet(backend, today, config.scoring, also=[notices_title()])
         figures = _figures(config, loaded, default_period(loaded.dataset))

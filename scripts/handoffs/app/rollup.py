@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from handoffs.app.load import active_teams, input_titles, read_notes
+from handoffs.app.load import active_teams, input_titles, read_notes, read_teams_tab
 from handoffs.backends import open_backend
 from handoffs.backends.google_http import Connection, connect
 from handoffs.backends.lock import run_lock
@@ -93,14 +93,8 @@ def rollup(
         raise UsageError("--month takes a month as YYYY-MM, e.g. 2026-10.")
     backend = open_backend(config)
     pacer = Pacer(config.rollup.reads_per_minute, window, slack=slack)
-    title = org_schemas()["teams"].title
     with run_lock(backend):
-        raw = backend.read([title])
-        if title not in raw:
-            raise UsageError(
-                f"{backend.location} has no {title} tab; run `handoffs init` to add it, then "
-                "list one team per row."
-            )
+        raw = read_teams_tab(backend)
         if config.sheet.backend == "gsheets":
             pacer.record(ORG_READS)
         teams = active_teams(config, backend, validate(raw, today, org_schemas()))
