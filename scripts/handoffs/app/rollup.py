@@ -4,18 +4,19 @@ would, and write the Org tabs of the organisation's spreadsheet in one write."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from handoffs.app.load import active_teams, input_titles, read_notes, read_teams_tab
+from handoffs.app.rollup_workbooks import read_workbooks
 from handoffs.backends import open_backend
 from handoffs.backends.google_http import Connection, connect
 from handoffs.backends.lock import run_lock
 from handoffs.backends.pacer import Pacer
-from handoffs.backends.team_sheets import GoogleTeamReader, read_workbook, workbook_pool
+from handoffs.backends.team_sheets import GoogleTeamReader
 from handoffs.checks.validate import validate
 from handoffs.config import Config
 from handoffs.model.errors import PartialFailure, UsageError
@@ -24,7 +25,7 @@ from handoffs.model.schema import org_schemas
 from handoffs.model.spreadsheet import TabContent
 from handoffs.rollup.org_tabs import org_tabs
 from handoffs.rollup.team_results import TeamResult, org_period, roll_team, settle
-from handoffs.rollup.teams_tab import GOOGLE, Teams, TeamSource
+from handoffs.rollup.teams_tab import GOOGLE, Teams
 
 # (teams done, teams in all, seconds left when the quota sets the pace, else None)
 RollupProgress = Callable[[int, int, float | None], None]
@@ -125,19 +126,17 @@ def _read_teams(
     titles = input_titles()
     sources = teams.sources
     results: list[Any] = [None] * len(sources)
-    google = [i for i, s in enumerate(sources) if s.kind == GOOGLE]
-    workbooks = [i for i, s in enumerate(sources) if s.kind != GOOGLE]
     total, finished = len(sources), 0
     progress(0, total, None)
 
-    def collect(futures: dict[Any, int]) -> None:
+    def arrived(index: int, result: TeamResult) -> None:
         nonlocal finished
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            finished += 1
-            left = total - finished
-            progress(finished, total, pacer.seconds_left(left) if pacer.limited else None)
+        results[index] = result
+        finished += 1
+        left = total - finished
+        progress(finished, total, pacer.seconds_left(left) if pacer.limited else None)
 
+    google = [i for i, s in enumerate(sources) if s.kind == GOOGLE]
     if google:
         reader = GoogleTeamReader(
             connector or partial(connect, config.sheet, read_only=True),
@@ -150,17 +149,10 @@ def _read_teams(
             return roll_team(sources[index], read.tabs, read.failure, *args)
 
         with ThreadPoolExecutor(max_workers=config.rollup.concurrency) as threads:
-            collect({threads.submit(read_google, i): i for i in google})
+            futures = {threads.submit(read_google, i): i for i in google}
+            for future in as_completed(futures):
+                arrived(futures[future], future.result())
+    workbooks = {i: s for i, s in enumerate(sources) if s.kind != GOOGLE}
     if workbooks:
-        pool = workbook_pool(config.rollup.concurrency, len(workbooks), preload=[__name__])
-        with pool:
-            collect({pool.submit(roll_workbook, sources[i], titles, *args): i for i in workbooks})
+        read_workbooks(workbooks, config.rollup.concurrency, (titles, *args), arrived)
     return results
-
-
-def roll_workbook(source: TeamSource, titles: Sequence[str], *args: Any) -> TeamResult:
-    """Read one team workbook, check it and compute its figures, in a worker process (a
-    top-level function, so the pool can send it); `args` are those of `rollup.roll_team` after
-    the failure."""
-    read = read_workbook(source.where, titles)
-    return roll_team(source, read.tabs, read.failure, *args)

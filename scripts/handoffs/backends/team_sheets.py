@@ -7,8 +7,7 @@ Several teams are read at once (`[rollup] concurrency` threads), every attempt p
 shared `Pacer` so that no minute exceeds `[rollup] reads_per_minute`; a 429 that happens anyway
 makes the pacer hold everyone until the window frees, and the request is retried.
 
-Workbooks: read in worker processes (checking a team runs in Python, so threads would take
-turns on one core); the worker is the app's (`app.rollup`), which also checks and rolls up the team there.
+Workbooks: `backends.team_workbooks`.
 
 A reader hands back each team's raw tabs, or why they could not be read: what a team is and
 what its figures are belong to the roll-up, not here.
@@ -16,13 +15,8 @@ what its figures are belong to the roll-up, not here.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
 
 from google.auth.exceptions import GoogleAuthError
 from gspread.exceptions import APIError
@@ -32,7 +26,7 @@ from gspread.utils import absolute_range_name
 from handoffs.backends.google_http import Connection, GaveUp
 from handoffs.backends.gsheets_requests import value_rows
 from handoffs.backends.pacer import Pacer
-from handoffs.backends.xlsx import XlsxBackend
+from handoffs.backends.team_workbooks import TeamTabs, missing_tabs
 from handoffs.model.errors import HandoffsError
 from handoffs.model.spreadsheet import RawTab
 
@@ -42,22 +36,6 @@ VALUE_PARAMS: ParamsType = {
     "majorDimension": "ROWS",
 }
 _UNKNOWN_RANGE = "Unable to parse range"
-
-
-@dataclass(frozen=True)
-class TeamTabs:
-    """One team's input tabs as read, or why they could not be."""
-
-    tabs: dict[str, RawTab] | None
-    failure: str | None = None
-
-
-def missing_tabs(titles: Sequence[str], found: Sequence[str]) -> TeamTabs:
-    missing = [title for title in titles if title not in found]
-    return TeamTabs(
-        None,
-        f"missing input tabs: {', '.join(missing)}; run `handoffs init` on that spreadsheet",
-    )
 
 
 def no_credentials(error: HandoffsError, credentials: str) -> str:
@@ -150,29 +128,3 @@ def refusal(error: APIError, key: str, identity: str) -> str:
         )
     message = str(error.error.get("message", "")).strip()
     return f"Google Sheets refused the request ({error.code} {status}: {message})"
-
-
-def read_workbook(path: str, titles: Sequence[str]) -> TeamTabs:
-    """One team workbook's input tabs, read-only."""
-    if not Path(path).is_file():
-        return TeamTabs(None, f"there is no workbook at {path}")
-    try:
-        tabs = XlsxBackend(Path(path)).read(titles)
-    except HandoffsError as error:
-        return TeamTabs(None, str(error))
-    if any(title not in tabs for title in titles):
-        return missing_tabs(titles, list(tabs))
-    return TeamTabs(tabs)
-
-
-def workbook_pool(workers: int, count: int, preload: Sequence[str] = ()) -> Executor:
-    """Processes when several workbooks and cores are there to share, else one thread.
-    `preload`: the modules every worker needs, imported once by the fork server."""
-    cores = os.cpu_count() or 1
-    size = max(1, min(workers, cores, count))
-    if size == 1:
-        return ThreadPoolExecutor(max_workers=1)
-    # forkserver: a fork of this (possibly threaded) process could deadlock in the child
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__, *preload])
-    return ProcessPoolExecutor(max_workers=size, mp_context=context)

@@ -1,0 +1,109 @@
+"""One team's workbook never takes the roll-up down (docs/rollup.md#local-workbooks): a worker
+process that dies — a reader that aborts, the system killing a process short of memory — makes
+that team unreachable, saying how, and every other team is rolled up (exit 5)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.conftest import demo_tabs
+from tests.support.rollup_helpers import org, team, where
+
+
+def test_a_workbook_whose_reader_aborts_leaves_every_other_team_rolled_up(
+    run, make_spreadsheet
+) -> None:
+    """A stray value in the sheet's last cell made the reader allocate hundreds of GiB and
+    abort its process (whether the reader now refuses it first, or its worker dies, only that
+    team is unreachable)."""
+    healthy = [team(make_spreadsheet, "xlsx") for _ in range(2)]
+    stray = team(make_spreadsheet, "xlsx")
+    stray.edit("Health", "XFD1048576", "stray")
+    rows = [["Stray", where(stray), "", ""]]
+    rows += [[f"Team {i}", where(t), "", ""] for i, t in enumerate(healthy)]
+    organisation = org(make_spreadsheet, "xlsx", rows, concurrency=2)
+
+    result = run("rollup", config=organisation.config, expect=5)
+
+    rankings = organisation.comparable("Team Rankings")["Team Rankings"][1:]
+    assert [(r[1], r[-1]) for r in rankings[:2]] == [("Team 0", "ok"), ("Team 1", "ok")]
+    assert rankings[2][1] == "Stray" and rankings[2][-1].startswith("unreachable: ")
+    assert "1 of 3 teams could not be read (Stray: " in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(entry))
+    return found
+
+
+@contextmanager
+def out_of_memory_killer() -> Iterator[list[int]]:
+    """Kills (SIGKILL) every worker of this process's fork server the moment it appears, as the
+    kernel's out-of-memory killer ends the biggest process: the real signal to real processes,
+    nothing of handoffs replaced. Yields the pids it killed."""
+    killed: list[int] = []
+    stop = threading.Event()
+
+    def hunt() -> None:
+        while not stop.wait(0.002):
+            for server in _children(os.getpid()):
+                try:
+                    command = Path(f"/proc/{server}/cmdline").read_bytes()
+                except OSError:
+                    continue
+                if b"forkserver" not in command:
+                    continue
+                for worker in _children(server):
+                    try:
+                        os.kill(worker, signal.SIGKILL)
+                        killed.append(worker)
+                    except ProcessLookupError:
+                        pass
+
+    hunter = threading.Thread(target=hunt, daemon=True)
+    hunter.start()
+    try:
+        yield killed
+    finally:
+        stop.set()
+        hunter.join()
+
+
+def test_a_team_whose_worker_is_killed_even_when_read_alone_is_unreachable_and_says_how(
+    run, make_spreadsheet
+) -> None:
+    on_google = team(make_spreadsheet, "gsheets")
+    big = team(make_spreadsheet, "xlsx", demo_tabs())
+    organisation = org(
+        make_spreadsheet, "xlsx",
+        [["Workbook", where(big), "", ""], ["Google", where(on_google), "", ""]],
+    )  # fmt: skip
+
+    with out_of_memory_killer() as killed:
+        result = run("rollup", config=organisation.config, expect=5)
+
+    assert len(killed) >= 2  # its worker in the pool, then the one it had alone
+    reason = (
+        "could not be read (the process reading it was killed (SIGKILL), as when the machine "
+        "runs out of memory)"
+    )
+    rankings = organisation.comparable("Team Rankings")["Team Rankings"][1:]
+    assert [(r[1], r[-1]) for r in rankings] == [
+        ("Google", "ok"),
+        ("Workbook", f"unreachable: {reason}"),
+    ]
+    assert f"(Workbook: {reason})" in result.stderr
