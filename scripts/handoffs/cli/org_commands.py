@@ -19,7 +19,11 @@ from handoffs.cli.terminal import printable
     "--month", metavar="YYYY-MM", help="Roll up this month (default: the latest with data)."
 )
 @click.option("--dry-run", is_flag=True, help="Read and compute everything; write nothing.")
-@click.option("--strict", is_flag=True, help="Exit 1 when a team's sheet has data errors.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 when a team's sheet has data errors (5 all the same when a team was unreadable).",
+)
 @click.option("--quiet", is_flag=True, help="No progress line; print only what went wrong.")
 @click.pass_obj
 def rollup(settings: Settings, month: str | None, dry_run: bool, strict: bool, quiet: bool) -> Any:
@@ -49,7 +53,7 @@ def rollup(settings: Settings, month: str | None, dry_run: bool, strict: bool, q
         click.echo(printable(rollup_text(outcome)))
     if outcome.unreachable:
         click.echo(printable(f"Error: {unreachable_text(outcome)}"), err=True)
-    return outcome  # exit 5 when a team could not be read; 1 with --strict and data errors
+    return outcome  # exit 5 when a team could not be read, with --strict too; else 1 on errors
 
 
 COMMANDS = (rollup,)
