@@ -38,6 +38,32 @@ def test_a_google_team_in_a_workbook_organisation_without_credentials_is_unreach
     assert "2 of 3 teams could not be read" in result.stderr
 
 
+def test_a_key_file_that_is_not_there_makes_the_google_teams_unreachable_not_the_run(
+    run, make_spreadsheet
+) -> None:
+    local = team(make_spreadsheet, "xlsx")
+    organisation = org(
+        make_spreadsheet,
+        "xlsx",
+        [["On Google", GOOGLE_KEY, "", ""], ["Local", where(local), "", ""]],
+    )
+    text = organisation.config.read_text()
+    organisation.config.write_text(text.replace("[rollup]", 'credentials = "gone.json"\n[rollup]'))
+
+    run("rollup", config=organisation.config, expect=5)
+
+    rankings = organisation.comparable("Team Rankings")["Team Rankings"][1:]
+    assert [(r[1], r[-1]) for r in rankings] == [
+        ("Local", "ok"),
+        (
+            "On Google",
+            "unreachable: no credentials for Google Sheets: [sheet] credentials: there is no key "
+            f"file at {organisation.folder / 'gone.json'}. Download a JSON key for the service "
+            "account (Google Cloud console > IAM > Service accounts > Keys).",
+        ),
+    ]
+
+
 def test_an_organisation_on_google_sheets_never_reads_a_file_of_the_machine_it_runs_on(
     run, make_spreadsheet, tmp_path: Path
 ) -> None:
