@@ -55,14 +55,14 @@ def days(count: float | None) -> str:
 
 
 def so_far(agenda: AgendaHead) -> str:
-    """' so far (1 of 3 months)' while a quarter is still running, ' so far (to 2026-11-25)'
-    while a month is, else ''."""
+    """' so far (1 of 3 months)' while a quarter's first months are running, ' so far (to
+    2026-12-02)' in a period's last month, '' once its last day has passed."""
+    if agenda["complete"]:
+        return ""
     done, months = agenda["months_so_far"], agenda["period_months"]
     if done < months:
         return f" so far ({done} of {months} months)"
-    if months == 1 and agenda["today"].startswith(agenda["period"]):
-        return f" so far (to {agenda['today']})"
-    return ""
+    return f" so far (to {agenda['today']})"
 
 
 def versus(change: float | None, previous: str) -> str:
