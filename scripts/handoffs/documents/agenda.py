@@ -27,8 +27,9 @@ from handoffs.documents.review_prep import (
     QuarterlyAgenda,
 )
 from handoffs.figures.records import HandoffFigures, MeasuredAction
+from handoffs.figures.review_loop import MIN_MONTHS_COMPARED
 from handoffs.model.document import Document, Facts, FillIn, Heading, Paragraph, Table
-from handoffs.model.vocabulary import NOT_YET_MEASURABLE, UNMEASURED
+from handoffs.model.vocabulary import NO_DATA_RESULT, NOT_COMPARABLE, NOT_YET_MEASURABLE
 
 FIX_TYPES = "a contract update, a format change or a workflow redesign"
 
@@ -336,28 +337,36 @@ def _contract(doc: Document, contract: ContractRecord | None) -> None:
 
 
 def _measured_table(actions: Sequence[MeasuredAction], before: str, after: str | None) -> Table:
-    label = f"Hours {before} → {after}" if after else "Hours lost"
+    label = f"Hours a month, {before} → {after}" if after else "Hours a month"
     rows = []
     for a in actions:
-        months = ""
-        if a["result"] not in UNMEASURED and min(a["months_before"], a["months_after"]) < 3:
-            months = f" ({a['months_before']} and {a['months_after']} of 3 months with data)"
         if a["result"] == NOT_YET_MEASURABLE:
-            figure = f"{hours(a['hours_before'])} → measured after {a['measured_on']} ends"
+            figure = f"{hours(a['avg_before'])} → measured after {a['measured_on']} ends"
         else:
-            figure = f"{hours(a['hours_before'])} → {hours(a['hours_after'])}"
+            figure = f"{hours(a['avg_before'])} → {hours(a['avg_after'])}"
         change = (
             ""
             if a["change"] is None
             else f"{signed(a['change'])} ({percent(a['change_pct'])})".replace(" ()", "")
         )
         rows.append([a["handoff_id"], a["fix_type"], a["fix"], a["owner"], a["deadline"],
-                     a["status"], figure, change, a["result"] + months])  # fmt: skip
+                     a["status"], figure, change, a["result"] + _months_note(a)])  # fmt: skip
     return Table(
         ["Handoff", "Fix type", "Fix", "Owner", "Deadline", "Status", label, "Change", "Result"],
         rows,
         f"No action was recorded in the Reviews tab for {before}.",
     )
+
+
+def _months_note(action: MeasuredAction) -> str:
+    """' (2 and 3 of 3 months with data)' when a measured quarter is short of data."""
+    if action["result"] in (NOT_YET_MEASURABLE, NO_DATA_RESULT):
+        return ""
+    months = action["months_before"], action["months_after"]
+    if min(months) >= 3:
+        return ""
+    least = f"; at least {MIN_MONTHS_COMPARED} each" if action["result"] == NOT_COMPARABLE else ""
+    return f" ({months[0]} and {months[1]} of 3 months with data{least})"
 
 
 def _compression(doc: Document, agenda: QuarterlyAgenda) -> None:

@@ -230,9 +230,10 @@ def _contracts_complete(ds: Dataset, active: pd.DataFrame, config: Config) -> Cr
     since = pd.Timestamp(ds.today) - pd.Timedelta(days=config.review.every_days)
     missing = missing_elements(table)
     reason = pd.Series("", index=table.index, dtype="object")
-    reason = reason.where(
-        table["last_reviewed"] >= since, "not reviewed since " + f"{since:%Y-%m-%d}"
-    )
+    reviewed = table["last_reviewed"]
+    late = "last reviewed " + reviewed.dt.strftime("%Y-%m-%d").fillna("")
+    late = late + f", more than {config.review.every_days} days ago"
+    reason = reason.where(reviewed >= since, late.where(reviewed.notna(), "never reviewed"))
     reason = reason.where(missing.eq(""), "missing " + missing)
     reason = reason.where(table["status"].notna(), "no trial or active contract")
     bad = reason.ne("")
@@ -326,7 +327,7 @@ def _review_loop(ds: Dataset, config: Config) -> Criterion:
             continue
         found.append(
             f"{handoff} (Reviews row {first['row']}, owner {first['owner']}, deadline "
-            f"{first['deadline']:%Y-%m-%d}: {first['hours_before']:.1f} → {first['hours_after']:.1f} h)"
+            f"{first['deadline']:%Y-%m-%d}: {first['avg_before']:.1f} → {first['avg_after']:.1f} h a month)"
         )
     names = " and ".join(worst["handoff_id"])
     if short:

@@ -91,7 +91,7 @@ def test_a_team_that_meets_every_criterion_is_mastered() -> None:
     )
     assert evidence["review_loop"].startswith(
         "the two worst handoffs of 2026-Q2 have actions measured on 2026-Q3: A-01 (Reviews row 2, "
-        "owner Ana, deadline 2026-08-15: 30.0 → 24.0 h)"
+        "owner Ana, deadline 2026-08-15: 10.0 → 8.0 h a month)"
     )
     assert evidence["onboarding"] == (
         "all 1 members who joined since 2026-05-25 are onboarded (Team rows 3)"
@@ -149,7 +149,12 @@ ONE_ROW_SHORT = {
     ),
     "contracts_reviewed": (
         set_cell("contracts", 1, last_reviewed=pd.Timestamp(2026, 8, 25)), {"contracts_complete"},
-        "Developing", "1 of 2 active handoffs fall short: B-02: not reviewed since 2026-08-26",
+        "Developing",
+        "1 of 2 active handoffs fall short: B-02: last reviewed 2026-08-25, more than 91 days ago",
+    ),
+    "contracts_never_reviewed": (  # the row's own date or "never", not the window's start
+        set_cell("contracts", 1, last_reviewed=None), {"contracts_complete"},
+        "Developing", "1 of 2 active handoffs fall short: B-02: never reviewed",
     ),
     "split_reasons": (
         set_cell("handoffs", 1, decision_note=None), {"split_reasons"}, "Developing",
