@@ -30,6 +30,7 @@ from handoffs.figures.records import HandoffFigures, MeasuredAction
 from handoffs.figures.review_loop import MIN_MONTHS_COMPARED
 from handoffs.model.document import Document, Facts, FillIn, Heading, Paragraph, Table
 from handoffs.model.vocabulary import NO_DATA_RESULT, NOT_COMPARABLE, NOT_YET_MEASURABLE
+from handoffs.model.words import agrees, counted
 
 FIX_TYPES = "a contract update, a format change or a workflow redesign"
 
@@ -105,7 +106,7 @@ def _headline(head: Headline, previous: str, partial: str) -> Facts:
             ("Active handoffs", f"{head['active_handoffs']} ({head['handoffs_with_data']} with Health data)"),
             ("Open flags", str(head["open_flags"])),
             ("Contracts needing attention", f"{head['contracts_needing_attention']} (see the Stale Reviews tab)"),
-            ("Data problems", f"{problems['errors']} errors, {problems['warnings']} warnings"),
+            ("Data problems", f"{counted(problems['errors'], 'error')}, {counted(problems['warnings'], 'warning')}"),
         ]
     )  # fmt: skip
 
@@ -170,8 +171,9 @@ def _stale_contracts(doc: Document, agenda: MonthlyAgenda) -> None:
     if agenda["other_contract_gaps"]:
         doc.add(
             Paragraph(
-                f"{agenda['other_contract_gaps']} more handoffs have an incomplete contract or "
-                "none: see the Stale Reviews tab."
+                f"{counted(agenda['other_contract_gaps'], 'more handoff', 'more handoffs')} "
+                f"{agrees(agenda['other_contract_gaps'], 'has')} an incomplete contract or none: "
+                "see the Stale Reviews tab."
             )
         )
 

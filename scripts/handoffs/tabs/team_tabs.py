@@ -20,6 +20,7 @@ from handoffs.model.periods import TREND_MONTHS, months_ending
 from handoffs.model.schema import generated_layouts
 from handoffs.model.spreadsheet import CellValue, Chart, Link, TabContent
 from handoffs.model.vocabulary import NO_DATA
+from handoffs.model.words import counted
 from handoffs.tabs.compare import LAST_CHANGED
 
 CHART_HANDOFFS = 5
@@ -85,7 +86,7 @@ def summary_rows(figures: TeamFigures, refreshed_at: dt.datetime) -> list[list[C
          f"handoffs {__version__}; the last refresh that changed these tabs (a refresh that "
          "would change nothing writes nothing)"],
         ["Period", period.label if period else NO_DATA, "latest month with Health data"],
-        ["Problems", f"{report.errors} errors, {report.warnings} warnings",
+        ["Problems", f"{counted(report.errors, 'error')}, {counted(report.warnings, 'warning')}",
          "rows with errors are left out of every figure; see the Problems tab"],
         ["Active handoffs", len(figures.ranked), "red dots on the workflow map with status active"],
     ]  # fmt: skip

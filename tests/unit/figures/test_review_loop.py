@@ -237,7 +237,10 @@ def test_improvement_compares_monthly_averages_so_unequal_quarters_can_be_compar
         "health": [
             health("2026-05", "FC-02", 10),
             health("2026-06", "FC-02", 12),
-            *[health(m, "FC-02", h) for m, h in (("2026-07", 14), ("2026-08", 16), ("2026-09", 15))],
+            *[
+                health(m, "FC-02", h)
+                for m, h in (("2026-07", 14), ("2026-08", 16), ("2026-09", 15))
+            ],
         ],
         "reviews": [review("2026-Q2", "FC-02")],
     }
@@ -256,8 +259,6 @@ def test_a_quarter_with_one_month_of_data_is_not_comparable() -> None:
     fc = measured_improvement(dataset(**team), Q2, CONFIG).set_index("handoff_id").loc["FC-02"]
     assert fc.result == "not comparable"
     assert fc.change != fc.change  # NaN: no change is claimed
-    text = to_markdown(
-        agenda.document(build(team_figures(dataset(**team), Q3, CONFIG)))
-    )
+    text = to_markdown(agenda.document(build(team_figures(dataset(**team), Q3, CONFIG))))
     assert "+300%" not in text
     assert "not comparable (1 and 3 of 3 months with data; at least 2 each)" in text
