@@ -229,7 +229,7 @@ def _contracts_complete(ds: Dataset, active: pd.DataFrame, config: Config) -> Cr
     reason = pd.Series("", index=table.index, dtype="object")
     reviewed = table["last_reviewed"]
     late = "last reviewed " + reviewed.dt.strftime("%Y-%m-%d").fillna("")
-    late = late + f", more than {config.review.every_days} days ago"
+    late = late + f", more than {counted(config.review.every_days, 'day')} ago"
     reason = reason.where(reviewed >= since, late.where(reviewed.notna(), "never reviewed"))
     reason = reason.where(missing.eq(""), "missing " + missing)
     reason = reason.where(table["status"].notna(), "no trial or active contract")

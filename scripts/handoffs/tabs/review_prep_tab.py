@@ -56,7 +56,8 @@ def block_rows(block: Block) -> list[Row]:
     if isinstance(block, Table):
         if not block.rows:
             return [[block.empty]]
-        return [list(block.header), *([*row] for row in block.rows)]
+        header: Row = list(block.header)
+        return [header, *(list[CellValue](row) for row in block.rows)]
     if isinstance(block, FillIn):
         return [[label, None] for label in block.labels]
     return []
