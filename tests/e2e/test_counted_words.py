@@ -1,7 +1,9 @@
-"""Every text the tool generates says "1 flag", never "1 flags" (docs/architecture.md: counted
-nouns go through `model.words.counted`): a sweep of the terminal output of each command, every
-generated tab, the review-prep Markdown and the notices, for the sample team and for a team
-with exactly one of everything, and the organisation tabs of a roll-up of both."""
+"""Every text the tool generates says "1 flag", never "1 flags": counted nouns go through
+`model.words.counted` (docs/architecture.md#the-folders). A sweep of the terminal output of each
+command, every generated tab, the review-prep Markdown and the notices, for the sample team and
+for a team with exactly one of everything, and the organisation tabs of a roll-up of both.
+
+The only allowed hits are a count of one followed by a verb ("row 1 has"), taken out first."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ ONE_COUNTED_AS_MANY = re.compile(
     r"|\bat not yet\b"  # "Teams at not yet Developing"
 )
 # "1 has", "row 1 is": a count of one followed by a verb, not a noun (the only allowed hits).
+# The first pattern is the rule; the others catch what it cannot see ("1 open flags").
 VERBS = re.compile(r"\b1 (has|is|was|does|passes|carries|needs)\b")
 NOTIFY = (
     '\n[notify]\nteam = ["json://127.0.0.1:9/hook"]\n'

@@ -84,7 +84,8 @@ def summary_rows(figures: TeamFigures, refreshed_at: dt.datetime) -> list[list[C
         [LAST_CHANGED, refreshed_at.replace(microsecond=0),
          f"handoffs {__version__}; the last refresh that changed these tabs (a refresh that "
          "would change nothing writes nothing)"],
-        ["Period", period.label if period else NO_DATA, "latest month with Health data"],
+        ["Period", period.label if period else NO_DATA, "latest month with Health data"
+         + ("; still running: figures so far" if period and figures.today < period.end.date() else "")],
         ["Problems", f"{counted(report.errors, 'error')}, {counted(report.warnings, 'warning')}",
          "rows with errors are left out of every figure; see the Problems tab"],
         ["Active handoffs", len(figures.ranked), "red dots on the workflow map with status active"],

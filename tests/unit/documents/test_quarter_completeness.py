@@ -11,6 +11,7 @@ from handoffs.documents.review_prep import build
 from handoffs.figures.team import team_figures
 from handoffs.model.document import to_markdown
 from handoffs.model.periods import Period
+from handoffs.tabs.team_tabs import summary_rows
 from tests.support.builders import dataset, handoff, health, quarter_health
 
 CONFIG = Config()
@@ -48,3 +49,16 @@ def test_a_quarter_is_complete_from_the_day_after_its_last_day() -> None:
     text = to_markdown(agenda.document(content))
     assert "so far" not in text
     assert "2026-Q4 is compared with 2026-Q3." in text
+
+
+def test_the_summary_says_when_its_month_is_still_running() -> None:
+    ds = dataset(handoffs=[handoff("RPT-02")], health=[health("2026-11", "RPT-02", 4)])
+    at = dt.datetime(2026, 11, 25, 9)
+    running = summary_rows(team_figures(ds, Period.parse("2026-11"), CONFIG), at)
+    assert running[1] == [
+        "Period",
+        "2026-11",
+        "latest month with Health data; still running: figures so far",
+    ]
+    ended = summary_rows(team_figures(ds, Period.parse("2026-10"), CONFIG), at)
+    assert ended[1] == ["Period", "2026-10", "latest month with Health data"]
