@@ -151,7 +151,8 @@ def _workflow_map(active: pd.DataFrame) -> Criterion:
         + lost[gaps.index].map({True: "What gets lost", False: ""})
     )
     items = (gaps["handoff_id"] + " (" + what + ", row " + gaps["row"].astype(str) + ")").tolist()
-    evidence = f"{_of(len(gaps), len(active), 'active handoff')} {agrees(len(gaps), 'misses')} context: {listing(items)}"
+    who = _of(len(gaps), len(active), "active handoff")
+    evidence = f"{who} {agrees(len(gaps), 'misses')} context: {listing(items)}"
     return Criterion("Developing", "workflow_map", title, False, evidence)
 
 
@@ -206,12 +207,17 @@ def _template_in_use(notes: Sequence[NoteCheck] | None, folder: str | None) -> C
     where = folder or "the notes folder"
     complete, incomplete = summarise(notes)
     if complete:
-        evidence = f"{_of(len(complete), len(notes), 'note')} in {where} {agrees(len(complete), 'passes')} `handoffs check`: {listing(complete)}"
+        which = f"{_of(len(complete), len(notes), 'note')} in {where}"
+        evidence = (
+            f"{which} {agrees(len(complete), 'passes')} `handoffs check`: {listing(complete)}"
+        )
         return Criterion("Developing", "template_in_use", title, True, evidence)
     if not notes:
         evidence = f"no notes in {where} yet: start one with `handoffs template --handoff ID`"
     else:
-        evidence = f"{'the one note' if len(notes) == 1 else f'none of the {len(notes)} notes'} in {where} {agrees(len(notes), 'fails')} `handoffs check`: {listing(incomplete)}"
+        which = "the one note" if len(notes) == 1 else f"none of the {len(notes)} notes"
+        verb = agrees(len(notes), "fails") if len(notes) == 1 else "passes"
+        evidence = f"{which} in {where} {verb} `handoffs check`: {listing(incomplete)}"
     return Criterion("Developing", "template_in_use", title, False, evidence)
 
 
@@ -242,7 +248,8 @@ def _contracts_complete(ds: Dataset, active: pd.DataFrame, config: Config) -> Cr
         rows = {"Contracts": tuple(int(r) for r in table["row"])}
         return Criterion("Proficient", "contracts_complete", title, True, evidence, rows)
     items = (table.loc[bad, "handoff_id"] + ": " + reason[bad]).tolist()
-    evidence = f"{_of(int(bad.sum()), len(table), 'active handoff')} {agrees(int(bad.sum()), 'falls')} short: {listing(items)}"
+    who = _of(int(bad.sum()), len(table), "active handoff")
+    evidence = f"{who} {agrees(int(bad.sum()), 'falls')} short: {listing(items)}"
     return Criterion("Proficient", "contracts_complete", title, False, evidence)
 
 
@@ -324,7 +331,8 @@ def _review_loop(ds: Dataset, config: Config) -> Criterion:
             continue
         found.append(
             f"{handoff} (Reviews row {first['row']}, owner {first['owner']}, deadline "
-            f"{first['deadline']:%Y-%m-%d}: {first['avg_before']:.1f} → {first['avg_after']:.1f} h a month)"
+            f"{first['deadline']:%Y-%m-%d}: {first['avg_before']:.1f} → "
+            f"{first['avg_after']:.1f} h a month)"
         )
     names = " and ".join(worst["handoff_id"])
     if short:
@@ -348,7 +356,11 @@ def _onboarding(ds: Dataset) -> Criterion:
         return Criterion("Mastered", "onboarding", title, True, evidence)
     waiting = new[new["onboarded"].isna()]
     if waiting.empty:
-        evidence = f"{_all(len(new), 'member who joined', 'members who joined')} since {since:%Y-%m-%d} {agrees(len(new), 'is')} onboarded ({rows_of('Team', new['row'])})"
+        who = _all(len(new), "member who joined", "members who joined")
+        evidence = (
+            f"{who} since {since:%Y-%m-%d} {agrees(len(new), 'is')} onboarded "
+            f"({rows_of('Team', new['row'])})"
+        )
         return Criterion("Mastered", "onboarding", title, True, evidence, {"Team": _rows(new)})
     items = (
         waiting["person"]
@@ -359,7 +371,10 @@ def _onboarding(ds: Dataset) -> Criterion:
         + ")"
     ).tolist()
     joined = _of(len(waiting), len(new), "member who joined", "members who joined")
-    evidence = f"{joined} since {since:%Y-%m-%d} {agrees(len(waiting), 'has')} no Onboarded date: {listing(items)}"
+    evidence = (
+        f"{joined} since {since:%Y-%m-%d} {agrees(len(waiting), 'has')} no Onboarded date: "
+        f"{listing(items)}"
+    )
     return Criterion("Mastered", "onboarding", title, False, evidence)
 
 
