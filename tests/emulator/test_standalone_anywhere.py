@@ -55,7 +55,7 @@ def test_the_recipe_runs_from_any_folder_with_the_config_where_asked(
     assert sorted(p.name for p in elsewhere.rglob("*")) == ["handoffs.toml", "try"]
 
 
-def test_without_config_it_writes_into_a_temporary_folder_not_the_working_one(
+def test_without_config_it_writes_into_a_temporary_folder_it_removes_at_the_end(
     tmp_path: Path,
 ) -> None:
     work = tmp_path / "work"
@@ -65,8 +65,7 @@ def test_without_config_it_writes_into_a_temporary_folder_not_the_working_one(
         assert config.parent.name.startswith("handoffs-emulator-")
         assert 'backend = "gsheets"' in config.read_text(encoding="utf-8")
     assert list(work.iterdir()) == []
-    config.unlink()
-    config.parent.rmdir()
+    assert not config.parent.exists()  # removed when the emulator stopped
 
 
 def test_an_existing_config_is_never_replaced(tmp_path: Path) -> None:

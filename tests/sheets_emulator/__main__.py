@@ -4,13 +4,14 @@
     python -m tests.sheets_emulator --port PORT            (from the checkout's root)
 
 prints "127.0.0.1:PORT", then the path of a handoffs config for a new empty spreadsheet in it
-(FILE, or handoffs.toml in a new temporary folder: never the working folder), and serves until
-SIGINT/SIGTERM.
+(FILE, or handoffs.toml in a new temporary folder, removed when it stops: never the working
+folder), and serves until SIGINT/SIGTERM.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import signal
 import sys
 import tempfile
@@ -76,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(emulator.host, config.resolve(), sep="\n", flush=True)
         stop.wait()
+    if args.config is None:  # its spreadsheet lived in memory: the config means nothing now
+        shutil.rmtree(config.parent, ignore_errors=True)
     return 0
 
 
