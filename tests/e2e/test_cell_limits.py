@@ -43,8 +43,8 @@ def test_a_generated_cell_over_the_limit_is_cut_and_the_write_still_happens(
 
 
 def test_review_prep_with_huge_flags_still_writes_its_tab(run, make_spreadsheet) -> None:
-    """A suggested fix of 50,000 characters fits its own cell in Google Sheets, but not the
-    Review Prep Detail cell that adds when and by whom it was flagged."""
+    """A suggested fix of 50,000 characters fits its own cell in Google Sheets, and the Review
+    Prep tab gives it a cell of its own (its table's Suggested fix column), kept whole."""
     sheet = make_spreadsheet("gsheets")
     tabs = demo_tabs()
     header = [str(h) for h in tabs["Flags"][0]]
@@ -53,9 +53,9 @@ def test_review_prep_with_huge_flags_still_writes_its_tab(run, make_spreadsheet)
         row[fix] = "f" * GOOGLE_SHEETS_CELL_LIMIT
     sheet.seed(tabs)
     run("review-prep", config=sheet.config)
-    details = [row[2] for row in sheet.read("Review Prep")["Review Prep"][1:] if row[2]]
-    cut = [d for d in details if "… [truncated: " in d]
-    assert cut and all(len(d) == GOOGLE_SHEETS_CELL_LIMIT for d in cut)
+    cells = [cell for row in sheet.read("Review Prep")["Review Prep"][1:] for cell in row]
+    assert "f" * GOOGLE_SHEETS_CELL_LIMIT in cells
+    assert not any("… [truncated: " in str(cell) for cell in cells)
 
 
 def test_flag_text_longer_than_a_cell_is_refused_not_cut(run, demo_workbook) -> None:

@@ -146,7 +146,7 @@ def test_refresh_quiet_speaks_up_on_errors_and_strict_exits_1(run, demo_workbook
     workbook.save(demo_workbook)
     result = run("refresh", "--quiet", "--strict", expect=1)
     assert result.stdout == ""
-    assert "1 data errors in" in result.stderr
+    assert "1 data error in" in result.stderr
     problems = load_workbook(demo_workbook)["Problems"]
     assert problems["F2"].value.startswith("The cell shows the spreadsheet error #REF!")
 

@@ -27,7 +27,8 @@ from handoffs.app.refresh import refresh
 from handoffs.backends.xlsx import XlsxBackend
 from handoffs.config import Config, ScoringConfig, SheetConfig
 from handoffs.model.spreadsheet import Link, TabContent
-from handoffs.tabs.team_tabs import SUMMARY_WIDTHS, review_prep_tab
+from handoffs.tabs.review_prep_tab import review_prep_tab
+from handoffs.tabs.team_tabs import SUMMARY_WIDTHS
 from tests import ROOT
 from tests.conftest import TODAY
 from tests.support.libreoffice import (

@@ -108,3 +108,69 @@ def test_every_path_the_docs_name_exists() -> None:
             if not target.exists()
         ]
     assert missing == []
+
+
+# -- the README's tables against the CLI and the schemas ----------------------------------------
+
+
+def readme_section(title: str) -> str:
+    """The README's text from the heading `title` to the next heading of the same level."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    heading = re.search(rf"(?m)^(#+) {re.escape(title)}\n", readme)
+    assert heading, f"README has no heading {title!r}"
+    rest = readme[heading.end() :]
+    following = re.search(rf"(?m)^{heading.group(1)} ", rest)
+    return rest[: following.start()] if following else rest
+
+
+def table_rows(text: str) -> list[list[str]]:
+    """The cells of every Markdown table row in `text`, header and rule rows left out."""
+    rows = [
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in text.splitlines()
+        if line.startswith("|") and not line.startswith("|---")
+    ]
+    return [row for row in rows if row[0] not in ("command", "tab", "spreadsheet")]
+
+
+def test_the_readme_command_table_names_every_command_with_every_option() -> None:
+    """Each command of the CLI has a row in README "Commands" naming each of its options, and
+    every row is a real command."""
+    import click
+
+    from handoffs.cli import cli
+
+    usages = [row[0] for row in table_rows(readme_section("Commands"))]
+    named = {m for usage in usages for m in re.findall(r"`handoffs ([a-z-]+)", usage)}
+    assert named == set(cli.commands)
+    missing = []
+    for name, command in cli.commands.items():
+        usage = " ".join(u for u in usages if re.search(rf"`handoffs {name}\b", u))
+        for param in command.params:
+            if isinstance(param, click.Option):
+                missing += [f"{name} {opt}" for opt in param.opts if opt not in usage]
+    assert missing == []
+
+
+def test_the_readme_tab_tables_match_the_schemas() -> None:
+    """The input tabs' columns, the generated tabs and the organisation's tabs the README lists
+    are the schemas' (sheet_schema/*.json), in the same order."""
+    from handoffs.model.schema import generated_layouts, input_schemas, org_layouts
+
+    spreadsheet = readme_section("The spreadsheet")
+    listed = {row[0]: row[2].split(", ") for row in table_rows(spreadsheet)}
+    assert listed == {s.title: list(s.header) for s in input_schemas().values()}
+    generated = spreadsheet[spreadsheet.index("Generated tabs") :]
+    titles = re.findall(r"(?m)^\* \*\*([^*]+)\*\*:", generated)
+    assert titles == [layout.title for layout in generated_layouts().values()]
+    organisation = readme_section("Organisation roll-up")
+    org_titles = re.findall(r"(?m)^\* \*\*([^*]+)\*\*:", organisation)
+    assert org_titles == [layout.title for layout in org_layouts().values()]
+
+
+def test_the_readme_and_the_command_docs_say_the_same_failure_cases() -> None:
+    """The quarterly review shows every open flag of a worst handoff up to today, not only the
+    flags raised in the quarter (documents/quarterly_review.py); both docs say so."""
+    for doc in (ROOT / "README.md", ROOT / "docs" / "commands.md"):
+        text = " ".join(doc.read_text(encoding="utf-8").split())
+        assert "failure cases (every open flag up to today, its flags and Health notes" in text

@@ -27,7 +27,7 @@ from handoffs.documents.onboarding import pack
 from handoffs.figures.team import team_figures
 from handoffs.model.document import Document
 from handoffs.model.errors import UsageError
-from handoffs.tabs.team_tabs import review_prep_tab
+from handoffs.tabs.review_prep_tab import review_prep_tab
 
 
 @dataclass

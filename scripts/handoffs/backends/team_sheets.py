@@ -29,6 +29,7 @@ from handoffs.backends.pacer import Pacer
 from handoffs.backends.team_workbooks import TeamTabs, missing_tabs
 from handoffs.model.errors import HandoffsError
 from handoffs.model.spreadsheet import RawTab
+from handoffs.model.words import counted
 
 VALUE_PARAMS: ParamsType = {
     "valueRenderOption": "UNFORMATTED_VALUE",
@@ -100,7 +101,7 @@ class GoogleTeamReader:
             return TeamTabs(
                 None,
                 f"Google Sheets kept failing ({error.reason}) for {error.seconds:.1f} s over "
-                f"{error.attempts} attempts",
+                f"{counted(error.attempts, 'attempt')}",
             )
         except GoogleAuthError as error:
             return TeamTabs(None, f"Google did not accept the credentials ({type(error).__name__})")

@@ -16,6 +16,7 @@ from handoffs.checks.flags import resolve_handoff
 from handoffs.model.errors import UsageError
 from handoffs.model.lookup import normalise_header
 from handoffs.model.vocabulary import IN_USE
+from handoffs.model.words import counted
 
 if TYPE_CHECKING:
     from handoffs.model.dataset import Dataset
@@ -208,7 +209,7 @@ def check_text(result: NoteCheck, handoff_id: str) -> str:
         return f"{result.name}: every section is filled in; the note for {handoff_id} is ready to send."
     count = len(result.problems)
     lines = [
-        f"{result.name}: {count} section{'' if count == 1 else 's'} to fill in "
+        f"{result.name}: {counted(count, 'section')} to fill in "
         f"before the note for {handoff_id} is ready:"
     ]
     for title, kind in result.problems:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from handoffs.cli.terminal import one_line, printable
 from handoffs.model.document import to_markdown
+from handoffs.model.words import counted
 
 # Types only: the use cases are loaded by the commands that run them, and `problems` loads
 # pandas, which `--help` and `flag` start without.
@@ -37,7 +38,7 @@ def table(rows: Sequence[Sequence[object]], header: Sequence[str] | None = None)
 
 
 def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    return counted(n, word)
 
 
 def problems_text(report: Report) -> str:

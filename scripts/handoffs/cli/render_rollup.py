@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
+from handoffs.model.words import counted
+
 if TYPE_CHECKING:
     from handoffs.app.rollup import RollupOutcome
 
@@ -21,7 +23,7 @@ def duration(seconds: float) -> str:
 
 
 def progress_text(done: int, total: int, seconds_left: float | None) -> str:
-    text = f"rollup: {done}/{total} teams read"
+    text = f"rollup: {done}/{counted(total, 'team')} read"
     if seconds_left is not None and done < total:
         text += f", about {duration(seconds_left)} left (paced to the Sheets read quota)"
     return text
@@ -53,14 +55,14 @@ def rollup_text(outcome: RollupOutcome) -> str:
     period = outcome.period.label if outcome.period else "no data"
     read = len(outcome.results) - len(outcome.unreachable)
     lines = [
-        f"Rolled up {read} of {len(outcome.results)} teams for {period} "
-        f"({outcome.requests} Sheets read requests)."
+        f"Rolled up {read} of {counted(len(outcome.results), 'team')} for {period} "
+        f"({counted(outcome.requests, 'Sheets read request')})."
     ]
     for result in outcome.unreachable:
         lines.append(f"  unreachable: {result.source.team}: {result.failure}")
     for result in outcome.with_errors:
         lines.append(
-            f"  {result.source.team}: {result.errors} data errors (valid rows still count; "
+            f"  {result.source.team}: {counted(result.errors, 'data error')} (valid rows still count; "
             "run `handoffs validate` on its sheet)"
         )
     for problem in outcome.teams.report:
@@ -75,6 +77,6 @@ def unreachable_text(outcome: RollupOutcome) -> str:
     """Which teams could not be read and why (the run exits 5)."""
     listed = "; ".join(f"{r.source.team}: {r.failure}" for r in outcome.unreachable)
     return (
-        f"handoffs rollup: {len(outcome.unreachable)} of {len(outcome.results)} teams could not "
+        f"handoffs rollup: {len(outcome.unreachable)} of {counted(len(outcome.results), 'team')} could not "
         f"be read ({listed}); every other team is rolled up."
     )

@@ -14,6 +14,7 @@ from handoffs.cli.group import Settings
 from handoffs.cli.render import demo_text, problems_text, refresh_text
 from handoffs.cli.terminal import printable
 from handoffs.model.errors import LockedError
+from handoffs.model.words import counted
 
 
 def _progress(enabled: bool) -> Any:
@@ -136,7 +137,7 @@ def refresh(
         click.echo(refresh_text(outcome))
     elif errors:
         click.echo(
-            f"handoffs refresh: {errors} data errors in {outcome.location}; "
+            f"handoffs refresh: {counted(errors, 'data error')} in {outcome.location}; "
             "see the Problems tab or run `handoffs validate`.",
             err=True,
         )

@@ -27,8 +27,10 @@ from handoffs.documents.review_prep import (
     QuarterlyAgenda,
 )
 from handoffs.figures.records import HandoffFigures, MeasuredAction
+from handoffs.figures.review_loop import MIN_MONTHS_COMPARED
 from handoffs.model.document import Document, Facts, FillIn, Heading, Paragraph, Table
-from handoffs.model.vocabulary import NOT_YET_MEASURABLE, UNMEASURED
+from handoffs.model.vocabulary import NO_DATA_RESULT, NOT_COMPARABLE, NOT_YET_MEASURABLE
+from handoffs.model.words import agrees, counted
 
 FIX_TYPES = "a contract update, a format change or a workflow redesign"
 
@@ -55,14 +57,14 @@ def days(count: float | None) -> str:
 
 
 def so_far(agenda: AgendaHead) -> str:
-    """' so far (1 of 3 months)' while a quarter is still running, ' so far (to 2026-11-25)'
-    while a month is, else ''."""
+    """' so far (1 of 3 months)' while a quarter's first months are running, ' so far (to
+    2026-12-02)' in a period's last month, '' once its last day has passed."""
+    if agenda["complete"]:
+        return ""
     done, months = agenda["months_so_far"], agenda["period_months"]
     if done < months:
         return f" so far ({done} of {months} months)"
-    if months == 1 and agenda["today"].startswith(agenda["period"]):
-        return f" so far (to {agenda['today']})"
-    return ""
+    return f" so far (to {agenda['today']})"
 
 
 def versus(change: float | None, previous: str) -> str:
@@ -104,7 +106,7 @@ def _headline(head: Headline, previous: str, partial: str) -> Facts:
             ("Active handoffs", f"{head['active_handoffs']} ({head['handoffs_with_data']} with Health data)"),
             ("Open flags", str(head["open_flags"])),
             ("Contracts needing attention", f"{head['contracts_needing_attention']} (see the Stale Reviews tab)"),
-            ("Data problems", f"{problems['errors']} errors, {problems['warnings']} warnings"),
+            ("Data problems", f"{counted(problems['errors'], 'error')}, {counted(problems['warnings'], 'warning')}"),
         ]
     )  # fmt: skip
 
@@ -169,8 +171,9 @@ def _stale_contracts(doc: Document, agenda: MonthlyAgenda) -> None:
     if agenda["other_contract_gaps"]:
         doc.add(
             Paragraph(
-                f"{agenda['other_contract_gaps']} more handoffs have an incomplete contract or "
-                "none: see the Stale Reviews tab."
+                f"{counted(agenda['other_contract_gaps'], 'more handoff', 'more handoffs')} "
+                f"{agrees(agenda['other_contract_gaps'], 'has')} an incomplete contract or none: "
+                "see the Stale Reviews tab."
             )
         )
 
@@ -336,28 +339,36 @@ def _contract(doc: Document, contract: ContractRecord | None) -> None:
 
 
 def _measured_table(actions: Sequence[MeasuredAction], before: str, after: str | None) -> Table:
-    label = f"Hours {before} → {after}" if after else "Hours lost"
+    label = f"Hours a month, {before} → {after}" if after else "Hours a month"
     rows = []
     for a in actions:
-        months = ""
-        if a["result"] not in UNMEASURED and min(a["months_before"], a["months_after"]) < 3:
-            months = f" ({a['months_before']} and {a['months_after']} of 3 months with data)"
         if a["result"] == NOT_YET_MEASURABLE:
-            figure = f"{hours(a['hours_before'])} → measured after {a['measured_on']} ends"
+            figure = f"{hours(a['avg_before'])} → measured after {a['measured_on']} ends"
         else:
-            figure = f"{hours(a['hours_before'])} → {hours(a['hours_after'])}"
+            figure = f"{hours(a['avg_before'])} → {hours(a['avg_after'])}"
         change = (
             ""
             if a["change"] is None
             else f"{signed(a['change'])} ({percent(a['change_pct'])})".replace(" ()", "")
         )
         rows.append([a["handoff_id"], a["fix_type"], a["fix"], a["owner"], a["deadline"],
-                     a["status"], figure, change, a["result"] + months])  # fmt: skip
+                     a["status"], figure, change, a["result"] + _months_note(a)])  # fmt: skip
     return Table(
         ["Handoff", "Fix type", "Fix", "Owner", "Deadline", "Status", label, "Change", "Result"],
         rows,
         f"No action was recorded in the Reviews tab for {before}.",
     )
+
+
+def _months_note(action: MeasuredAction) -> str:
+    """' (2 and 3 of 3 months with data)' when a measured quarter is short of data."""
+    if action["result"] in (NOT_YET_MEASURABLE, NO_DATA_RESULT):
+        return ""
+    months = action["months_before"], action["months_after"]
+    if min(months) >= 3:
+        return ""
+    least = f"; at least {MIN_MONTHS_COMPARED} each" if action["result"] == NOT_COMPARABLE else ""
+    return f" ({months[0]} and {months[1]} of 3 months with data{least})"
 
 
 def _compression(doc: Document, agenda: QuarterlyAgenda) -> None:

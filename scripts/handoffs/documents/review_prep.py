@@ -62,8 +62,9 @@ class AgendaHead(TypedDict):
     kind: Literal["monthly", "quarterly"]
     period: str  # "2026-10" or "2026-Q3"
     previous_period: str
-    months_so_far: int  # fewer than period_months while the period is still running
+    months_so_far: int  # months of the period that have started by today
     period_months: int
+    complete: bool  # only once the period's last day has passed
     today: str
     headline: Headline
 
@@ -166,6 +167,7 @@ def build(figures: TeamFigures) -> Agenda:
         "previous_period": period.previous().label,
         "months_so_far": period.months_so_far(ds.today),  # fewer than its months: still running
         "period_months": period.months,
+        "complete": ds.today >= period.end.date(),
         "today": ds.today.isoformat(),
         "headline": _headline(figures),
     }

@@ -9,7 +9,7 @@ can be measured: the actions recorded for the quarter before the last ended quar
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -21,6 +21,7 @@ from handoffs.figures.stale import missing_elements
 from handoffs.model.dataset import Dataset
 from handoffs.model.periods import Period, months_between, recent_months
 from handoffs.model.vocabulary import ACTIVE, DRAFT, DROPPED_ACTION, IN_FORCE, UNMEASURED
+from handoffs.model.words import agrees, counted, rows_of
 
 LEVELS = ("Developing", "Proficient", "Mastered")
 NEW_MEMBER_MONTHS = 6
@@ -70,22 +71,7 @@ class Maturity:
             return "every criterion of every level is met"
         criteria = self.of(self.next_level)
         met = sum(c.met for c in criteria)
-        return f"next: {self.next_level} ({met} of {len(criteria)} criteria met)"
-
-
-def row_ranges(rows: Iterable[int]) -> str:
-    """[2, 3, 4, 7] -> '2–4, 7'."""
-    ordered = sorted(set(rows))
-    parts: list[str] = []
-    start = prev = None
-    for row in [*ordered, None]:
-        if start is not None and (row is None or row != prev + 1):  # type: ignore[operator]
-            parts.append(str(start) if start == prev else f"{start}–{prev}")
-            start = None
-        if row is not None and start is None:
-            start = row
-        prev = row
-    return ", ".join(parts)
+        return f"next: {self.next_level} ({met} of {counted(len(criteria), 'criterion')} met)"
 
 
 def listing(items: Sequence[str], limit: int = _SHOWN) -> str:
@@ -95,6 +81,16 @@ def listing(items: Sequence[str], limit: int = _SHOWN) -> str:
 
 def _rows(frame: pd.DataFrame) -> tuple[int, ...]:
     return tuple(frame["row"].astype(int).tolist())
+
+
+def _all(count: int, noun: str, many: str | None = None) -> str:
+    """'all 3 active handoffs', 'the one active handoff'."""
+    return f"the one {noun}" if count == 1 else f"all {counted(count, noun, many)}"
+
+
+def _of(part: int, whole: int, noun: str, many: str | None = None) -> str:
+    """'2 of 5 active handoffs', 'the one active handoff'."""
+    return f"the one {noun}" if whole == 1 else f"{part} of {counted(whole, noun, many)}"
 
 
 def _span(months: list[pd.Timestamp]) -> str:
@@ -143,8 +139,8 @@ def _workflow_map(active: pd.DataFrame) -> Criterion:
     gaps = active[travels | lost]
     if gaps.empty:
         evidence = (
-            f"all {len(active)} active handoffs have Context that travels and What gets lost "
-            f"(Handoffs rows {row_ranges(active['row'])})"
+            f"{_all(len(active), 'active handoff')} {agrees(len(active), 'has')} Context that "
+            f"travels and What gets lost ({rows_of('Handoffs', active['row'])})"
         )
         return Criterion(
             "Developing", "workflow_map", title, True, evidence, {"Handoffs": _rows(active)}
@@ -155,7 +151,8 @@ def _workflow_map(active: pd.DataFrame) -> Criterion:
         + lost[gaps.index].map({True: "What gets lost", False: ""})
     )
     items = (gaps["handoff_id"] + " (" + what + ", row " + gaps["row"].astype(str) + ")").tolist()
-    evidence = f"{len(gaps)} of {len(active)} active handoffs miss context: {listing(items)}"
+    who = _of(len(gaps), len(active), "active handoff")
+    evidence = f"{who} {agrees(len(gaps), 'misses')} context: {listing(items)}"
     return Criterion("Developing", "workflow_map", title, False, evidence)
 
 
@@ -178,7 +175,8 @@ def _contract_for_most_rework(
     ).iloc[0]
     handoff = str(top["handoff_id"])
     lead = (
-        f"{handoff} has the most rework ({int(top['rework_requests'])} requests in {_span(months)})"
+        f"{handoff} has the most rework ({counted(int(top['rework_requests']), 'request')} in "
+        f"{_span(months)})"
     )
     contracts = ds["contracts"]
     own = contracts[contracts["handoff_id"] == handoff]
@@ -209,12 +207,17 @@ def _template_in_use(notes: Sequence[NoteCheck] | None, folder: str | None) -> C
     where = folder or "the notes folder"
     complete, incomplete = summarise(notes)
     if complete:
-        evidence = f"{len(complete)} of {len(notes)} notes in {where} pass `handoffs check`: {listing(complete)}"
+        which = f"{_of(len(complete), len(notes), 'note')} in {where}"
+        evidence = (
+            f"{which} {agrees(len(complete), 'passes')} `handoffs check`: {listing(complete)}"
+        )
         return Criterion("Developing", "template_in_use", title, True, evidence)
     if not notes:
         evidence = f"no notes in {where} yet: start one with `handoffs template --handoff ID`"
     else:
-        evidence = f"none of the {len(notes)} notes in {where} passes `handoffs check`: {listing(incomplete)}"
+        which = "the one note" if len(notes) == 1 else f"none of the {len(notes)} notes"
+        verb = agrees(len(notes), "fails") if len(notes) == 1 else "passes"
+        evidence = f"{which} in {where} {verb} `handoffs check`: {listing(incomplete)}"
     return Criterion("Developing", "template_in_use", title, False, evidence)
 
 
@@ -230,21 +233,23 @@ def _contracts_complete(ds: Dataset, active: pd.DataFrame, config: Config) -> Cr
     since = pd.Timestamp(ds.today) - pd.Timedelta(days=config.review.every_days)
     missing = missing_elements(table)
     reason = pd.Series("", index=table.index, dtype="object")
-    reason = reason.where(
-        table["last_reviewed"] >= since, "not reviewed since " + f"{since:%Y-%m-%d}"
-    )
+    reviewed = table["last_reviewed"]
+    late = "last reviewed " + reviewed.dt.strftime("%Y-%m-%d").fillna("")
+    late = late + f", more than {counted(config.review.every_days, 'day')} ago"
+    reason = reason.where(reviewed >= since, late.where(reviewed.notna(), "never reviewed"))
     reason = reason.where(missing.eq(""), "missing " + missing)
     reason = reason.where(table["status"].notna(), "no trial or active contract")
     bad = reason.ne("")
     if not bad.any():
         evidence = (
-            f"all {len(table)} active handoffs have a complete contract reviewed since "
-            f"{since:%Y-%m-%d} (Contracts rows {row_ranges(table['row'].astype(int))})"
+            f"{_all(len(table), 'active handoff')} {agrees(len(table), 'has')} a complete contract "
+            f"reviewed since {since:%Y-%m-%d} ({rows_of('Contracts', table['row'].astype(int))})"
         )
         rows = {"Contracts": tuple(int(r) for r in table["row"])}
         return Criterion("Proficient", "contracts_complete", title, True, evidence, rows)
     items = (table.loc[bad, "handoff_id"] + ": " + reason[bad]).tolist()
-    evidence = f"{int(bad.sum())} of {len(table)} active handoffs fall short: {listing(items)}"
+    who = _of(int(bad.sum()), len(table), "active handoff")
+    evidence = f"{who} {agrees(int(bad.sum()), 'falls')} short: {listing(items)}"
     return Criterion("Proficient", "contracts_complete", title, False, evidence)
 
 
@@ -257,8 +262,8 @@ def _split_reasons(active: pd.DataFrame) -> Criterion:
     bad = unknown | no_note
     if not bad.any():
         evidence = (
-            f"all {len(active)} active handoffs have a split reason and a decision note "
-            f"(Handoffs rows {row_ranges(active['row'])})"
+            f"{_all(len(active), 'active handoff')} {agrees(len(active), 'has')} a split reason and "
+            f"a decision note ({rows_of('Handoffs', active['row'])})"
         )
         return Criterion(
             "Proficient", "split_reasons", title, True, evidence, {"Handoffs": _rows(active)}
@@ -273,7 +278,7 @@ def _split_reasons(active: pd.DataFrame) -> Criterion:
         + ", row "
         + active.loc[bad, "row"].astype(str)
     ).tolist()
-    evidence = f"{int(bad.sum())} of {len(active)} active handoffs: {listing(items)}"
+    evidence = f"{_of(int(bad.sum()), len(active), 'active handoff')}: {listing(items)}"
     return Criterion("Proficient", "split_reasons", title, False, evidence)
 
 
@@ -292,14 +297,14 @@ def _health_rows(
     gaps = expected.difference(present, sort=False)
     if gaps.empty:
         evidence = (
-            f"all {len(active)} active handoffs have a row for each month of {_span(months)} "
-            f"(Health rows {row_ranges(window['row'])})"
+            f"{_all(len(active), 'active handoff')} {agrees(len(active), 'has')} a row for each "
+            f"month of {_span(months)} ({rows_of('Health', window['row'])})"
         )
         return Criterion(
             "Proficient", "health_rows", title, True, evidence, {"Health": _rows(window)}
         )
     items = [f"{handoff} {month:%Y-%m}" for handoff, month in gaps]
-    evidence = f"{len(gaps)} Health rows missing for {_span(months)}: {listing(items)}"
+    evidence = f"{counted(len(gaps), 'Health row')} missing for {_span(months)}: {listing(items)}"
     return Criterion("Proficient", "health_rows", title, False, evidence)
 
 
@@ -326,7 +331,8 @@ def _review_loop(ds: Dataset, config: Config) -> Criterion:
             continue
         found.append(
             f"{handoff} (Reviews row {first['row']}, owner {first['owner']}, deadline "
-            f"{first['deadline']:%Y-%m-%d}: {first['hours_before']:.1f} → {first['hours_after']:.1f} h)"
+            f"{first['deadline']:%Y-%m-%d}: {first['avg_before']:.1f} → "
+            f"{first['avg_after']:.1f} h a month)"
         )
     names = " and ".join(worst["handoff_id"])
     if short:
@@ -350,7 +356,11 @@ def _onboarding(ds: Dataset) -> Criterion:
         return Criterion("Mastered", "onboarding", title, True, evidence)
     waiting = new[new["onboarded"].isna()]
     if waiting.empty:
-        evidence = f"all {len(new)} members who joined since {since:%Y-%m-%d} are onboarded (Team rows {row_ranges(new['row'])})"
+        who = _all(len(new), "member who joined", "members who joined")
+        evidence = (
+            f"{who} since {since:%Y-%m-%d} {agrees(len(new), 'is')} onboarded "
+            f"({rows_of('Team', new['row'])})"
+        )
         return Criterion("Mastered", "onboarding", title, True, evidence, {"Team": _rows(new)})
     items = (
         waiting["person"]
@@ -360,7 +370,11 @@ def _onboarding(ds: Dataset) -> Criterion:
         + waiting["row"].astype(str)
         + ")"
     ).tolist()
-    evidence = f"{len(waiting)} of {len(new)} members who joined since {since:%Y-%m-%d} have no Onboarded date: {listing(items)}"
+    joined = _of(len(waiting), len(new), "member who joined", "members who joined")
+    evidence = (
+        f"{joined} since {since:%Y-%m-%d} {agrees(len(waiting), 'has')} no Onboarded date: "
+        f"{listing(items)}"
+    )
     return Criterion("Mastered", "onboarding", title, False, evidence)
 
 
@@ -371,11 +385,11 @@ def _team_driven(share: TeamShare) -> Criterion:
         return Criterion("Mastered", "team_driven", title, False, evidence)
     met = 2 * share.by_non_managers > share.flags and 2 * share.with_fix > share.flags
     evidence = (
-        f"of {share.flags} flags since {share.since}, {share.by_non_managers} came from "
-        f"non-managers and {share.with_fix} {'carries' if share.with_fix == 1 else 'carry'} "
+        f"of {counted(share.flags, 'flag')} since {share.since}, {share.by_non_managers} came "
+        f"from non-managers and {share.with_fix} {agrees(share.with_fix, 'carries')} "
         "a suggested fix"
         + ("" if met else " (each must be more than half)")
-        + f" (Flags rows {row_ranges(share.rows)})"
+        + f" ({rows_of('Flags', share.rows)})"
     )
     rows = {"Flags": share.rows} if met else {}
     return Criterion("Mastered", "team_driven", title, met, evidence, rows)

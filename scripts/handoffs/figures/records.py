@@ -56,11 +56,13 @@ class MeasuredAction(Action):
 
     hours_before: float | None
     hours_after: float | None
-    change: float | None
+    avg_before: float | None  # hours a month over the quarter's months with Health data
+    avg_after: float | None
+    change: float | None  # of the average a month
     change_pct: float | None
     months_before: int
     months_after: int
-    result: str  # "improved", "worse", "unchanged", "no data" or "not yet measurable"
+    result: str  # "improved", "worse", "unchanged", "no data", "not comparable", "not yet …"
     measured_on: str  # the quarter after
 
 
@@ -194,6 +196,8 @@ def measured(actions: pd.DataFrame) -> list[MeasuredAction]:
             **action(row),
             "hours_before": num(row.hours_before),
             "hours_after": num(row.hours_after),
+            "avg_before": num(row.avg_before),
+            "avg_after": num(row.avg_after),
             "change": num(row.change),
             "change_pct": num(row.change_pct),
             "months_before": int(row.months_before),

@@ -13,7 +13,15 @@ from handoffs.config import Config
 from handoffs.figures.rankings import period_totals, rank_order
 from handoffs.model.dataset import Dataset
 from handoffs.model.periods import LOOKBACK_MONTHS, Period, months_between, months_ending
-from handoffs.model.vocabulary import ACTIVE, NO_DATA_RESULT, NOT_YET_MEASURABLE, SPECIALIZATION
+from handoffs.model.vocabulary import (
+    ACTIVE,
+    NO_DATA_RESULT,
+    NOT_COMPARABLE,
+    NOT_YET_MEASURABLE,
+    SPECIALIZATION,
+)
+
+MIN_MONTHS_COMPARED = 2  # months with Health data each quarter needs for a measured change
 
 
 def period_ranking(ds: Dataset, period: Period, config: Config) -> pd.DataFrame:
@@ -32,10 +40,12 @@ def month_counts(health: pd.DataFrame, period: Period) -> pd.Series:
 
 def measured_improvement(ds: Dataset, quarter: Period, config: Config) -> pd.DataFrame:
     """Each Reviews action recorded for `quarter`, with its handoff's hours lost in that quarter
-    (before) and in the next (after), the change and the percentage.
+    (before) and in the next (after), and the change of the average a month (each quarter's
+    hours over its months with Health data) as hours and as a percentage.
 
     The next quarter must have ended: until then the result is "not yet measurable". "no data"
-    when either quarter has no Health row for the handoff."""
+    when either quarter has no Health row for the handoff, "not comparable" when either has
+    fewer than `MIN_MONTHS_COMPARED` (a month or two of different lengths says little)."""
     reviews = ds["reviews"]
     actions = reviews[reviews["quarter"].str.upper() == quarter.label].copy()
     after_q = quarter.next()
@@ -48,14 +58,20 @@ def measured_improvement(ds: Dataset, quarter: Period, config: Config) -> pd.Dat
     actions["hours_after"] = after if measurable else np.nan
     months_after = ids.map(month_counts(health, after_q)).fillna(0).astype(int)
     actions["months_after"] = months_after if measurable else 0
-    change = actions["hours_after"] - actions["hours_before"]
-    actions["change"] = change
-    actions["change_pct"] = (
-        change / actions["hours_before"].where(actions["hours_before"] > 0) * 100
+    actions["avg_before"] = actions["hours_before"] / actions["months_before"].where(
+        actions["months_before"] > 0
     )
+    actions["avg_after"] = actions["hours_after"] / actions["months_after"].where(
+        actions["months_after"] > 0
+    )
+    few = actions[["months_before", "months_after"]].min(axis=1) < MIN_MONTHS_COMPARED
+    change = (actions["avg_after"] - actions["avg_before"]).where(~few)
+    actions["change"] = change
+    actions["change_pct"] = change / actions["avg_before"].where(actions["avg_before"] > 0) * 100
+    no_data = actions["hours_before"].isna() | actions["hours_after"].isna()
     result = np.select(
-        [np.full(len(actions), not measurable), change.isna(), change < 0, change > 0],
-        [NOT_YET_MEASURABLE, NO_DATA_RESULT, "improved", "worse"],
+        [np.full(len(actions), not measurable), no_data, few, change < 0, change > 0],
+        [NOT_YET_MEASURABLE, NO_DATA_RESULT, NOT_COMPARABLE, "improved", "worse"],
         "unchanged",
     )
     actions["result"] = pd.Series(result, index=actions.index, dtype="object")

@@ -1,5 +1,5 @@
 """A tiny document model: the review prep, onboarding pack and note template are lists of blocks,
-rendered as Markdown (terminal, docs) or as Section / Item / Detail rows (a generated tab).
+rendered as Markdown (terminal, docs) or as the rows of a generated tab (`tabs.review_prep_tab`).
 
 Rendering from one list of blocks keeps the Markdown and the tab saying the same thing.
 User text (flags, failure cases, notes) is escaped here and nowhere else: `|` cannot break a
@@ -125,54 +125,3 @@ def _markdown_block(block: Block) -> str:
     if isinstance(block, FillIn):
         return "\n".join(f"- **{inline(label)}**: {BLANK}" for label in block.labels)
     return f"```sh\n{block.text}\n```"
-
-
-def to_rows(document: Document) -> list[list[str]]:
-    """Section / Item / Detail rows for a generated tab (cells hold text as typed, unescaped)."""
-    rows: list[list[str]] = []
-    section = ""
-    top = ""
-    for block in document.blocks:
-        if isinstance(block, Heading):
-            if block.level == 1:
-                rows.append([block.text, "", ""])
-                top = ""
-            elif block.level == 2:
-                section = top = block.text
-            else:
-                section = f"{top} · {block.text}" if top else block.text
-            continue
-        rows.extend([section, *pair] for pair in _row_pairs(block))
-    return rows
-
-
-def _row_pairs(block: Block) -> list[tuple[str, str]]:
-    if isinstance(block, Paragraph):
-        return [("", block.text)]
-    if isinstance(block, Facts):
-        return [(label, text) for label, text in block.items]
-    if isinstance(block, Bullets):
-        return [("", item) for item in block.items]
-    if isinstance(block, Table):
-        if not block.rows:
-            return [("", block.empty)]
-        return [
-            (
-                _text(row[block.key]),
-                "; ".join(
-                    f"{h}: {_text(v)}"
-                    for i, (h, v) in enumerate(zip(block.header, row, strict=False))
-                    if i != block.key and _text(v)
-                ),
-            )
-            for row in block.rows
-        ]
-    if isinstance(block, FillIn):
-        return [(label, "") for label in block.labels]
-    if isinstance(block, Code):
-        return [("", block.text)]
-    return []
-
-
-def _text(value: Text) -> str:
-    return "" if value is None else str(value)

@@ -42,11 +42,12 @@ NO_CONTRACT = "active handoff without a contract"
 CONTRACT_ROW_ERROR = "contract row has an error"
 STALE_REASONS = (NEVER_REVIEWED, REVIEW_OVERDUE, TRIAL_ENDED)
 
-# Measured improvement results (docs/figures.md#measured-improvement): the two that carry no
-# measurement, then the three that do.
+# Measured improvement results (docs/figures.md#measured-improvement): the three that carry no
+# measurement, then the three that do ("improved", "worse", "unchanged").
 NOT_YET_MEASURABLE = "not yet measurable"
 NO_DATA_RESULT = "no data"
-UNMEASURED = (NOT_YET_MEASURABLE, NO_DATA_RESULT)
+NOT_COMPARABLE = "not comparable"  # a quarter with fewer than two months of Health data
+UNMEASURED = (NOT_YET_MEASURABLE, NO_DATA_RESULT, NOT_COMPARABLE)
 
 # A handoff or team without Health data for the period: listed last, never shown as zero.
 NO_DATA = "no data"

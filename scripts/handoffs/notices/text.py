@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from handoffs.model.words import counted
 from handoffs.notices.notice import Notice
 
 QUOTED_CHARS = 280
@@ -27,7 +28,7 @@ _LOOKALIKE = str.maketrans({"<": "‹", ">": "›", "`": "'"})
 
 
 def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    return counted(count, noun)
 
 
 def cut(text: str, limit: int) -> str:

@@ -22,6 +22,7 @@ from handoffs.figures.stale import STALE_COLUMNS
 from handoffs.model.schema import org_layouts
 from handoffs.model.spreadsheet import CellValue, Link, TabContent
 from handoffs.model.vocabulary import NO_DATA
+from handoffs.model.words import counted
 from handoffs.rollup.team_results import OrgPeriod, TeamResult
 from handoffs.rollup.teams_tab import Teams
 
@@ -139,7 +140,7 @@ def summary_tab(
     rows: list[list[CellValue]] = [
         ["Rolled up at", ran_at.replace(microsecond=0), f"handoffs {__version__}"],
         ["Period", chosen.period.label if chosen.period else NO_DATA, chosen.how],
-        ["Teams read", len(read), f"of {len(results)} active teams; {teams.retired} retired"],
+        ["Teams read", len(read), f"of {counted(len(results), 'active team')}; {teams.retired} retired"],
         ["Teams unreachable", len(unreachable), "see each one below and in Team Rankings"],
     ]  # fmt: skip
     rows += [["Unreachable", r.source.link, r.failure] for r in unreachable]
@@ -149,16 +150,19 @@ def summary_tab(
          or "rows with errors are left out of every figure"],
         ["Teams with no data", len(read) - len(with_data), "no Health row for the period"],
         ["Total hours lost", round(sum(r.figures.hours or 0.0 for r in with_data if r.figures), 1),
-         f"{len(with_data)} teams with Health data for the period"],
+         f"{counted(len(with_data), 'team')} with Health data for the period"],
     ]  # fmt: skip
     labels = [*reversed(LEVELS), "not yet Developing"]
     counts = {label: 0 for label in labels}
     for r in read:
         if r.figures is not None:
             counts[r.figures.maturity.label] += 1
-    rows += [[f"Teams at {label}", counts[label], "maturity level"] for label in labels]
+    rows += [
+        [f"Teams {'at ' * (label in LEVELS)}{label}", counts[label], "maturity level"]
+        for label in labels
+    ]
     rows.append(
-        ["Teams tab problems", f"{report.errors} errors, {report.warnings} warnings",
+        ["Teams tab problems", f"{counted(report.errors, 'error')}, {counted(report.warnings, 'warning')}",
          "a row with an error is not rolled up"]
     )  # fmt: skip
     for problem in report:

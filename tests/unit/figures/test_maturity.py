@@ -14,7 +14,7 @@ import pytest
 
 from handoffs.checks.notes import NoteCheck
 from handoffs.config import Config
-from handoffs.figures.maturity import Maturity, assess, row_ranges
+from handoffs.figures.maturity import Maturity, assess
 from handoffs.figures.review_loop import team_share
 from handoffs.model.dataset import Dataset
 from tests.support.builders import contract, dataset, flag, handoff, member, quarter_health, review
@@ -91,10 +91,10 @@ def test_a_team_that_meets_every_criterion_is_mastered() -> None:
     )
     assert evidence["review_loop"].startswith(
         "the two worst handoffs of 2026-Q2 have actions measured on 2026-Q3: A-01 (Reviews row 2, "
-        "owner Ana, deadline 2026-08-15: 30.0 → 24.0 h)"
+        "owner Ana, deadline 2026-08-15: 10.0 → 8.0 h a month)"
     )
     assert evidence["onboarding"] == (
-        "all 1 members who joined since 2026-05-25 are onboarded (Team rows 3)"
+        "the one member who joined since 2026-05-25 is onboarded (Team row 3)"
     )
     rows = {c.key: c.rows for c in maturity.criteria}
     assert rows["team_driven"] == {"Flags": (2, 3, 4)}
@@ -132,7 +132,7 @@ NOV = pd.Timestamp(2026, 11, 3, 9)
 ONE_ROW_SHORT = {
     "workflow_map": (
         set_cell("handoffs", 1, context_lost=None), {"workflow_map"}, None,
-        "1 of 2 active handoffs miss context: B-02 (What gets lost, row 3)",
+        "1 of 2 active handoffs misses context: B-02 (What gets lost, row 3)",
     ),
     "contract_most_rework": (  # its contract in force is also an element of every-contract
         set_cell("contracts", 0, status="draft"), {"contract_most_rework", "contracts_complete"},
@@ -141,15 +141,20 @@ ONE_ROW_SHORT = {
     ),
     "template_in_use": (
         None, {"template_in_use"}, None,
-        "none of the 1 notes in handoff-notes passes `handoffs check`: b-02.md",
+        "the one note in handoff-notes fails `handoffs check`: b-02.md",
     ),
     "contracts_complete": (
         set_cell("contracts", 1, contact=None), {"contracts_complete"}, "Developing",
-        "1 of 2 active handoffs fall short: B-02: missing Contact if unclear",
+        "1 of 2 active handoffs falls short: B-02: missing Contact if unclear",
     ),
     "contracts_reviewed": (
         set_cell("contracts", 1, last_reviewed=pd.Timestamp(2026, 8, 25)), {"contracts_complete"},
-        "Developing", "1 of 2 active handoffs fall short: B-02: not reviewed since 2026-08-26",
+        "Developing",
+        "1 of 2 active handoffs falls short: B-02: last reviewed 2026-08-25, more than 91 days ago",
+    ),
+    "contracts_never_reviewed": (  # the row's own date or "never", not the window's start
+        set_cell("contracts", 1, last_reviewed=None), {"contracts_complete"},
+        "Developing", "1 of 2 active handoffs falls short: B-02: never reviewed",
     ),
     "split_reasons": (
         set_cell("handoffs", 1, decision_note=None), {"split_reasons"}, "Developing",
@@ -157,7 +162,7 @@ ONE_ROW_SHORT = {
     ),
     "health_rows": (
         drop("health", -1), {"health_rows"}, "Developing",
-        "1 Health rows missing for 2026-08 … 2026-10: B-02 2026-10",
+        "1 Health row missing for 2026-08 … 2026-10: B-02 2026-10",
     ),
     "review_loop": (
         drop("reviews", 1), {"review_loop"}, "Proficient",
@@ -166,7 +171,7 @@ ONE_ROW_SHORT = {
     ),
     "onboarding": (
         set_cell("team", 1, onboarded=None), {"onboarding"}, "Proficient",
-        "1 of 1 members who joined since 2026-05-25 have no Onboarded date: Ana (joined "
+        "the one member who joined since 2026-05-25 has no Onboarded date: Ana (joined "
         "2026-09-01, row 3)",
     ),
     "team_driven_managers": (  # 2 of 4 is not most
@@ -221,8 +226,3 @@ def test_nobody_new_means_nobody_to_onboard() -> None:
     onboarding = next(c for c in maturity.criteria if c.key == "onboarding")
     assert onboarding.met
     assert onboarding.evidence == "nobody joined since 2026-05-25, so there is nobody to onboard"
-
-
-def test_row_ranges() -> None:
-    assert row_ranges([7, 2, 3, 4, 9, 10]) == "2–4, 7, 9–10"
-    assert row_ranges([]) == ""

@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 
 from handoffs.config import CompressionConfig, Config
+from handoffs.documents import agenda
 from handoffs.documents.review_prep import build, default_agenda_period, requested_period
 from handoffs.figures.review_loop import compression_candidates, measured_improvement, team_share
 from handoffs.figures.team import team_figures
+from handoffs.model.document import to_markdown
 from handoffs.model.errors import UsageError
 from handoffs.model.periods import Period, default_quarter
 from tests.conftest import TODAY
@@ -62,12 +64,12 @@ def test_one_fix_improved_and_another_got_worse() -> None:
     ds = dataset(**two_fixes_team())
     actions = measured_improvement(ds, Q2, CONFIG).set_index("handoff_id")
     fc, brf = actions.loc["FC-02"], actions.loc["BRF-02"]
-    assert (fc.hours_before, fc.hours_after, fc.change, fc.change_pct) == (60.0, 24.0, -36.0, -60.0)
-    assert fc.result == "improved"
+    assert (fc.hours_before, fc.hours_after, fc.change, fc.change_pct) == (60.0, 24.0, -12.0, -60.0)
+    assert fc.result == "improved"  # 20.0 → 8.0 hours a month
     assert (brf.hours_before, brf.hours_after, brf.change, brf.change_pct) == (
         48.0,
         72.0,
-        24.0,
+        8.0,
         50.0,
     )
     assert brf.result == "worse"
@@ -82,7 +84,12 @@ def test_an_action_is_not_yet_measurable_until_the_next_quarter_has_ended() -> N
     assert rpt.hours_after != rpt.hours_after  # NaN: the 12 hours of October are not a quarter
     on_new_year = dataset(today=dt.date(2027, 1, 1), **two_fixes_team())
     measured = measured_improvement(on_new_year, Q3, CONFIG).set_index("handoff_id").loc["RPT-02"]
-    assert (measured.result, measured.hours_after, measured.months_after) == ("improved", 12.0, 1)
+    # measurable now, but one month of Q4 against three of Q3 is not comparable
+    assert (measured.result, measured.hours_after, measured.months_after) == (
+        "not comparable",
+        12.0,
+        1,
+    )
 
 
 def test_an_action_without_health_data_says_no_data() -> None:
@@ -220,3 +227,38 @@ def test_team_driven_share_from_managers_non_managers_and_strangers() -> None:
     assert (share.non_manager_pct, share.with_fix, share.fix_pct) == (80.0, 3, 60.0)
     assert (share.reviewed, share.median_days_to_review) == (3, 10.0)
     assert share.rows == (2, 3, 4, 5, 6)
+
+
+def test_improvement_compares_monthly_averages_so_unequal_quarters_can_be_compared() -> None:
+    """10 and 12 hours in Q2's two months with data against 14, 16 and 15 in Q3's three: the
+    totals (22 against 45) would say +105%; each side's average a month says 11.0 → 15.0."""
+    team = {
+        "handoffs": [handoff("FC-02")],
+        "health": [
+            health("2026-05", "FC-02", 10),
+            health("2026-06", "FC-02", 12),
+            *[
+                health(m, "FC-02", h)
+                for m, h in (("2026-07", 14), ("2026-08", 16), ("2026-09", 15))
+            ],
+        ],
+        "reviews": [review("2026-Q2", "FC-02")],
+    }
+    fc = measured_improvement(dataset(**team), Q2, CONFIG).set_index("handoff_id").loc["FC-02"]
+    assert (fc.hours_before, fc.hours_after) == (22.0, 45.0)  # the quarters' totals
+    assert (fc.avg_before, fc.avg_after, fc.months_before, fc.months_after) == (11.0, 15.0, 2, 3)
+    assert (fc.change, fc.change_pct, fc.result) == (4.0, 4.0 / 11.0 * 100, "worse")
+
+
+def test_a_quarter_with_one_month_of_data_is_not_comparable() -> None:
+    team = {
+        "handoffs": [handoff("FC-02")],
+        "health": [health("2026-06", "FC-02", 11), *quarter_health("2026-Q3", "FC-02", 44 / 3)],
+        "reviews": [review("2026-Q2", "FC-02")],
+    }
+    fc = measured_improvement(dataset(**team), Q2, CONFIG).set_index("handoff_id").loc["FC-02"]
+    assert fc.result == "not comparable"
+    assert fc.change != fc.change  # NaN: no change is claimed
+    text = to_markdown(agenda.document(build(team_figures(dataset(**team), Q3, CONFIG))))
+    assert "+300%" not in text
+    assert "not comparable (1 and 3 of 3 months with data; at least 2 each)" in text
