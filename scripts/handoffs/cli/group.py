@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from handoffs import __version__
+from handoffs.cli.json_output import ARGS_KEY, JSON, JsonError, json_requested
 from handoffs.cli.terminal import printable
 from handoffs.config import Config, load_config
 from handoffs.model.command_dates import parse_day
@@ -34,17 +35,36 @@ class HandoffsGroup(click.Group):
     """Exit codes (docs/commands.md#exit-codes), in one place: the project's one exception tree,
     and the `exit_code` of the outcome a command returns (data errors, an incomplete note)."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[ARGS_KEY] = list(args)  # for errors before --format is parsed
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             outcome = super().invoke(ctx)
         except HandoffsError as error:
+            if _json_mode(ctx):  # docs/json.md: the error as a document, even a silent one
+                raise JsonError(str(error), error.exit_code, ctx.invoked_subcommand) from error
             if not error.silent:
                 raise CommandError(error) from error
             outcome = error  # exit with its code, saying nothing
+        except click.ClickException as error:
+            if _json_mode(ctx) and not isinstance(error, JsonError):
+                message = printable(error.format_message())
+                raise JsonError(message, error.exit_code, ctx.invoked_subcommand) from error
+            raise
         code = getattr(outcome, "exit_code", 0)
         if code:
             ctx.exit(code)
         return outcome
+
+
+def _json_mode(ctx: click.Context) -> bool:
+    """`--format json` was asked for (docs/json.md)."""
+    settings = ctx.obj
+    if isinstance(settings, Settings) and settings.output == JSON:
+        return True
+    return json_requested(ctx.meta.get(ARGS_KEY, ()))
 
 
 @dataclass
@@ -52,6 +72,7 @@ class Settings:
     config_file: str | None
     today: dt.date
     pinned: bool = False  # --today given: stamps use that date
+    output: str = "text"  # "json" with --format json (docs/json.md)
 
     def config(self) -> Config:
         return load_config(self.config_file)

@@ -10,7 +10,9 @@ from typing import Any
 
 import click
 
+from handoffs.cli import json_documents
 from handoffs.cli.group import Settings
+from handoffs.cli.json_output import JSON, emit, format_option
 from handoffs.cli.render import demo_text, problems_text, refresh_text
 from handoffs.cli.terminal import printable
 from handoffs.model.errors import LockedError
@@ -70,19 +72,23 @@ def demo(settings: Settings) -> None:
 
 
 @click.command()
+@format_option()
 @click.pass_obj
-def validate(settings: Settings) -> Any:
+def validate(settings: Settings, fmt: str) -> Any:
     """Check every input tab and list the problems; exit 1 if any is an error.
 
     \b
     Example:
       handoffs validate
-      handoffs --config team.toml validate
+      handoffs --config team.toml validate --format json
     """
     from handoffs.app.refresh import validate_sheet
 
     outcome = validate_sheet(settings.config(), settings.today)
-    click.echo(problems_text(outcome.dataset.report))
+    if fmt == JSON:
+        emit(json_documents.validate_document(outcome))
+    else:
+        click.echo(problems_text(outcome.dataset.report))
     return outcome
 
 
@@ -95,6 +101,7 @@ def validate(settings: Settings) -> Any:
 )
 @click.option("--force", is_flag=True, help="Write the tabs even when nothing changed.")
 @click.option("--notify", is_flag=True, help="Then send what is new, as `handoffs notify` does.")
+@format_option()
 @click.pass_obj
 def refresh(
     settings: Settings,
@@ -104,6 +111,7 @@ def refresh(
     strict: bool,
     force: bool,
     notify: bool,
+    fmt: str,
 ) -> Any:
     """Validate, compute the figures and rewrite the generated tabs in one write, when they
     would change (a run that would change nothing writes nothing).
@@ -131,6 +139,9 @@ def refresh(
     except LockedError as error:
         error.silent = quiet  # an overlapping cron run is normal: exit 4 tells it, quietly
         raise
+    if fmt == JSON:
+        emit(json_documents.refresh_document(outcome, dry_run=dry_run))
+        return outcome
     errors = outcome.dataset.report.errors
     if not quiet:
         click.echo(refresh_text(outcome))
@@ -161,8 +172,9 @@ def _report_notices(outcome: Any, *, dry_run: bool, quiet: bool) -> None:
 @click.command()
 @click.option("--dry-run", is_flag=True, help="Print the messages that would go out; send nothing.")
 @click.option("--quiet", is_flag=True, help="Print nothing unless something is wrong (for cron).")
+@format_option()
 @click.pass_obj
-def notify(settings: Settings, dry_run: bool, quiet: bool) -> Any:
+def notify(settings: Settings, dry_run: bool, quiet: bool, fmt: str) -> Any:
     """Send what is new to the team's channels and to each person it concerns, once.
 
     What was sent is recorded in the Notices tab; see docs/notices.md.
@@ -175,6 +187,9 @@ def notify(settings: Settings, dry_run: bool, quiet: bool) -> Any:
     from handoffs.app.refresh import notify as run_notify
 
     outcome = run_notify(settings.config(), settings.today, dry_run=dry_run, now=settings.now())
+    if fmt == JSON:
+        emit(json_documents.notify_document(outcome, dry_run=dry_run))
+        return outcome
     _report_notices(outcome, dry_run=dry_run, quiet=quiet)
     return outcome  # exit 5 when a message could not be delivered
 
