@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import tomllib
@@ -14,6 +15,7 @@ from handoffs.model.errors import UsageError
 DEFAULT_WORKBOOK = "handoffs.xlsx"
 CONFIG_ENV = "HANDOFFS_CONFIG"
 LOCAL_CONFIG = "handoffs.toml"
+DEMO_CONFIG = "handoffs-demo.toml"  # what `handoffs demo` writes beside its workbook
 
 
 @dataclass(frozen=True)
@@ -131,9 +133,14 @@ def load_config(explicit: str | None = None, cwd: Path | None = None) -> Config:
             sheet=SheetConfig(path=base / DEFAULT_WORKBOOK),
             templates=TemplatesConfig(notes_folder=_default_notes_folder(base)),
         )
+    return parse_config(read_config_data(path), path)
+
+
+def read_config_data(path: Path) -> dict[str, Any]:
+    """The config file's TOML as a dict; a UsageError saying what is wrong with the file."""
     try:
         # utf-8-sig: Windows Notepad saves UTF-8 with a byte-order mark, which TOML rejects.
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise UsageError(
             f"Config file {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8."
@@ -142,18 +149,55 @@ def load_config(explicit: str | None = None, cwd: Path | None = None) -> Config:
         raise UsageError(f"Cannot read config file {path}: {exc.strerror or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"Config file {path} is not valid TOML: {exc}") from exc
-    return parse_config(data, path)
+
+
+def _close_match(word: str, choices: Any) -> str:
+    """' Did you mean X?' for the closest of `choices`, or ""."""
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" Did you mean {found[0]}?" if found else ""
+
+
+def unknown_keys(data: dict[str, Any], path: Path) -> list[str]:
+    """A message for each section and key the config does not know, naming the close match."""
+    messages = []
+    for name in sorted(set(data) - set(_SECTIONS)):
+        messages.append(
+            f"{path}: unknown section [{name}]; the sections are "
+            + ", ".join(f"[{section}]" for section in _SECTIONS)
+            + f" (see config.example.toml).{_close_match(name, _SECTIONS)}"
+        )
+    for name, cls in _SECTIONS.items():
+        table = data.get(name)
+        if not isinstance(table, dict):
+            continue
+        known = [f.name for f in fields(cls)]
+        for key in table:
+            if key not in known:
+                messages.append(
+                    f"{path}: unknown key [{name}] {key}; the keys are {', '.join(known)}."
+                    + _close_match(key, known)
+                )
+    return messages
+
+
+def known_only(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` without the sections and keys `unknown_keys` names (doctor checks the rest)."""
+    kept: dict[str, Any] = {}
+    for name, table in data.items():
+        if name not in _SECTIONS:
+            continue
+        known = {f.name for f in fields(_SECTIONS[name])}
+        kept[name] = (
+            {k: v for k, v in table.items() if k in known} if isinstance(table, dict) else table
+        )
+    return kept
 
 
 def parse_config(data: dict[str, Any], path: Path) -> Config:
     """Build a Config from parsed TOML, naming the exact key on any mistake."""
-    unknown = sorted(set(data) - set(_SECTIONS))
+    unknown = unknown_keys(data, path)
     if unknown:
-        raise UsageError(
-            f"{path}: unknown section [{unknown[0]}]; the sections are "
-            + ", ".join(f"[{name}]" for name in _SECTIONS)
-            + " (see config.example.toml)."
-        )
+        raise UsageError(unknown[0])
     sections: dict[str, Any] = {}
     for name, cls in _SECTIONS.items():
         table = data.get(name, {})
@@ -202,11 +246,7 @@ def _build_section(cls: type, name: str, table: dict[str, Any], path: Path) -> A
     known = {f.name: f for f in fields(cls)}
     values: dict[str, Any] = {}
     for key, value in table.items():
-        spec = known.get(key)
-        if spec is None:
-            raise UsageError(
-                f"{path}: unknown key [{name}] {key}; the keys are {', '.join(known)}."
-            )
+        spec = known[key]  # parse_config refused unknown keys
         values[key] = _coerce(value, spec, f"[{name}] {key}", path)
     return cls(**values)
 

@@ -93,12 +93,14 @@ def test_rollup_names_each_team_and_why_one_could_not_be_read(
         make_spreadsheet, "xlsx",
         [["Reporting", where(good), "Ana", "active"], ["Forecasting", str(gone), "Ben", ""]],
     )  # fmt: skip
-    doc = document(run("rollup", "--format", "json", config=organisation.config, expect=5), "rollup")
+    doc = document(
+        run("rollup", "--format", "json", config=organisation.config, expect=5), "rollup"
+    )
     assert [(t["team"], t["failure"]) for t in doc["teams"]] == [
         ("Reporting", None),
         ("Forecasting", f"there is no workbook at {gone}"),
     ]
-    assert [t["title"] for t in doc["tabs"]][0] == "Org Summary"
+    assert doc["tabs"][0]["title"] == "Org Summary"
 
 
 def test_flag_onboard_check_and_review_prep_print_their_documents(

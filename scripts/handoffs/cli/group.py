@@ -14,11 +14,12 @@ from typing import Any
 import click
 
 from handoffs import __version__
+from handoffs.cli.first_run import demo_hint
 from handoffs.cli.json_output import ARGS_KEY, JSON, JsonError, json_requested
 from handoffs.cli.terminal import printable
 from handoffs.config import Config, load_config
 from handoffs.model.command_dates import parse_day
-from handoffs.model.errors import HandoffsError
+from handoffs.model.errors import HandoffsError, UsageError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -26,8 +27,8 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 class CommandError(click.ClickException):
     """A HandoffsError on its way out, with the exit code docs/commands.md#exit-codes gives it."""
 
-    def __init__(self, error: HandoffsError) -> None:
-        super().__init__(printable(str(error)))  # messages can quote cells
+    def __init__(self, error: HandoffsError, message: str | None = None) -> None:
+        super().__init__(printable(message or str(error)))  # messages can quote cells
         self.exit_code = error.exit_code  # type: ignore[misc]
 
 
@@ -43,10 +44,13 @@ class HandoffsGroup(click.Group):
         try:
             outcome = super().invoke(ctx)
         except HandoffsError as error:
+            message = str(error)
+            if isinstance(error, UsageError) and isinstance(ctx.obj, Settings):
+                message += demo_hint(ctx.invoked_subcommand, ctx.obj.config_file)
             if _json_mode(ctx):  # docs/json.md: the error as a document, even a silent one
-                raise JsonError(str(error), error.exit_code, ctx.invoked_subcommand) from error
+                raise JsonError(message, error.exit_code, ctx.invoked_subcommand) from error
             if not error.silent:
-                raise CommandError(error) from error
+                raise CommandError(error, message) from error
             outcome = error  # exit with its code, saying nothing
         except click.ClickException as error:
             if _json_mode(ctx) and not isinstance(error, JsonError):

@@ -75,7 +75,5 @@ class JsonError(click.ClickException):
     def show(self, file: IO[Any] | None = None) -> None:
         kind = KINDS.get(self.exit_code, "usage")
         emit(
-            document(
-                "error", self.exit_code, command=self.command, kind=kind, message=self.message
-            )
+            document("error", self.exit_code, command=self.command, kind=kind, message=self.message)
         )

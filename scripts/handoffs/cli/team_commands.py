@@ -13,7 +13,8 @@ import click
 from handoffs.cli import json_documents
 from handoffs.cli.group import Settings
 from handoffs.cli.json_output import JSON, emit, format_option
-from handoffs.cli.render import demo_text, problems_text, refresh_text
+from handoffs.cli.render import problems_text, refresh_text
+from handoffs.cli.render_demo import demo_text
 from handoffs.cli.terminal import printable
 from handoffs.model.errors import LockedError
 
@@ -50,16 +51,17 @@ def init(settings: Settings, demo: bool) -> None:
 
 
 @click.command()
+@click.option("--long", is_flag=True, help="The whole tour, with the quarterly review prep.")
 @click.pass_obj
-def demo(settings: Settings) -> None:
-    """Build a sample workbook here, refresh it and print a tour ending with the quarterly review.
+def demo(settings: Settings, long: bool) -> None:
+    """Build a sample workbook here, refresh it and print a one-screen tour.
 
     Writes handoffs-demo.xlsx, handoffs-demo.toml and a handoffs-demo-notes folder here.
 
     \b
     Example:
       handoffs demo
-      handoffs --today 2026-11-25 demo
+      handoffs --today 2026-11-25 demo --long
     """
     from handoffs.app.demo import demo as run_demo
 
@@ -68,7 +70,7 @@ def demo(settings: Settings) -> None:
         click.echo(f"Your edited {name} from an earlier demo is kept as {kept.name}.")
     if outcome.kept:
         click.echo("This is a fresh sample.\n")
-    click.echo(demo_text(outcome), nl=False)
+    click.echo(demo_text(outcome, long=long), nl=False)
 
 
 @click.command()
