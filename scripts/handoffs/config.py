@@ -152,32 +152,45 @@ def read_config_data(path: Path) -> dict[str, Any]:
 
 
 def _close_match(word: str, choices: Any) -> str:
-    """' Did you mean X?' for the closest of `choices`, or ""."""
+    """The closest of `choices` to a mistyped `word`, or ""."""
     found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" Did you mean {found[0]}?" if found else ""
+    return found[0] if found else ""
 
 
-def unknown_keys(data: dict[str, Any], path: Path) -> list[str]:
-    """A message for each section and key the config does not know, naming the close match."""
-    messages = []
+@dataclass(frozen=True)
+class UnknownKey:
+    """A section or key the config does not know, and the known one it is closest to."""
+
+    label: str  # "[sheet] pth" or "[shet]"
+    close: str  # "[sheet] path", or "" when nothing is close
+    message: str  # the whole sentence, naming the file and what is known
+
+
+def unknown_keys(data: dict[str, Any], path: Path) -> list[UnknownKey]:
+    """Each section and key the config does not know, with its close match."""
+    found = []
     for name in sorted(set(data) - set(_SECTIONS)):
-        messages.append(
-            f"{path}: unknown section [{name}]; the sections are "
-            + ", ".join(f"[{section}]" for section in _SECTIONS)
-            + f" (see config.example.toml).{_close_match(name, _SECTIONS)}"
+        close = _close_match(name, _SECTIONS)
+        sections = ", ".join(f"[{section}]" for section in _SECTIONS)
+        message = f"{path}: unknown section [{name}]; the sections are {sections}"
+        hint = f" Did you mean [{close}]?" if close else ""
+        found.append(
+            UnknownKey(
+                f"[{name}]", close and f"[{close}]", f"{message} (see config.example.toml).{hint}"
+            )
         )
     for name, cls in _SECTIONS.items():
         table = data.get(name)
-        if not isinstance(table, dict):
-            continue
         known = [f.name for f in fields(cls)]
-        for key in table:
+        for key in table if isinstance(table, dict) else ():
             if key not in known:
-                messages.append(
-                    f"{path}: unknown key [{name}] {key}; the keys are {', '.join(known)}."
-                    + _close_match(key, known)
+                close = _close_match(key, known)
+                hint = f" Did you mean {close}?" if close else ""
+                message = f"{path}: unknown key [{name}] {key}; the keys are {', '.join(known)}."
+                found.append(
+                    UnknownKey(f"[{name}] {key}", close and f"[{name}] {close}", message + hint)
                 )
-    return messages
+    return found
 
 
 def known_only(data: dict[str, Any]) -> dict[str, Any]:
@@ -197,7 +210,7 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     """Build a Config from parsed TOML, naming the exact key on any mistake."""
     unknown = unknown_keys(data, path)
     if unknown:
-        raise UsageError(unknown[0])
+        raise UsageError(unknown[0].message)
     sections: dict[str, Any] = {}
     for name, cls in _SECTIONS.items():
         table = data.get(name, {})

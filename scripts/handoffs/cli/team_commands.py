@@ -15,6 +15,7 @@ from handoffs.cli.group import Settings
 from handoffs.cli.json_output import JSON, emit, format_option
 from handoffs.cli.render import problems_text, refresh_text
 from handoffs.cli.render_demo import demo_text
+from handoffs.cli.render_doctor import doctor_document, doctor_text
 from handoffs.cli.terminal import printable
 from handoffs.model.errors import LockedError
 
@@ -196,4 +197,30 @@ def notify(settings: Settings, dry_run: bool, quiet: bool, fmt: str) -> Any:
     return outcome  # exit 5 when a message could not be delivered
 
 
-COMMANDS = (init, demo, validate, refresh, notify)
+@click.command()
+@format_option()
+@click.pass_obj
+def doctor(settings: Settings, fmt: str) -> Any:
+    """Check the setup and say, for each thing wrong, the one fix to make.
+
+    In order, stopping at nothing: the config, the workbook or the Google credentials and the
+    spreadsheet's sharing, the input tabs and their headers, each notice channel (parsed, never
+    sent; secrets never shown). Exit 0 when every check passes, else the exit code of the
+    first failure's kind.
+
+    \b
+    Example:
+      handoffs doctor
+      handoffs --config team.toml doctor --format json
+    """
+    from handoffs.app.doctor import doctor as run_doctor
+
+    checklist = run_doctor(settings.config_file, settings.today)
+    if fmt == JSON:
+        emit(doctor_document(checklist))
+    else:
+        click.echo(doctor_text(checklist))
+    return checklist
+
+
+COMMANDS = (init, demo, validate, refresh, notify, doctor)
