@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+from tests import ROOT
+
 
 def completion(shell_mode: str, words: str, cword: str) -> str:
     """What `handoffs` answers a shell asking for completions (or for its script)."""
@@ -53,3 +55,9 @@ def test_zsh_and_fish_complete_with_each_commands_help() -> None:
     ]
     fish = completion("fish_complete", "handoffs rev", "rev")
     assert fish.startswith("plain,review-prep\tPrepare the monthly alignment check")
+
+
+def test_the_readme_shows_the_line_for_each_shell() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for shell in ("bash", "zsh", "fish"):
+        assert f"_HANDOFFS_COMPLETE={shell}_source handoffs" in readme
