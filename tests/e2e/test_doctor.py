@@ -262,3 +262,44 @@ def test_a_key_file_of_another_kind_is_named_by_its_kind(
     assert f"key.json holds {kind}" in checks["credentials"]
     assert "fix: Download a JSON key for the service account" in checks["credentials"]
     assert SECRET not in result.stdout
+
+
+def oauth_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "home" / ".config" / "handoffs"  # XDG_CONFIG_HOME of the tests
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_oauth_before_the_first_sign_in_says_to_sign_in_and_opens_no_browser(
+    run, google: Spreadsheet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SHEETS_EMULATOR_HOST")
+    google.config.write_text(google.config.read_text().replace('"key.json"', '"oauth"'))
+    client = oauth_folder(tmp_path) / "client_secret.json"
+    client.write_text(json.dumps({"installed": {"client_id": "x", "client_secret": SECRET}}))
+    client.chmod(0o600)
+    result = run("doctor", config=google.config, expect=2)
+    checks = lines(result.stdout)
+    assert checks["credentials"] == f"✔ credentials: {client} holds an OAuth client ID"
+    assert checks["spreadsheet"] == (
+        "✘ spreadsheet: not signed in to Google yet\n"
+        "    fix: Run `handoffs validate` once in a terminal: it opens the browser to sign in."
+    )
+    assert SECRET not in result.stdout
+
+
+def test_a_sign_in_without_the_spreadsheets_scope_is_named(
+    run, google: Spreadsheet, tmp_path: Path
+) -> None:
+    google.config.write_text(google.config.read_text().replace('"key.json"', '"oauth"'))
+    token = oauth_folder(tmp_path) / "authorized_user.json"
+    drive = "https://www.googleapis.com/auth/drive.file"
+    token.write_text(json.dumps({"type": "authorized_user", "refresh_token": SECRET,
+                                 "scopes": [drive]}))  # fmt: skip
+    token.chmod(0o600)
+    checks = lines(run("doctor", config=google.config, expect=2).stdout)
+    assert checks["scopes"] == (
+        f"✘ scopes: granted: {drive}\n"
+        "    fix: Sign in again granting https://www.googleapis.com/auth/spreadsheets "
+        f"(delete {token}, then run any command)."
+    )

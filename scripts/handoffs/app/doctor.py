@@ -147,8 +147,16 @@ def _google(checks: Checklist, sheet: SheetConfig, env: Mapping[str, str]) -> bo
     except UsageError as error:
         checks.add(failed("spreadsheet", str(error), "Fix [sheet] spreadsheet.", USAGE))
         return False
+    read_only = True
+    if sheet.credentials == "oauth" and not probe.emulated(env):
+        signed_in = probe.signed_in(env)
+        if signed_in is None:  # a run would open the browser: doctor never does
+            fix = "Run `handoffs validate` once in a terminal: it opens the browser to sign in."
+            checks.add(failed("spreadsheet", "not signed in to Google yet", fix, USAGE))
+            return False
+        read_only = signed_in
     try:
-        answer = probe.reach(sheet, key, env)
+        answer = probe.reach(sheet, key, env, read_only=read_only)
     except UsageError as error:
         fix = "Fix [sheet] credentials as the credentials check says."
         checks.add(failed("spreadsheet", f"cannot sign in: {error}", fix, USAGE))
@@ -188,6 +196,10 @@ def _credentials(checks: Checklist, spec: str, env: Mapping[str, str]) -> str:
         files = [token, client]
     elif spec == "adc":
         files = [probe.adc_file(env)]
+        if not files[0].is_file() and "GOOGLE_APPLICATION_CREDENTIALS" not in env:
+            detail = f"no {files[0]}: Google's metadata server is asked (a Cloud VM or job)"
+            checks.add(passed("credentials", detail))
+            return ""
     else:
         files = [Path(spec)]
     found = next((f for f in files if f.is_file()), files[-1])

@@ -18,8 +18,13 @@ from filelock import FileLock, Timeout
 from google.auth.exceptions import GoogleAuthError
 from gspread.exceptions import APIError
 
-from handoffs.backends.google_credentials import READ_WRITE_SCOPES, config_folder
-from handoffs.backends.google_http import SHEETS_API, GaveUp, UncertainWrite, connect
+from handoffs.backends.google_credentials import (
+    READ_WRITE_SCOPES,
+    config_folder,
+    scopes_for,
+    token_path,
+)
+from handoffs.backends.google_http import EMULATOR_ENV, SHEETS_API, GaveUp, UncertainWrite, connect
 from handoffs.backends.lock import LOCK_FILE_MODE
 from handoffs.config import SheetConfig
 
@@ -78,6 +83,15 @@ def oauth_files(environ: Mapping[str, str]) -> tuple[Path, Path]:
     return folder / "client_secret.json", folder / "authorized_user.json"
 
 
+def signed_in(environ: Mapping[str, str]) -> bool | None:
+    """With `credentials = "oauth"`: whether the cached sign-in is read-only (False: it can
+    write), or None when nobody signed in yet (a run would open the browser)."""
+    for read_only in (False, True):
+        if token_path(scopes_for(read_only), environ).is_file():
+            return read_only
+    return None
+
+
 def adc_file(environ: Mapping[str, str]) -> Path:
     """The file Application Default Credentials use: $GOOGLE_APPLICATION_CREDENTIALS, else
     gcloud's application-default login."""
@@ -86,6 +100,11 @@ def adc_file(environ: Mapping[str, str]) -> Path:
         return Path(named).expanduser()
     base = environ.get("CLOUDSDK_CONFIG") or str(Path(environ.get("HOME", "~")) / ".config/gcloud")
     return Path(base).expanduser() / ADC_FILE
+
+
+def emulated(environ: Mapping[str, str]) -> bool:
+    """SHEETS_EMULATOR_HOST is set: requests go to the emulator, signed in as nobody."""
+    return bool(environ.get(EMULATOR_ENV, "").strip())
 
 
 def needed_scope() -> str:
@@ -135,10 +154,12 @@ class Reach:
         )
 
 
-def reach(sheet: SheetConfig, key: str, environ: Mapping[str, str] | None = None) -> Reach:
-    """GET the spreadsheet's title and tab titles: one request, read-only scope. Raises the
-    UsageError `connect` raises for credentials it cannot use."""
-    connection = connect(sheet, read_only=True, environ=environ)
+def reach(
+    sheet: SheetConfig, key: str, environ: Mapping[str, str], *, read_only: bool = True
+) -> Reach:
+    """GET the spreadsheet's title and tab titles: one request. Raises the UsageError
+    `connect` raises for credentials it cannot use."""
+    connection = connect(sheet, read_only=read_only, environ=environ)
     try:
         response = connection.client.request(
             "get",
