@@ -60,7 +60,7 @@ def doctor(
     else:
         readable = _google(checks, config.sheet, env)
     if readable:
-        _tabs(checks, config, today)
+        _tabs(checks, config, today, read_only=_sign_in_scope(config.sheet, env) is not False)
     _channels(checks, config.notify, env)
     return checks
 
@@ -85,7 +85,8 @@ def _config(checks: Checklist, explicit: str | None, cwd: Path) -> Config | None
     except UsageError as error:
         checks.add(failed("config", str(error), "Fix the file as the message says.", USAGE))
         return None
-    for unknown in unknown_keys(data, path):
+    unknown_ones = unknown_keys(data, path)
+    for unknown in unknown_ones:
         fix = (
             f"Rename {unknown.label} to {unknown.close}."
             if unknown.close
@@ -97,7 +98,8 @@ def _config(checks: Checklist, explicit: str | None, cwd: Path) -> Config | None
     except UsageError as error:
         checks.add(failed("config", str(error), "Fix the key the message names.", USAGE))
         return None
-    checks.add(passed("config", f"{path} parsed"))
+    rest = " (the keys above left out)" if unknown_ones else ""
+    checks.add(passed("config", f"{path} parsed{rest}"))
     return config
 
 
@@ -147,14 +149,11 @@ def _google(checks: Checklist, sheet: SheetConfig, env: Mapping[str, str]) -> bo
     except UsageError as error:
         checks.add(failed("spreadsheet", str(error), "Fix [sheet] spreadsheet.", USAGE))
         return False
-    read_only = True
-    if sheet.credentials == "oauth" and not probe.emulated(env):
-        signed_in = probe.signed_in(env)
-        if signed_in is None:  # a run would open the browser: doctor never does
-            fix = "Run `handoffs validate` once in a terminal: it opens the browser to sign in."
-            checks.add(failed("spreadsheet", "not signed in to Google yet", fix, USAGE))
-            return False
-        read_only = signed_in
+    read_only = _sign_in_scope(sheet, env)
+    if read_only is None:  # a run would open the browser: doctor never does
+        fix = "Run `handoffs validate` once in a terminal: it opens the browser to sign in."
+        checks.add(failed("spreadsheet", "not signed in to Google yet", fix, USAGE))
+        return False
     try:
         answer = probe.reach(sheet, key, env, read_only=read_only)
     except UsageError as error:
@@ -183,6 +182,14 @@ def _google(checks: Checklist, sheet: SheetConfig, env: Mapping[str, str]) -> bo
     said = f"{answer.code} {answer.reason}: " if answer.code else ""
     checks.add(failed("spreadsheet", f"{key}: {said}{answer.message}", fix, BACKEND))
     return False
+
+
+def _sign_in_scope(sheet: SheetConfig, env: Mapping[str, str]) -> bool | None:
+    """Whether to read with the read-only scope: yes, but with "oauth" the scope someone
+    signed in with (None: nobody did, and a run would open the browser)."""
+    if sheet.credentials == "oauth" and not probe.emulated(env):
+        return probe.signed_in(env)
+    return True
 
 
 def _credentials(checks: Checklist, spec: str, env: Mapping[str, str]) -> str:
@@ -261,14 +268,14 @@ def _key_details(key: probe.KeyFile) -> Iterator[Check]:
 # -- the tabs and the channels -------------------------------------------------------------------
 
 
-def _tabs(checks: Checklist, config: Config, today: dt.date) -> None:
+def _tabs(checks: Checklist, config: Config, today: dt.date, *, read_only: bool) -> None:
     """Each input tab there with its headers (an organisation's Teams tab)."""
     schemas = org_schemas() if config.organisation else input_schemas()
     if config.organisation:
         schemas = {"teams": schemas["teams"]}
     titles = [s.title for s in schemas.values()]
     try:
-        raw = open_backend(config, read_only=True).read(titles)
+        raw = open_backend(config, read_only=read_only).read(titles)
     except HandoffsError as error:
         checks.add(failed("tabs", str(error), "Fix what the message says.", error.exit_code))
         return
@@ -310,12 +317,13 @@ def _channels(checks: Checklist, notify: NotifyConfig, env: Mapping[str, str]) -
             continue
         kind = channel.kind if channel is not None else ""
         checks.add(passed(label, f"a {kind}:// URL Apprise accepts (nothing sent)"))
-        for name in seen.unset:
+        for name, given in seen.seen.items():  # in the order the URL uses them
+            if given:
+                checks.add(passed(f"${{{name}}}", f"set (used by {label}; not shown)"))
+                continue
             fix = f"export {name}=… in the environment that runs handoffs (cron's too)."
             detail = f"{label} uses ${{{name}}}, which is not set"
             checks.add(failed(f"${{{name}}}", detail, fix, USAGE))
-        for name in seen.set:
-            checks.add(passed(f"${{{name}}}", f"set (used by {label}; not shown)"))
 
 
 class _Recording(Mapping[str, str]):
@@ -330,14 +338,6 @@ class _Recording(Mapping[str, str]):
         value = self.real.get(name, "")
         self.seen[name] = bool(value)
         return value or "unset"
-
-    @property
-    def set(self) -> list[str]:
-        return [name for name, given in self.seen.items() if given]
-
-    @property
-    def unset(self) -> list[str]:
-        return [name for name, given in self.seen.items() if not given]
 
     def __contains__(self, name: object) -> bool:
         return True
