@@ -303,3 +303,22 @@ def test_a_sign_in_without_the_spreadsheets_scope_is_named(
         "    fix: Sign in again granting https://www.googleapis.com/auth/spreadsheets "
         f"(delete {token}, then run any command)."
     )
+
+
+def test_a_damaged_workbook_is_named_unreadable_and_exits_3(run, sheet: Spreadsheet) -> None:
+    sheet.path.write_bytes(b"PK\x03\x04 not really a workbook")
+    checks = lines(run("doctor", config=sheet.config, expect=3).stdout)
+    assert checks["workbook"].startswith("✔ workbook: ")
+    assert checks["workbook readable"].startswith(
+        "✘ workbook readable: the input tabs cannot be read\n"
+        f"    fix: {sheet.path} is not a readable .xlsx workbook"
+    )
+
+
+def test_a_config_that_cannot_be_used_is_the_one_failure(run, sheet: Spreadsheet) -> None:
+    sheet.config.write_text(sheet.config.read_text() + "[review]\nevery_days = -3\n")
+    result = run("doctor", config=sheet.config, expect=2)
+    assert result.stdout.startswith(
+        "✘ config: a key is wrong\n"
+        f"    fix: {sheet.config}: [review] every_days must be a number ≥ 0, e.g. 91; got -3.\n"
+    )

@@ -74,7 +74,7 @@ def _config(checks: Checklist, explicit: str | None, cwd: Path) -> Config | None
     try:
         path = find_config_file(explicit, cwd)
     except UsageError as error:
-        checks.add(failed("config", str(error), "Name a config file that exists.", USAGE))
+        checks.add(failed("config", "not found", str(error), USAGE))
         return None
     if path is None:
         workbook = cwd / DEFAULT_WORKBOOK
@@ -83,7 +83,7 @@ def _config(checks: Checklist, explicit: str | None, cwd: Path) -> Config | None
     try:
         data = read_config_data(path)
     except UsageError as error:
-        checks.add(failed("config", str(error), "Fix the file as the message says.", USAGE))
+        checks.add(failed("config", "cannot be read", str(error), USAGE))
         return None
     unknown_ones = unknown_keys(data, path)
     for unknown in unknown_ones:
@@ -96,7 +96,7 @@ def _config(checks: Checklist, explicit: str | None, cwd: Path) -> Config | None
     try:
         config = parse_config(known_only(data), path)
     except UsageError as error:
-        checks.add(failed("config", str(error), "Fix the key the message names.", USAGE))
+        checks.add(failed("config", "a key is wrong", str(error), USAGE))
         return None
     rest = " (the keys above left out)" if unknown_ones else ""
     checks.add(passed("config", f"{path} parsed{rest}"))
@@ -114,7 +114,7 @@ def _workbook(checks: Checklist, path: Path) -> bool:
             fix = f"To check the demo's workbook, run `handoffs --config {DEMO_CONFIG} doctor`."
         checks.add(failed("workbook", f"no workbook at {path}", fix, USAGE))
         return False
-    checks.add(passed("workbook", f"{path}"))
+    checks.add(passed("workbook", f"{path} is there"))
     folder = path.parent
     if probe.writable_folder(folder):
         checks.add(passed("folder", f"{folder} is writable (for the workbook and its backup)"))
@@ -277,7 +277,8 @@ def _tabs(checks: Checklist, config: Config, today: dt.date, *, read_only: bool)
     try:
         raw = open_backend(config, read_only=read_only).read(titles)
     except HandoffsError as error:
-        checks.add(failed("tabs", str(error), "Fix what the message says.", error.exit_code))
+        name = "workbook readable" if config.sheet.backend == "xlsx" else "tabs readable"
+        checks.add(failed(name, "the input tabs cannot be read", str(error), error.exit_code))
         return
     report = validate(raw, today, schemas).report.frame
     for schema in schemas.values():
