@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import ROOT
+
 
 def test_the_demo_tour_fits_one_screen_and_says_what_to_run_next(run) -> None:
     tour = run("demo").stdout
@@ -48,3 +50,13 @@ def test_no_hint_when_a_config_is_named_or_the_folder_has_its_own(run, tmp_path:
     other = tmp_path / "other.toml"
     other.write_text('[sheet]\npath = "ours.xlsx"\n')
     assert "handoffs-demo.toml" not in run("validate", expect=2, config=other).stderr
+
+
+def test_the_teams_examples_use_workflows_not_the_retired_connectors() -> None:
+    """Microsoft retired Office 365 connector webhooks (msteams://); Teams takes notices
+    through a Workflows webhook (workflows://). docs/notices.md is rewritten separately."""
+    docs = [ROOT / "README.md", ROOT / "config.example.toml", *sorted((ROOT / "docs").glob("*.md"))]
+    for doc in docs:
+        if doc.name != "notices.md":
+            assert "msteams://" not in doc.read_text(encoding="utf-8"), doc
+    assert "workflows://" in (ROOT / "README.md").read_text(encoding="utf-8")
