@@ -1,5 +1,6 @@
 """The `handoffs` group: the options every command shares (--config, --today), the Settings a
-command receives, and the one place exit codes are mapped (docs/commands.md#exit-codes).
+command receives, and the one place exit codes are mapped (docs/commands.md#exit-codes); with
+`--format json` an error leaves as a JSON document with the same code (docs/json.md).
 
 The commands themselves live in `team_commands`, `habit_commands` and `org_commands`; the
 package adds them to this group.
