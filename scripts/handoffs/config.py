@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import tomllib
@@ -14,6 +15,7 @@ from handoffs.model.errors import UsageError
 DEFAULT_WORKBOOK = "handoffs.xlsx"
 CONFIG_ENV = "HANDOFFS_CONFIG"
 LOCAL_CONFIG = "handoffs.toml"
+DEMO_CONFIG = "handoffs-demo.toml"  # what `handoffs demo` writes beside its workbook
 
 
 @dataclass(frozen=True)
@@ -132,9 +134,14 @@ def load_config(explicit: str | None = None, cwd: Path | None = None) -> Config:
             sheet=SheetConfig(path=base / DEFAULT_WORKBOOK),
             templates=TemplatesConfig(notes_folder=_default_notes_folder(base)),
         )
+    return parse_config(read_config_data(path), path)
+
+
+def read_config_data(path: Path) -> dict[str, Any]:
+    """The config file's TOML as a dict; a UsageError saying what is wrong with the file."""
     try:
         # utf-8-sig: Windows Notepad saves UTF-8 with a byte-order mark, which TOML rejects.
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise UsageError(
             f"Config file {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8."
@@ -143,18 +150,68 @@ def load_config(explicit: str | None = None, cwd: Path | None = None) -> Config:
         raise UsageError(f"Cannot read config file {path}: {exc.strerror or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"Config file {path} is not valid TOML: {exc}") from exc
-    return parse_config(data, path)
+
+
+def _close_match(word: str, choices: Any) -> str:
+    """The closest of `choices` to a mistyped `word`, or ""."""
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return found[0] if found else ""
+
+
+@dataclass(frozen=True)
+class UnknownKey:
+    """A section or key the config does not know, and the known one it is closest to."""
+
+    label: str  # "[sheet] pth" or "[shet]"
+    close: str  # "[sheet] path", or "" when nothing is close
+    message: str  # the whole sentence, naming the file and what is known
+
+
+def unknown_keys(data: dict[str, Any], path: Path) -> list[UnknownKey]:
+    """Each section and key the config does not know, with its close match."""
+    found = []
+    for name in sorted(set(data) - set(_SECTIONS)):
+        close = _close_match(name, _SECTIONS)
+        sections = ", ".join(f"[{section}]" for section in _SECTIONS)
+        message = f"{path}: unknown section [{name}]; the sections are {sections}"
+        hint = f" Did you mean [{close}]?" if close else ""
+        found.append(
+            UnknownKey(
+                f"[{name}]", close and f"[{close}]", f"{message} (see config.example.toml).{hint}"
+            )
+        )
+    for name, cls in _SECTIONS.items():
+        table = data.get(name)
+        known = [f.name for f in fields(cls)]
+        for key in table if isinstance(table, dict) else ():
+            if key not in known:
+                close = _close_match(key, known)
+                hint = f" Did you mean {close}?" if close else ""
+                message = f"{path}: unknown key [{name}] {key}; the keys are {', '.join(known)}."
+                found.append(
+                    UnknownKey(f"[{name}] {key}", close and f"[{name}] {close}", message + hint)
+                )
+    return found
+
+
+def known_only(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` without the sections and keys `unknown_keys` names (doctor checks the rest)."""
+    kept: dict[str, Any] = {}
+    for name, table in data.items():
+        if name not in _SECTIONS:
+            continue
+        known = {f.name for f in fields(_SECTIONS[name])}
+        kept[name] = (
+            {k: v for k, v in table.items() if k in known} if isinstance(table, dict) else table
+        )
+    return kept
 
 
 def parse_config(data: dict[str, Any], path: Path) -> Config:
     """Build a Config from parsed TOML, naming the exact key on any mistake."""
-    unknown = sorted(set(data) - set(_SECTIONS))
+    unknown = unknown_keys(data, path)
     if unknown:
-        raise UsageError(
-            f"{path}: unknown section [{unknown[0]}]; the sections are "
-            + ", ".join(f"[{name}]" for name in _SECTIONS)
-            + " (see config.example.toml)."
-        )
+        raise UsageError(unknown[0].message)
     sections: dict[str, Any] = {}
     for name, cls in _SECTIONS.items():
         table = data.get(name, {})
@@ -206,11 +263,7 @@ def _build_section(cls: type, name: str, table: dict[str, Any], path: Path) -> A
     known = {f.name: f for f in fields(cls)}
     values: dict[str, Any] = {}
     for key, value in table.items():
-        spec = known.get(key)
-        if spec is None:
-            raise UsageError(
-                f"{path}: unknown key [{name}] {key}; the keys are {', '.join(known)}."
-            )
+        spec = known[key]  # parse_config refused unknown keys
         values[key] = _coerce(value, spec, f"[{name}] {key}", path)
     return cls(**values)
 

@@ -37,13 +37,14 @@ REGENERATE = os.environ.get("HANDOFFS_REGENERATE_GOLDEN") == "1"
 
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """`handoffs demo` run once in a folder of its own: (its config file, what it printed)."""
+    """`handoffs demo --long` run once in a folder of its own: (its config file, what it
+    printed)."""
     folder = tmp_path_factory.mktemp("demo")
     cwd = Path.cwd()
     os.chdir(folder)
     try:
         result = CliRunner().invoke(
-            cli, ["--today", TODAY.isoformat(), "demo"], catch_exceptions=False
+            cli, ["--today", TODAY.isoformat(), "demo", "--long"], catch_exceptions=False
         )
     finally:
         os.chdir(cwd)
@@ -99,7 +100,7 @@ def test_the_demo_tells_the_story_of_the_quarterly_review(run, demo_config: Path
     assert agenda["maturity"]["label"] == "Developing"
 
 
-def test_the_demo_ends_with_the_quarterly_review_prep(demo_run: tuple[Path, str]) -> None:
+def test_the_long_demo_ends_with_the_quarterly_review_prep(demo_run: tuple[Path, str]) -> None:
     config, printed = demo_run
     expected = (GOLDEN / "review-prep-quarterly.md").read_text(encoding="utf-8")
     assert printed.endswith("\n\n" + expected)

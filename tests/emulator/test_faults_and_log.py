@@ -52,6 +52,29 @@ def test_server_errors_carry_googles_status(
     assert response.json()["error"]["status"] == status
 
 
+def test_a_disabled_sheets_api_is_googles_403_naming_the_project(
+    emulator: SheetsEmulator, session: requests.Session
+) -> None:
+    emulator.inject(Fault("disabled"))
+
+    response = session.get(f"{API}/{emulator.create_spreadsheet()}")
+
+    assert response.status_code == 403
+    error = response.json()["error"]
+    assert (error["code"], error["status"]) == (403, "PERMISSION_DENIED")
+    assert error["message"].startswith(
+        "Google Sheets API has not been used in project 704566982728 before or it is disabled. "
+        "Enable it by visiting https://console.developers.google.com/apis/api/"
+        "sheets.googleapis.com/overview?project=704566982728 then retry."
+    )
+    info = error["details"][0]
+    assert (info["@type"], info["reason"]) == (
+        "type.googleapis.com/google.rpc.ErrorInfo",
+        "SERVICE_DISABLED",
+    )
+    assert info["metadata"]["service"] == "sheets.googleapis.com"
+
+
 def test_a_502_is_the_front_ends_html_page(emulator: SheetsEmulator, gc: gspread.Client) -> None:
     emulator.inject(Fault("502"))
 

@@ -15,7 +15,7 @@ from .model import Store, snapshot
 from .server import EmulatorServer
 from .spreadsheets import create_with_values
 
-FAULT_KINDS = ("403", "429", "500", "502", "503", "504", "drop", "slow")
+FAULT_KINDS = ("403", "disabled", "429", "500", "502", "503", "504", "drop", "slow")
 Match = str | Callable[[str, str], bool]
 
 
@@ -41,7 +41,8 @@ class LoggedRequest:
 class Fault:
     """A scripted failure: after `after` good matching requests, hit the next `times` ones.
 
-    `kind`: "403" (not shared with the caller), "429" (quota, like Google), "500", "502" (Google front-end HTML page), "503", "504",
+    `kind`: "403" (not shared with the caller), "disabled" (Google's 403 for a project whose
+    Sheets API is not enabled), "429" (quota, like Google), "500", "502" (Google front-end HTML page), "503", "504",
     "drop" (close the socket without answering) or "slow" (sleep `delay` seconds, then answer).
     `times=None` hits forever. `match` is a substring of "METHOD path" or a predicate
     `(method, path) -> bool`; None matches every request.

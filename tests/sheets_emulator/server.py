@@ -93,6 +93,50 @@ _FAULT_ERRORS = {
 }
 
 
+DISABLED_PROJECT = "704566982728"
+
+
+def api_disabled_error(project: str = DISABLED_PROJECT) -> ApiError:
+    """The 403 Google sends when the caller's Cloud project has not enabled the Sheets API, as
+    users have pasted it (the project number is theirs): PERMISSION_DENIED with an ErrorInfo
+    whose reason is SERVICE_DISABLED (older clients log it as accessNotConfigured)."""
+    activation = f"https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project={project}"
+    message = (
+        f"Google Sheets API has not been used in project {project} before or it is disabled. "
+        f"Enable it by visiting {activation} then retry. If you enabled this API recently, wait a "
+        "few minutes for the action to propagate to our systems and retry."
+    )
+    return ApiError(
+        403,
+        message,
+        [
+            {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "SERVICE_DISABLED",
+                "domain": "googleapis.com",
+                "metadata": {
+                    "consumer": f"projects/{project}",
+                    "service": "sheets.googleapis.com",
+                    "activationUrl": activation,
+                    "serviceTitle": "Google Sheets API",
+                    "containerInfo": project,
+                },
+            },
+            {
+                "@type": "type.googleapis.com/google.rpc.LocalizedMessage",
+                "locale": "en-US",
+                "message": message,
+            },
+            {
+                "@type": "type.googleapis.com/google.rpc.Help",
+                "links": [
+                    {"description": "Google developers console API activation", "url": activation}
+                ],
+            },
+        ],
+    )
+
+
 def quota_error(method: str, limit: int = 60) -> ApiError:
     """The 429 Google sends when the per-minute read or write quota is used up, as users have
     recorded it (the consumer number is theirs)."""
@@ -275,7 +319,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         self, fault: Fault, path: str, query: dict[str, list[str]], body: Any, method_id: str | None
     ) -> None:
         emulator = self.server.emulator
-        code = int(fault.kind)
+        code = 403 if fault.kind == "disabled" else int(fault.kind)
         if fault.kind == "502":
             text = "The server encountered a temporary error and could not complete your request.<p>Please try again in 30 seconds."
             emulator.record(self.command, path, query, body, 502, method_id, None)
@@ -283,7 +327,10 @@ class RequestHandler(BaseHTTPRequestHandler):
                 502, _GFE_PAGE.format(code=502, title="Server Error", text=text).encode(), HTML_TYPE
             )
             return
-        error = quota_error(self.command) if fault.kind == "429" else _FAULT_ERRORS[fault.kind]
+        if fault.kind == "disabled":
+            error = api_disabled_error()
+        else:
+            error = quota_error(self.command) if fault.kind == "429" else _FAULT_ERRORS[fault.kind]
         emulator.record(self.command, path, query, body, code, method_id, error.body())
         self._send(code, json.dumps(error.body(), indent=2).encode(), JSON_TYPE)
 

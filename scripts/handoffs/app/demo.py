@@ -14,11 +14,10 @@ from handoffs.app.meetings import ReviewPrepOutcome, review_prep
 from handoffs.app.refresh import RefreshOutcome, refresh
 from handoffs.app.sample_team import DEMO_NOTE, demo_config
 from handoffs.backends.xlsx_file import fingerprint
-from handoffs.config import load_config
+from handoffs.config import DEMO_CONFIG, load_config
 from handoffs.model.errors import BackendError, UsageError
 
 DEMO_WORKBOOK = "handoffs-demo.xlsx"
-DEMO_CONFIG = "handoffs-demo.toml"
 DEMO_NOTES = "handoffs-demo-notes"
 
 

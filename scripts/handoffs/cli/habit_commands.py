@@ -5,13 +5,14 @@ runs inside the command, so `handoffs --help` and `flag` start without pandas.""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import click
 
+from handoffs.cli import json_documents
 from handoffs.cli.group import Settings
+from handoffs.cli.json_output import JSON, dumps, emit, format_option
 from handoffs.cli.output_file import write_output
 from handoffs.cli.terminal import printable
 from handoffs.model.document import to_markdown
@@ -51,14 +52,7 @@ def output_option(what: str) -> Any:
     metavar="YYYY-Qn",
     help="The quarter to review (implies --quarterly; default: the latest ended quarter).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["markdown", "json"]),
-    default="markdown",
-    show_default=True,
-    help="Markdown for people, JSON for other tools (shape in the README).",
-)
+@format_option("markdown", "Markdown for people, JSON for other tools (shape in the README).")
 @output_option("the agenda")
 @click.option("--no-write", is_flag=True, help="Do not write the Review Prep tab.")
 @click.pass_obj
@@ -91,10 +85,7 @@ def review_prep(
         quarter=quarter,
         write=not no_write,
     )
-    if fmt == "json":
-        text = printable(json.dumps(outcome.agenda, ensure_ascii=False, indent=2), json=True) + "\n"
-    else:
-        text = to_markdown(outcome.document)
+    text = dumps(outcome.agenda) if fmt == JSON else to_markdown(outcome.document)
     _emit(text, output)
     if outcome.written:
         click.echo(f"Review Prep tab written to {outcome.location}.", err=True)
@@ -105,8 +96,11 @@ def review_prep(
 @click.option("--what", required=True, metavar="TEXT", help="What went wrong, in one sentence.")
 @click.option("--fix", metavar="TEXT", help="A suggested fix.")
 @click.option("--by", metavar="NAME", help="Who is flagging (as in the Team tab).")
+@format_option()
 @click.pass_obj
-def flag(settings: Settings, handoff: str, what: str, fix: str | None, by: str | None) -> None:
+def flag(
+    settings: Settings, handoff: str, what: str, fix: str | None, by: str | None, fmt: str
+) -> None:
     """Flag a friction point at a handoff: appends one row to the Flags tab.
 
     Nothing else is touched; the flag comes up at the next monthly alignment check.
@@ -121,6 +115,9 @@ def flag(settings: Settings, handoff: str, what: str, fix: str | None, by: str |
     outcome = add_flag(
         settings.config(), settings.now(), handoff=handoff, what=what, fix=fix, by=by
     )
+    if fmt == JSON:
+        emit(json_documents.flag_document(outcome))
+        return
     click.echo(
         f"Flagged {printable(outcome.handoff_id)} at {outcome.flagged_at:%Y-%m-%d %H:%M} in the Flags tab "
         f"of {outcome.location}; it comes up at the next monthly alignment check."
@@ -131,8 +128,11 @@ def flag(settings: Settings, handoff: str, what: str, fix: str | None, by: str |
 @click.argument("person", required=False)
 @click.option("--role", metavar="ROLE", help="A role from the Handoffs tab, instead of a person.")
 @output_option("the pack")
+@format_option()
 @click.pass_obj
-def onboard(settings: Settings, person: str | None, role: str | None, output: str | None) -> None:
+def onboard(
+    settings: Settings, person: str | None, role: str | None, output: str | None, fmt: str
+) -> None:
     """Print the first-week pack for a new team member (or a role) in Markdown.
 
     The workflow map around the role, its contracts, the handoff to shadow and a checklist.
@@ -145,7 +145,12 @@ def onboard(settings: Settings, person: str | None, role: str | None, output: st
     from handoffs.app.meetings import onboard as run_onboard
 
     document = run_onboard(settings.config(), settings.today, person=person, role=role)
-    _emit(to_markdown(document), output)
+    markdown = to_markdown(document)
+    if fmt == JSON:
+        doc = json_documents.onboard_document(markdown, person=person, role=role)
+        _emit(dumps(doc), output)
+    else:
+        _emit(markdown, output)
 
 
 @click.command()
@@ -167,8 +172,9 @@ def template(settings: Settings, handoff: str, output: str | None) -> None:
 @click.command("check")
 @click.argument("note", type=click.Path(exists=True, dir_okay=False))
 @click.option("--handoff", required=True, metavar="ID", help="The handoff the note is for.")
+@format_option()
 @click.pass_obj
-def check_note(settings: Settings, note: str, handoff: str) -> Any:
+def check_note(settings: Settings, note: str, handoff: str, fmt: str) -> Any:
     """Check a filled handoff note: exit 1 listing each missing or empty section.
 
     \b
@@ -176,9 +182,12 @@ def check_note(settings: Settings, note: str, handoff: str) -> Any:
       handoffs check notes/rpt-02-2026-11.md --handoff RPT-02
     """
     from handoffs.app.meetings import check_note as run_check
-    from handoffs.checks.notes import check_text  # with the schemas: 60 ms `--help` saves
+    from handoffs.checks.notes import check_text, hint  # with the schemas: 60 ms `--help` saves
 
     outcome = run_check(settings.config(), settings.today, Path(note), handoff)
+    if fmt == JSON:
+        emit(json_documents.check_document(outcome, Path(note), hint))
+        return outcome
     click.echo(printable(check_text(outcome.result, outcome.handoff_id)))
     return outcome
 

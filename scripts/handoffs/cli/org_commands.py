@@ -9,7 +9,9 @@ from typing import Any
 
 import click
 
+from handoffs.cli import json_documents
 from handoffs.cli.group import Settings
+from handoffs.cli.json_output import JSON, emit, format_option
 from handoffs.cli.render_rollup import progress_line, rollup_text, unreachable_text
 from handoffs.cli.terminal import printable
 
@@ -25,8 +27,11 @@ from handoffs.cli.terminal import printable
     help="Exit 1 when a team's sheet has data errors (5 all the same when a team was unreadable).",
 )
 @click.option("--quiet", is_flag=True, help="No progress line; print only what went wrong.")
+@format_option()
 @click.pass_obj
-def rollup(settings: Settings, month: str | None, dry_run: bool, strict: bool, quiet: bool) -> Any:
+def rollup(
+    settings: Settings, month: str | None, dry_run: bool, strict: bool, quiet: bool, fmt: str
+) -> Any:
     """Roll every team's handoffs up into the organisation's spreadsheet.
 
     Reads each active team's spreadsheet listed in the Teams tab (never writing it) and writes
@@ -49,6 +54,9 @@ def rollup(settings: Settings, month: str | None, dry_run: bool, strict: bool, q
         progress=(lambda *_: None) if quiet else progress_line(sys.stderr),
         strict=strict,
     )
+    if fmt == JSON:
+        emit(json_documents.rollup_document(outcome))
+        return outcome
     if not quiet:
         click.echo(printable(rollup_text(outcome)))
     if outcome.unreachable:

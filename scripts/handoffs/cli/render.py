@@ -1,4 +1,4 @@
-"""Plain-text presentation for the terminal: problems grouped by tab, run summaries, the demo tour."""
+"""Plain-text presentation for the terminal: problems grouped by tab, run summaries."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from handoffs.cli.terminal import one_line, printable
-from handoffs.model.document import to_markdown
 from handoffs.model.words import counted
 
 # Types only: the use cases are loaded by the commands that run them, and `problems` loads
 # pandas, which `--help` and `flag` start without.
 if TYPE_CHECKING:
-    from handoffs.app.demo import DemoOutcome
     from handoffs.app.refresh import RefreshOutcome
     from handoffs.model.problems import Problem, Report
 
@@ -75,33 +73,4 @@ def refresh_text(outcome: RefreshOutcome) -> str:
         f"{done}\n"
         f"Period {period}: {_count(report.errors, 'error')}, {_count(report.warnings, 'warning')}"
         + (" (run `handoffs validate` for the list)." if len(report) else ".")
-    )
-
-
-def demo_text(outcome: DemoOutcome) -> str:
-    """The tour: where the workbook is, the worst handoffs, what needs attention, then the
-    quarterly review prep (the whole loop: dashboard, flags, review, measured improvement)."""
-    refreshed = outcome.refresh
-    tabs = {t.title: t for t in refreshed.tabs}
-    rankings = tabs["Rankings"]
-    keep = [0, 1, 3, 4, 8, 9, 10]
-    worst = [[row[i] for i in keep] for row in rankings.rows[:5]]
-    stale = [[row[0], row[5], row[6]] for row in tabs["Stale Reviews"].rows]
-    period = refreshed.period.label if refreshed.period else "-"
-    config = outcome.config_file.name
-    return printable(
-        "\n\n".join(
-            [
-                f"Sample team written to {refreshed.location} (open it to see every tab).",
-                f"Worst handoffs in {period}, by hours lost:\n"
-                + table(worst, [rankings.header[i] for i in keep]),
-                "Contracts that need attention:\n"
-                + table(stale, ["Handoff ID", "Reason", "Detail"]),
-                refresh_text(refreshed),
-                f"The quarterly handoff review prep, also written to the Review Prep tab "
-                f"(next: `handoffs --config {config} review-prep` for the monthly alignment check, "
-                f'`handoffs --config {config} onboard "Tom Becker"` for a first-week pack):',
-                to_markdown(outcome.review.document),
-            ]
-        )
     )

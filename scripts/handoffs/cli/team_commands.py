@@ -10,8 +10,12 @@ from typing import Any
 
 import click
 
+from handoffs.cli import json_documents
 from handoffs.cli.group import Settings
-from handoffs.cli.render import demo_text, problems_text, refresh_text
+from handoffs.cli.json_output import JSON, emit, format_option
+from handoffs.cli.render import problems_text, refresh_text
+from handoffs.cli.render_demo import demo_text
+from handoffs.cli.render_doctor import doctor_document, doctor_text
 from handoffs.cli.terminal import printable
 from handoffs.model.errors import LockedError
 from handoffs.model.words import counted
@@ -49,16 +53,17 @@ def init(settings: Settings, demo: bool) -> None:
 
 
 @click.command()
+@click.option("--long", is_flag=True, help="The whole tour, with the quarterly review prep.")
 @click.pass_obj
-def demo(settings: Settings) -> None:
-    """Build a sample workbook here, refresh it and print a tour ending with the quarterly review.
+def demo(settings: Settings, long: bool) -> None:
+    """Build a sample workbook here, refresh it and print a one-screen tour.
 
     Writes handoffs-demo.xlsx, handoffs-demo.toml and a handoffs-demo-notes folder here.
 
     \b
     Example:
       handoffs demo
-      handoffs --today 2026-11-25 demo
+      handoffs --today 2026-11-25 demo --long
     """
     from handoffs.app.demo import demo as run_demo
 
@@ -67,23 +72,27 @@ def demo(settings: Settings) -> None:
         click.echo(f"Your edited {name} from an earlier demo is kept as {kept.name}.")
     if outcome.kept:
         click.echo("This is a fresh sample.\n")
-    click.echo(demo_text(outcome), nl=False)
+    click.echo(demo_text(outcome, long=long), nl=False)
 
 
 @click.command()
+@format_option()
 @click.pass_obj
-def validate(settings: Settings) -> Any:
+def validate(settings: Settings, fmt: str) -> Any:
     """Check every input tab and list the problems; exit 1 if any is an error.
 
     \b
     Example:
       handoffs validate
-      handoffs --config team.toml validate
+      handoffs --config team.toml validate --format json
     """
     from handoffs.app.refresh import validate_sheet
 
     outcome = validate_sheet(settings.config(), settings.today)
-    click.echo(problems_text(outcome.dataset.report))
+    if fmt == JSON:
+        emit(json_documents.validate_document(outcome))
+    else:
+        click.echo(problems_text(outcome.dataset.report))
     return outcome
 
 
@@ -96,6 +105,7 @@ def validate(settings: Settings) -> Any:
 )
 @click.option("--force", is_flag=True, help="Write the tabs even when nothing changed.")
 @click.option("--notify", is_flag=True, help="Then send what is new, as `handoffs notify` does.")
+@format_option()
 @click.pass_obj
 def refresh(
     settings: Settings,
@@ -105,6 +115,7 @@ def refresh(
     strict: bool,
     force: bool,
     notify: bool,
+    fmt: str,
 ) -> Any:
     """Validate, compute the figures and rewrite the generated tabs in one write, when they
     would change (a run that would change nothing writes nothing).
@@ -132,6 +143,9 @@ def refresh(
     except LockedError as error:
         error.silent = quiet  # an overlapping cron run is normal: exit 4 tells it, quietly
         raise
+    if fmt == JSON:
+        emit(json_documents.refresh_document(outcome, dry_run=dry_run))
+        return outcome
     errors = outcome.dataset.report.errors
     if not quiet:
         click.echo(refresh_text(outcome))
@@ -162,8 +176,9 @@ def _report_notices(outcome: Any, *, dry_run: bool, quiet: bool) -> None:
 @click.command()
 @click.option("--dry-run", is_flag=True, help="Print the messages that would go out; send nothing.")
 @click.option("--quiet", is_flag=True, help="Print nothing unless something is wrong (for cron).")
+@format_option()
 @click.pass_obj
-def notify(settings: Settings, dry_run: bool, quiet: bool) -> Any:
+def notify(settings: Settings, dry_run: bool, quiet: bool, fmt: str) -> Any:
     """Send what is new to the team's channels and to each person it concerns, once.
 
     What was sent is recorded in the Notices tab; see docs/notices.md.
@@ -176,8 +191,37 @@ def notify(settings: Settings, dry_run: bool, quiet: bool) -> Any:
     from handoffs.app.refresh import notify as run_notify
 
     outcome = run_notify(settings.config(), settings.today, dry_run=dry_run, now=settings.now())
+    if fmt == JSON:
+        emit(json_documents.notify_document(outcome, dry_run=dry_run))
+        return outcome
     _report_notices(outcome, dry_run=dry_run, quiet=quiet)
     return outcome  # exit 5 when a message could not be delivered
 
 
-COMMANDS = (init, demo, validate, refresh, notify)
+@click.command()
+@format_option()
+@click.pass_obj
+def doctor(settings: Settings, fmt: str) -> Any:
+    """Check the setup and say, for each thing wrong, the one fix to make.
+
+    In order, stopping at nothing: the config, the workbook or the Google credentials and the
+    spreadsheet's sharing, the input tabs and their headers, each notice channel (parsed, never
+    sent; secrets never shown). Exit 0 when every check passes, else the exit code of the
+    first failure's kind.
+
+    \b
+    Example:
+      handoffs doctor
+      handoffs --config team.toml doctor --format json
+    """
+    from handoffs.app.doctor import doctor as run_doctor
+
+    checklist = run_doctor(settings.config_file, settings.today)
+    if fmt == JSON:
+        emit(doctor_document(checklist))
+    else:
+        click.echo(doctor_text(checklist))
+    return checklist
+
+
+COMMANDS = (init, demo, validate, refresh, notify, doctor)
