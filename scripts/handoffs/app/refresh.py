@@ -66,7 +66,7 @@ def refresh(
     `now` is the Last changed stamp (the clock when not given). `notify`: also send what is
     new (docs/notices.md) and record it in the Notices tab, in that same write."""
     asked = requested(month, today, option="--month", months=1) if month else None
-    channels = notify_channels(config) if notify else None  # exit 2 before anything is read
+    channels = notify_channels(config, dry_run=dry_run) if notify else None  # exit 2 first
     backend = open_backend(config)
     with run_lock(backend):
         progress("reading the spreadsheet")
@@ -78,14 +78,14 @@ def refresh(
         figures = _figures(config, loaded, period)  # the tabs' and the notices' alike
         tabs = team_tabs(figures, now or dt.datetime.now(), flags_header=loaded.flags_header)
         notices = None
-        if channels is not None:
-            progress("sending notices")
-            notices = _notices(figures, backend, loaded, channels, now, dry_run)
         changed = force or not tabs_unchanged(tabs, loaded.tabs)
-        writes = [*(tabs if changed else []), *([notices.tab] if notices and notices.tab else [])]
-        if writes and not dry_run:
+        if channels is not None:  # the tabs go with the Notices tab's first write
+            progress("sending notices")
+            also = tabs if changed else []
+            notices = _notices(figures, backend, loaded, channels, now, dry_run, also)
+        elif changed and not dry_run:
             progress("writing the generated tabs")
-            backend.write_generated(writes)
+            backend.write_generated(tabs)
     return RefreshOutcome(
         dataset, period, tabs, changed and not dry_run, backend.location, strict, notices, changed
     )
@@ -111,14 +111,16 @@ def _notices(
     channels: Channels,
     now: dt.datetime | None,
     dry_run: bool,
+    also: list[TabContent] | None = None,
 ) -> NoticeOutcome:
     return run_notices(
         figures,
         loaded.tabs.get(notices_title()),
         channels,
-        backend.tab_url,
+        backend,
         (now or dt.datetime.now()).replace(microsecond=0),
         dry_run=dry_run,
+        also=also or [],
     )
 
 
@@ -126,15 +128,12 @@ def notify(
     config: Config, today: dt.date, *, dry_run: bool = False, now: dt.datetime | None = None
 ) -> NoticeOutcome:
     """Send what is new since the Notices tab (docs/notices.md) and record it there."""
-    channels = notify_channels(config)
+    channels = notify_channels(config, dry_run=dry_run)
     backend = open_backend(config)
     with run_lock(backend):
         loaded = load_sheet(backend, today, config.scoring, also=[notices_title()])
         figures = _figures(config, loaded, default_period(loaded.dataset))
-        outcome = _notices(figures, backend, loaded, channels, now, dry_run)
-        if outcome.tab is not None and not dry_run:
-            backend.write_generated([outcome.tab])
-    return outcome
+        return _notices(figures, backend, loaded, channels, now, dry_run)
 
 
 @dataclass

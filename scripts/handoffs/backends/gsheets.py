@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 from google.auth.exceptions import GoogleAuthError
 from gspread.exceptions import APIError
 from gspread.http_client import ParamsType
+from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
 from gspread.utils import absolute_range_name
 
 from handoffs.backends import foreign_tab, holds_only
@@ -102,7 +103,11 @@ def _on_existing_tabs(
 
 
 def _send_batch(client: RetryingHTTPClient, *, key: str, body: dict[str, Any]) -> Any:
-    return client.batch_update(key, body)
+    # The reply carries the tabs' metadata after the write, so a second write in the same run
+    # (notify's record after sending) needs no metadata request of its own.
+    params: ParamsType = {"fields": f"updatedSpreadsheet({METADATA_FIELDS})"}
+    sent = {**body, "includeSpreadsheetInResponse": True, "responseIncludeGridData": False}
+    return client.request("post", SPREADSHEET_BATCH_UPDATE_URL % key, json=sent, params=params).json()
 
 
 class GoogleSheetsBackend:
@@ -315,7 +320,9 @@ class GoogleSheetsBackend:
             body = {"requests": build(sheets)}
             self._sheets = None  # whatever happens next, what we knew is out of date
             try:
-                self._call(partial(_send_batch, key=self.key, body=body), uncertain)
+                reply = self._call(partial(_send_batch, key=self.key, body=body), uncertain)
+                if isinstance(reply, dict) and "updatedSpreadsheet" in reply:
+                    self._sheets = sheet_infos(reply["updatedSpreadsheet"])
                 return
             except UncertainWrite as error:
                 uncertain = True
