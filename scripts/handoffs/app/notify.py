@@ -144,7 +144,9 @@ def run_notices(
     previous = read_sent(notices)
     outcome = NoticeOutcome()
     records: list[SentRow] = []
-    _plan(figures.dataset, facts, Ledger(previous), channels, backend.tab_url, outcome, records, now)
+    _plan(
+        figures.dataset, facts, Ledger(previous), channels, backend.tab_url, outcome, records, now
+    )
     if dry_run:
         outcome.secrets = [f"{c.label}: {use}" for c in channels.every for use in c.uses]
         return outcome

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 _HTTP_STATUS = re.compile(r"error=(\d{3})")
 _SMTP_ANSWER = re.compile(r"\((\d{3}), b?['\"](.*?)['\"]\)")
+_TLS = re.compile(r"\[SSL: [A-Z_]+\] ([^(]+)")
 _AUTH_CODES = {"401", "403", "407", "530", "534", "535"}
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"refused", re.I), "connection refused"),
@@ -33,7 +34,11 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 
 def _http(code: str, lines: Sequence[str]) -> str:
     reason = next(
-        (m.group(1).strip().rstrip(".") for line in lines if (m := re.search(r": (.+?), error=", line))),
+        (
+            m.group(1).strip().rstrip(".")
+            for line in lines
+            if (m := re.search(r": (.+?), error=", line))
+        ),
         "",
     )
     words = f"HTTP {code}" + (f": {reason}" if reason else "")
@@ -51,6 +56,9 @@ def cause(lines: Sequence[str], mask: Callable[[str], str], seconds: float) -> s
     status = _HTTP_STATUS.search(text)
     if status:
         return _http(status.group(1), lines)
+    tls = _TLS.search(text)
+    if tls:
+        return f"TLS failed ({tls.group(1).strip()})"
     for pattern, words in _RULES:
         if pattern.search(text):
             return timed_out(seconds) if words == "timed out" else words

@@ -107,7 +107,9 @@ def _send_batch(client: RetryingHTTPClient, *, key: str, body: dict[str, Any]) -
     # (notify's record after sending) needs no metadata request of its own.
     params: ParamsType = {"fields": f"updatedSpreadsheet({METADATA_FIELDS})"}
     sent = {**body, "includeSpreadsheetInResponse": True, "responseIncludeGridData": False}
-    return client.request("post", SPREADSHEET_BATCH_UPDATE_URL % key, json=sent, params=params).json()
+    return client.request(
+        "post", SPREADSHEET_BATCH_UPDATE_URL % key, json=sent, params=params
+    ).json()
 
 
 class GoogleSheetsBackend:

@@ -75,7 +75,9 @@ SECTIONS = (
     DigestSection(
         "New flags", frozenset({"flag"}), "Flags", lambda ns: plural(_count(ns), "new flag")
     ),
-    DigestSection("Contracts to review", frozenset({"stale", "trial"}), "Stale Reviews", _contracts),
+    DigestSection(
+        "Contracts to review", frozenset({"stale", "trial"}), "Stale Reviews", _contracts
+    ),
     DigestSection(
         "Review actions due",
         frozenset({"action"}),
