@@ -20,6 +20,7 @@ from tests.support.notify_servers import (
     Trickle,
     Webhook,
     mail_server,
+    running_mail_server,
     trickle,
     webhook,
 )
@@ -204,3 +205,18 @@ def test_a_markdown_link_in_a_flag_reaches_chat_as_text_not_as_a_disguised_link(
     message = webhook.posts[0].json["message"]
     assert "“Use ［the fixed sheet］(https://evil.example/login) now”" in message
     assert "](" not in message and len(FLAGS) == 3
+
+
+def test_a_password_holding_an_address_cannot_send_the_login_to_that_server(
+    workbook: Spreadsheet, webhook: Webhook, mail_server: MailServer, run: Any, monkeypatch: Any
+) -> None:
+    """The reported attack: `SMTP_PASSWORD='s3cret@127.0.0.1:<port>'` used to make Apprise read
+    the host from the password, so the login and every e-mail went to that other server."""
+    with running_mail_server() as elsewhere:
+        password = f"s3cret@127.0.0.1:{elsewhere.port}"
+        monkeypatch.setenv("SMTP_PASSWORD", password)
+        configure(workbook, webhook, mail_server)
+        run("notify", config=workbook.config)
+        assert (elsewhere.logins, elsewhere.mails) == ([], [])
+    assert mail_server.logins == [("bot", password)]
+    assert [m.recipients for m in mail_server.mails] == [["ana@example.org"]]
