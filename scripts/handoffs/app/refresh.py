@@ -81,8 +81,8 @@ def refresh(
         changed = force or not tabs_unchanged(tabs, loaded.tabs)
         if channels is not None:  # the tabs go with the Notices tab's first write
             progress("sending notices")
-            also = tabs if changed else []
-            notices = _notices(figures, backend, loaded, channels, now, dry_run, also)
+            written = tabs if changed else []
+            notices = _notices(figures, backend, loaded, channels, now, dry_run, written)
         elif changed and not dry_run:
             progress("writing the generated tabs")
             backend.write_generated(tabs)

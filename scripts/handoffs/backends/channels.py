@@ -211,7 +211,7 @@ class Sender:
         deadline = self.clock() + share
         first_delay = min(0.5, max(share, 0.01) / 10)
         cap = min(32.0, max(first_delay, share / 4))
-        attempt, causes = 0, []
+        attempt, causes = 0, list[str]()
         while True:
             left = deadline - self.clock()
             if left < MIN_ATTEMPT_SECONDS:
