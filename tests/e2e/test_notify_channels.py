@@ -220,3 +220,20 @@ def test_a_password_holding_an_address_cannot_send_the_login_to_that_server(
         assert (elsewhere.logins, elsewhere.mails) == ([], [])
     assert mail_server.logins == [("bot", password)]
     assert [m.recipients for m in mail_server.mails] == [["ana@example.org"]]
+
+
+def test_a_name_in_the_team_tab_is_quoted_as_text_in_the_greeting_too(
+    workbook: Spreadsheet, webhook: Webhook, mail_server: MailServer, run: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("SMTP_PASSWORD", "pw")
+    team = [TEAM[0], ["Ana Lima [sign in](https://evil.example) <b>", "Analyst", False,
+                      "ana@example.org"], *TEAM[2:]]  # fmt: skip
+    contracts = [row[:] for row in TABS["Contracts"]]
+    contracts[1][9] = team[1][0]
+    workbook.seed({**TABS, "Team": team, "Contracts": contracts})
+    configure(workbook, webhook, mail_server)
+    run("notify", config=workbook.config)
+    [mail] = mail_server.mails
+    assert mail.body.startswith(
+        "Hello Ana Lima ［sign in］(https://evil.example) ‹b›, these need you:\n"
+    )

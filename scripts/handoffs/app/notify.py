@@ -35,7 +35,7 @@ from handoffs.notices.facts import (
     read_sent,
 )
 from handoffs.notices.notice import Notice
-from handoffs.notices.text import Message, compose, plural, skipped_line
+from handoffs.notices.text import Message, compose, plural, quoted, skipped_line
 
 
 @dataclass(frozen=True)
@@ -258,7 +258,7 @@ def _personal(
             message = compose(
                 fresh,
                 where,
-                greeting=f"Hello {person.name}, these need you:",
+                greeting=f"Hello {quoted(person.name, 60, marks=False)}, these need you:",
                 body_limit=body_limit,
                 title_limit=title_limit,
             )
