@@ -466,3 +466,18 @@ def test_refresh_notify_computes_the_figures_once_for_the_tabs_and_the_notices(
         monkeypatch.setattr(team_module, name, counted)
     run("refresh", "--dry-run", "--notify", config=team_sheet.config)
     assert calls == {"assess": 1, "team_share": 1, "stale_reviews": 1}
+
+
+def test_the_notices_doc_channel_example_uses_workflows_and_apprise_accepts_it() -> None:
+    """Microsoft retired the Office 365 connector webhooks (`msteams://`); Teams takes Workflows."""
+    doc = (ROOT / "docs" / "notices.md").read_text(encoding="utf-8")
+    channels_section = doc[doc.index("## Channels") :]
+    block = re.search(r"\n    \[notify\]\n(.*?)\n\n", channels_section, re.DOTALL)
+    assert block is not None
+    text = "[notify]\n" + "\n".join(line[4:] for line in block.group(1).splitlines())
+    config = parse_config(tomllib.loads(text), Path("docs/notices.md"))
+    names = set(re.findall(r"\$\{([A-Z_]+)\}", text))
+    channels = Channels.of(config, {name: "example" for name in names})
+    assert [c.kind for c in channels.team] == ["slack", "workflows"]
+    assert channels.email is not None and channels.email.kind == "mailto"
+    assert "msteams://…" not in doc and '"msteams://' not in doc
