@@ -161,7 +161,10 @@ def test_first_run_sends_the_digest_and_personal_notices_and_records_them(
     team_sheet: Spreadsheet, webhook: Webhook, mail_server: MailServer, run: Any
 ) -> None:
     result = run("notify", config=team_sheet.config)
-    assert result.stdout == "Sent 1 team digest and 1 personal notice.\n"
+    assert result.stdout == (
+        "Sent 1 team digest and 1 personal notice.\n"
+        "Not written to: Cy Noone (not in the Team tab).\n"
+    )
     where = where_of(team_sheet)
     assert [(p.path, p.json["title"], p.json["message"]) for p in webhook.posts] == [
         ("/hook", DIGEST_TITLE, posted(digest_body(where)))

@@ -93,6 +93,7 @@ class NoticeOutcome:
     tab: TabContent | None = None  # the Notices tab written, None when nothing changed
     secrets: list[str] = field(default_factory=list)  # dry run: where each ${NAME} goes
     record_error: str = ""  # messages went out, but the Notices tab could not be written
+    not_written_to: list[tuple[str, str]] = field(default_factory=list)  # (person, why), new
 
     @property
     def failed(self) -> list[Delivery]:
@@ -247,10 +248,12 @@ def _personal(
     for folded, notices in by_person.items():
         person, reason = book.find(folded)
         if person is None:
-            to = f"{names[folded]} (not sent: {reason})"
+            name = book.undeliverable.get(folded, names[folded])  # as the Team tab spells it
+            to = f"{name} (not sent: {reason})"
             fresh = new_for(to, notices, ledger)
             if fresh:
                 reasons[reason] += 1
+                outcome.not_written_to.append((name, reason))
                 records += [SentRow(now, to, n.key, n.line) for n in fresh]
             continue
         fresh = new_for(person.name, notices, ledger)
@@ -289,8 +292,10 @@ def sent_text(outcome: NoticeOutcome) -> str:
         return "Nothing new to notify."
     mail = sum(1 for d in sent if d.address)
     team = len(sent) - mail
+    skipped = "; ".join(f"{person} ({why})" for person, why in outcome.not_written_to)
     return (
         f"Sent {plural(team, 'team digest')} and {plural(mail, 'personal notice')}"
         + (f"; {len(outcome.failed)} could not be delivered" if outcome.failed else "")
         + "."
+        + (f"\nNot written to: {skipped}." if skipped else "")
     )

@@ -214,7 +214,7 @@ class People:
     emails: dict[str, Person] = field(default_factory=dict)
     without_email: set[str] = field(default_factory=set)
     duplicated: set[str] = field(default_factory=set)
-    undeliverable: set[str] = field(default_factory=set)
+    undeliverable: dict[str, str] = field(default_factory=dict)  # folded -> the Team tab's name
 
     def find(self, name: str) -> tuple[Person | None, str]:
         """The person, or None and why nobody can be written to."""
@@ -240,7 +240,7 @@ def people(ds: Dataset) -> People:
     emails = team["email"] if "email" in team else pd.Series([None] * len(team))
     for name, email in zip(team["person"], emails, strict=True):
         if _text(email) and not DELIVERABLE.fullmatch(_text(email).strip()):
-            book.undeliverable.add(_fold(_text(name)))
+            book.undeliverable[_fold(_text(name))] = _text(name).strip()
         elif _text(email):
             book.emails[_fold(_text(name))] = Person(_text(name).strip(), _text(email).strip())
         else:
