@@ -64,7 +64,8 @@ def refresh(
     """Validate, compute the figures and rewrite every generated tab in one write, unless the
     tabs already show exactly this (the Last changed stamp aside) and `force` is not given.
     `now` is the Last changed stamp (the clock when not given). `notify`: also send what is
-    new (docs/notices.md) and record it in the Notices tab, in that same write."""
+    new (docs/notices.md), recorded in the Notices tab as pending in that same write (before
+    anything is sent), then as sent in one more write."""
     asked = requested(month, today, option="--month", months=1) if month else None
     channels = notify_channels(config, dry_run=dry_run) if notify else None  # exit 2 first
     backend = open_backend(config)

@@ -7,7 +7,8 @@ API budget, whatever the data size (each item is one HTTP request, retries aside
   numbers (compact: a grid-data `spreadsheets.get` would carry ~7x the bytes for the same
   cells). The metadata is kept for the next write. `read(..., merges=False)` skips it.
 * write_generated / initialize: one `spreadsheets.batchUpdate`, atomic by the API's contract
-  (plus the metadata request only when nothing was read before).
+  (plus the metadata request only when nothing was read before; its reply carries the tabs'
+  metadata after the write, so a second write in the same run costs no metadata request).
 * append_rows: one `values.append` (INSERT_ROWS, RAW): Google picks the row, so rows other
   people add at the same moment are never overwritten, and user text is never parsed.
 
