@@ -56,7 +56,8 @@ class NotifyConfig:
     team: tuple[str, ...] = ()
     email: str = ""
     worse_by_hours: float = 2.0
-    retry_seconds: float = 30.0
+    retry_seconds: float = 30.0  # the run's time budget for sending, retries included
+    timeout_seconds: float = 10.0  # the longest one message may wait on one channel
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,10 @@ _NUMBER_MAX: dict[str, tuple[int, str]] = {
     "[compression] min_hours": (100_000, "hours"),
     "[notify] worse_by_hours": (1000, "hours"),
     "[notify] retry_seconds": (3600, "seconds"),
+    "[notify] timeout_seconds": (3600, "seconds"),
 }
 _ANY_NUMBER_MAX = 1_000_000
+_NOTIFY_MIN_SECONDS = 0.1  # [notify] waits: less could never deliver anything
 NOTES_FOLDER = "handoff-notes"  # the default notes folder, used when it exists beside the config
 
 
@@ -244,6 +247,13 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         sections["templates"] = replace(
             sections["templates"], notes_folder=_default_notes_folder(folder)
         )
+    notify: NotifyConfig = sections["notify"]
+    for key in ("retry_seconds", "timeout_seconds"):
+        if getattr(notify, key) < _NOTIFY_MIN_SECONDS:
+            raise UsageError(
+                f"{path}: [notify] {key} must be at least {_NOTIFY_MIN_SECONDS} seconds, or "
+                f"nothing could be sent; got {getattr(notify, key)!r}."
+            )
     rollup: RollupConfig = sections["rollup"]
     if rollup.workbook_folder is not None:
         rollup = replace(rollup, workbook_folder=folder / rollup.workbook_folder)

@@ -97,6 +97,21 @@ def test_cli_reports_config_errors_with_exit_2(tmp_path: Path, run) -> None:
             "[sheet] retry_seconds must be a number from 0 to 3,600 seconds, e.g. 60.0; got nan.",
         ),
         (
+            "[notify]\ntimeout_seconds = 7200\n",
+            "[notify] timeout_seconds must be a number from 0 to 3,600 seconds, e.g. 10.0; "
+            "got 7200.",
+        ),
+        (
+            "[notify]\ntimeout_seconds = 0\n",
+            "[notify] timeout_seconds must be at least 0.1 seconds, or nothing could be sent; "
+            "got 0.0.",
+        ),
+        (
+            "[notify]\nretry_seconds = 0.01\n",
+            "[notify] retry_seconds must be at least 0.1 seconds, or nothing could be sent; "
+            "got 0.01.",
+        ),
+        (
             "[review]\nevery_days = 1000000000\n",
             "[review] every_days must be a number from 0 to 3,660 days, e.g. 91; got 1000000000.",
         ),

@@ -65,9 +65,10 @@ def refresh(
     """Validate, compute the figures and rewrite every generated tab in one write, unless the
     tabs already show exactly this (the Last changed stamp aside) and `force` is not given.
     `now` is the Last changed stamp (the clock when not given). `notify`: also send what is
-    new (docs/notices.md) and record it in the Notices tab, in that same write."""
+    new (docs/notices.md), recorded in the Notices tab as pending in that same write (before
+    anything is sent), then as sent in one more write."""
     asked = requested(month, today, option="--month", months=1) if month else None
-    channels = notify_channels(config) if notify else None  # exit 2 before anything is read
+    channels = notify_channels(config, dry_run=dry_run) if notify else None  # exit 2 first
     backend = team_backend(config, "refresh")
     with run_lock(backend):
         progress("reading the spreadsheet")
@@ -79,14 +80,14 @@ def refresh(
         figures = _figures(config, loaded, period)  # the tabs' and the notices' alike
         tabs = team_tabs(figures, now or dt.datetime.now(), flags_header=loaded.flags_header)
         notices = None
-        if channels is not None:
-            progress("sending notices")
-            notices = _notices(figures, backend, loaded, channels, now, dry_run)
         changed = force or not tabs_unchanged(tabs, loaded.tabs)
-        writes = [*(tabs if changed else []), *([notices.tab] if notices and notices.tab else [])]
-        if writes and not dry_run:
+        if channels is not None:  # the tabs go with the Notices tab's first write
+            progress("sending notices")
+            written = tabs if changed else []
+            notices = _notices(figures, backend, loaded, channels, now, dry_run, written)
+        elif changed and not dry_run:
             progress("writing the generated tabs")
-            backend.write_generated(writes)
+            backend.write_generated(tabs)
     return RefreshOutcome(
         dataset, period, tabs, changed and not dry_run, backend.location, strict, notices, changed
     )
@@ -112,14 +113,16 @@ def _notices(
     channels: Channels,
     now: dt.datetime | None,
     dry_run: bool,
+    also: list[TabContent] | None = None,
 ) -> NoticeOutcome:
     return run_notices(
         figures,
         loaded.tabs.get(notices_title()),
         channels,
-        backend.tab_url,
+        backend,
         (now or dt.datetime.now()).replace(microsecond=0),
         dry_run=dry_run,
+        also=also or [],
     )
 
 
@@ -127,15 +130,12 @@ def notify(
     config: Config, today: dt.date, *, dry_run: bool = False, now: dt.datetime | None = None
 ) -> NoticeOutcome:
     """Send what is new since the Notices tab (docs/notices.md) and record it there."""
-    channels = notify_channels(config)
+    channels = notify_channels(config, dry_run=dry_run)
     backend = team_backend(config, "notify")
     with run_lock(backend):
         loaded = load_sheet(backend, today, config.scoring, also=[notices_title()])
         figures = _figures(config, loaded, default_period(loaded.dataset))
-        outcome = _notices(figures, backend, loaded, channels, now, dry_run)
-        if outcome.tab is not None and not dry_run:
-            backend.write_generated([outcome.tab])
-    return outcome
+        return _notices(figures, backend, loaded, channels, now, dry_run)
 
 
 @dataclass

@@ -7,7 +7,8 @@ API budget, whatever the data size (each item is one HTTP request, retries aside
   numbers (compact: a grid-data `spreadsheets.get` would carry ~7x the bytes for the same
   cells). The metadata is kept for the next write. `read(..., merges=False)` skips it.
 * write_generated / initialize: one `spreadsheets.batchUpdate`, atomic by the API's contract
-  (plus the metadata request only when nothing was read before).
+  (plus the metadata request only when nothing was read before; its reply carries the tabs'
+  metadata after the write, so a second write in the same run costs no metadata request).
 * append_rows: one `values.append` (INSERT_ROWS, RAW): Google picks the row, so rows other
   people add at the same moment are never overwritten, and user text is never parsed.
 
@@ -31,6 +32,7 @@ from typing import Any, TypeVar
 from google.auth.exceptions import GoogleAuthError
 from gspread.exceptions import APIError
 from gspread.http_client import ParamsType
+from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
 from gspread.utils import absolute_range_name
 
 from handoffs.backends import foreign_tab, holds_only
@@ -102,7 +104,13 @@ def _on_existing_tabs(
 
 
 def _send_batch(client: RetryingHTTPClient, *, key: str, body: dict[str, Any]) -> Any:
-    return client.batch_update(key, body)
+    # The reply carries the tabs' metadata after the write, so a second write in the same run
+    # (notify's record after sending) needs no metadata request of its own.
+    params: ParamsType = {"fields": f"updatedSpreadsheet({METADATA_FIELDS})"}
+    sent = {**body, "includeSpreadsheetInResponse": True, "responseIncludeGridData": False}
+    return client.request(
+        "post", SPREADSHEET_BATCH_UPDATE_URL % key, json=sent, params=params
+    ).json()
 
 
 class GoogleSheetsBackend:
@@ -315,7 +323,9 @@ class GoogleSheetsBackend:
             body = {"requests": build(sheets)}
             self._sheets = None  # whatever happens next, what we knew is out of date
             try:
-                self._call(partial(_send_batch, key=self.key, body=body), uncertain)
+                reply = self._call(partial(_send_batch, key=self.key, body=body), uncertain)
+                if isinstance(reply, dict) and "updatedSpreadsheet" in reply:
+                    self._sheets = sheet_infos(reply["updatedSpreadsheet"])
                 return
             except UncertainWrite as error:
                 uncertain = True

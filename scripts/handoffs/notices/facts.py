@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -36,6 +37,14 @@ NOTICES_NOTE = (
     "their notices go out again."
 )
 _EPOCH = dt.datetime(1899, 12, 30)
+# Appended to To while a message is being sent (written before sending, replaced after): such
+# a row never counts as sent, so a run that stopped half-way sends it again.
+PENDING = " (sending, not confirmed)"
+# One plain ASCII address: what the mail channel (Apprise's e-mail plugins, SMTP without
+# SMTPUTF8) delivers. Anything else (an accented or non-Latin address, two addresses, spaces)
+# would fail on every run; the person is named as not written to instead.
+DELIVERABLE = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+UNDELIVERABLE = "E-mail the mail channel cannot deliver to (plain ASCII only, e.g. ana@example.org)"
 
 
 @dataclass(frozen=True)
@@ -134,11 +143,10 @@ def _contracts(
         key = f"{kind}|{row.handoff_id}|{row.reason}|{since or 'never'}"
         owner = _text(row.owner)
         line = f"{routes.get(row.handoff_id, row.handoff_id)}: {row.reason}; {row.detail}"
-        team.append(
-            Notice(kind, key, line + (f"; owner {quoted(owner, 60, marks=False)}" if owner else ""))
-        )
+        told = line + (f"; owner {quoted(owner, 60, marks=False)}" if owner else "")
+        team.append(Notice(kind, key, told, subject=f"contract|{row.handoff_id}"))
         if owner:
-            personal.append(Notice(kind, key, line, owner))
+            personal.append(Notice(kind, key, line, owner, subject=f"contract|{row.handoff_id}"))
 
 
 def _actions(
@@ -206,12 +214,15 @@ class People:
     emails: dict[str, Person] = field(default_factory=dict)
     without_email: set[str] = field(default_factory=set)
     duplicated: set[str] = field(default_factory=set)
+    undeliverable: dict[str, str] = field(default_factory=dict)  # folded -> the Team tab's name
 
     def find(self, name: str) -> tuple[Person | None, str]:
         """The person, or None and why nobody can be written to."""
         folded = _fold(name)
         if folded in self.duplicated:
             return None, "the person appears twice in the Team tab"
+        if folded in self.undeliverable:
+            return None, UNDELIVERABLE
         if folded in self.emails:
             return self.emails[folded], ""
         if folded in self.without_email:
@@ -228,7 +239,9 @@ def people(ds: Dataset) -> People:
     team = ds["team"]
     emails = team["email"] if "email" in team else pd.Series([None] * len(team))
     for name, email in zip(team["person"], emails, strict=True):
-        if _text(email):
+        if _text(email) and not DELIVERABLE.fullmatch(_text(email).strip()):
+            book.undeliverable[_fold(_text(name))] = _text(name).strip()
+        elif _text(email):
             book.emails[_fold(_text(name))] = Person(_text(name).strip(), _text(email).strip())
         else:
             book.without_email.add(_fold(_text(name)))
@@ -291,6 +304,8 @@ class Ledger:
         self.sent: set[tuple[str, str]] = set()
         self.last_state: dict[tuple[str, str], str] = {}
         for row in rows:
+            if row.to.endswith(PENDING):
+                continue
             to = _fold(row.to)
             self.sent.add((to, row.key))
             kind = row.key.split("|", 1)[0]
@@ -317,6 +332,7 @@ def notices_tab(
     """The Notices tab: earlier rows whose fact is still true (and the last state notice per
     recipient while that kind still has a fact), then this run's rows. Rows of facts that are
     no longer true are dropped, so the tab stays as small as what is true today."""
+    previous = [row for row in previous if not row.to.endswith(PENDING)]  # this run decides
     current = {n.key for n in facts.team} | {n.key for n in facts.personal}
     stated = {n.kind for n in facts.team if n.kind in STATE_KINDS}  # e.g. no errors: forget
     last_state: dict[tuple[str, str], int] = {}

@@ -13,3 +13,4 @@ class Notice:
     key: str
     line: str  # the fact in one line, user text already quoted
     person: str = ""  # for a personal notice: the person as the sheet names them
+    subject: str = ""  # what the title counts when several notices tell of one thing (a contract)

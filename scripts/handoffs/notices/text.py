@@ -3,7 +3,8 @@ of fact, each fact on one line, and where in the sheet to look. Plain text that 
 Slack, Teams and Google Chat Markdown. Pure: no I/O.
 
 Text people typed in the sheet is quoted as text: newlines and tabs become spaces, angle
-brackets and backticks are replaced by look-alikes, control characters and bidirectional
+brackets, square brackets and backticks are replaced by look-alikes (so neither `<url|text>`
+nor `[text](url)` can make a link that shows one address and opens another), control characters and bidirectional
 overrides are dropped, and channel-wide mentions (@channel, @here,
 @everyone, <!everyone>) lose their power; it is cut with an ellipsis, so one notice is always
 one line and a message never splits a notice.
@@ -24,7 +25,7 @@ _MENTION = re.compile(r"@(?=(channel|here|everyone|all|group)\b)", re.IGNORECASE
 # Control characters, line and paragraph separators, and the invisible bidirectional marks and
 # overrides that make a line read differently from what it is.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
-_LOOKALIKE = str.maketrans({"<": "‹", ">": "›", "`": "'"})
+_LOOKALIKE = str.maketrans({"<": "‹", ">": "›", "`": "'", "[": "［", "]": "］"})
 
 
 def plural(count: int, noun: str) -> str:
@@ -43,43 +44,60 @@ def quoted(text: str, limit: int = QUOTED_CHARS, *, marks: bool = True) -> str:
     return f"“{clean}”" if marks else clean
 
 
+def _count(notices: Sequence[Notice]) -> int:
+    """How many things the notices tell of: a contract stale for two reasons counts once."""
+    return len({n.subject or n.key for n in notices})
+
+
+def _contracts(notices: Sequence[Notice]) -> str:
+    n = _count(notices)
+    return f"{plural(n, 'contract')} need{'s' if n == 1 else ''} review"
+
+
+def _errors(notices: Sequence[Notice]) -> str:
+    count = notices[-1].key.split("|", 1)[-1]
+    return f"{plural(int(count), 'data error')} to fix" if count.isdigit() else "data errors to fix"
+
+
+def _maturity(notices: Sequence[Notice]) -> str:
+    level = notices[-1].line.split(":", 1)[-1].strip()
+    return f"the maturity level is {level}" if level else "a new maturity level"
+
+
 @dataclass(frozen=True)
 class DigestSection:
     heading: str
     kinds: frozenset[str]
     tab: str  # the tab to look at
-    phrase: Callable[[int], str]  # the title's part: "2 contracts need review"
+    phrase: Callable[[Sequence[Notice]], str]  # the title's part: "2 contracts need review"
 
 
 SECTIONS = (
-    DigestSection("New flags", frozenset({"flag"}), "Flags", lambda n: plural(n, "new flag")),
     DigestSection(
-        "Contracts to review",
-        frozenset({"stale", "trial"}),
-        "Stale Reviews",
-        lambda n: f"{plural(n, 'contract')} need{'s' if n == 1 else ''} review",
+        "New flags", frozenset({"flag"}), "Flags", lambda ns: plural(_count(ns), "new flag")
+    ),
+    DigestSection(
+        "Contracts to review", frozenset({"stale", "trial"}), "Stale Reviews", _contracts
     ),
     DigestSection(
         "Review actions due",
         frozenset({"action"}),
         "Reviews",
-        lambda n: f"{plural(n, 'action')} due",
+        lambda ns: f"{plural(_count(ns), 'action')} due",
     ),
     DigestSection(
         "Getting worse",
         frozenset({"worse"}),
         "Rankings",
-        lambda n: f"{plural(n, 'handoff')} got worse",
+        lambda ns: f"{plural(_count(ns), 'handoff')} got worse",
     ),
-    DigestSection(
-        "Data errors", frozenset({"problems"}), "Problems", lambda n: "data errors to fix"
-    ),
-    DigestSection("Maturity", frozenset({"maturity"}), "Summary", lambda n: "maturity level"),
+    DigestSection("Data errors", frozenset({"problems"}), "Problems", _errors),
+    DigestSection("Maturity", frozenset({"maturity"}), "Summary", _maturity),
     DigestSection(
         "Your flags",
         frozenset({"flag_status"}),
         "Flags",
-        lambda n: f"{plural(n, 'flag')} you raised reviewed",
+        lambda ns: f"{plural(_count(ns), 'flag')} you raised reviewed",
     ),
 )
 _ORDER = {kind: i for i, section in enumerate(SECTIONS) for kind in section.kinds}
@@ -105,16 +123,24 @@ def _render(
 ) -> tuple[str, str]:
     phrases, blocks = [], [greeting] if greeting else []
     for section in SECTIONS:
-        lines = [n.line for n in notices if n.kind in section.kinds]
+        told = [n for n in notices if n.kind in section.kinds]
+        lines = [n.line for n in told]
         if not lines:
             continue
-        phrases.append(section.phrase(len(lines)))
+        phrases.append(section.phrase(told))
         block = [f"{section.heading} ({len(lines)}):", *(f"- {line}" for line in lines)]
         blocks.append("\n".join([*block, f"See the {section.tab} tab: {where(section.tab)}"]))
     blocks += footer
     if left_out:
         blocks.append(f"… and {plural(left_out, 'more notice')} in the next message.")
-    return TITLE_PREFIX + ", ".join(phrases), "\n\n".join(blocks) + "\n"
+    return TITLE_PREFIX + sentence(phrases), "\n\n".join(blocks) + "\n"
+
+
+def sentence(phrases: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(phrases) <= 1:
+        return "".join(phrases)
+    return f"{', '.join(phrases[:-1])} and {phrases[-1]}"
 
 
 def compose(

@@ -103,7 +103,7 @@ def test_data_errors_and_maturity_are_told_again_only_when_they_change() -> None
 
 
 def test_control_characters_and_bidi_overrides_never_reach_a_message() -> None:
-    assert quoted("pay\u202eevil\x1b[2J\x85 now\u2028later") == "“pay evil [2J now later”"
+    assert quoted("pay\u202eevil\x1b[2J\x85 now\u2028later") == "“pay evil ［2J now later”"
 
 
 def test_a_handoff_is_getting_worse_when_its_hours_rose_by_worse_by_hours_or_more() -> None:
@@ -123,3 +123,30 @@ def test_a_handoff_is_getting_worse_when_its_hours_rose_by_worse_by_hours_or_mor
             "RPT-01 (Analyst → Writer): 4.0 hours lost in 2026-10, up 2.0 from 2026-09",
         )
     ]
+
+
+def test_a_markdown_link_in_user_text_stays_text_with_its_address_in_view() -> None:
+    """Discord and Google Chat turn `[label](url)` into a link that shows only the label."""
+    assert quoted("see [the fixed sheet](https://evil.example/login)") == (
+        "“see ［the fixed sheet］(https://evil.example/login)”"
+    )
+
+
+def test_the_digest_title_counts_contracts_not_reasons_and_reads_as_a_sentence() -> None:
+    stale = [
+        Notice("stale", "stale|RPT-01|never reviewed|never", "RPT-01: never reviewed",
+               subject="contract|RPT-01"),
+        Notice("trial", "trial|RPT-01|trial ended|2026-10-01", "RPT-01: trial ended",
+               subject="contract|RPT-01"),
+        Notice("stale", "stale|RPT-02|never reviewed|never", "RPT-02: never reviewed",
+               subject="contract|RPT-02"),
+    ]  # fmt: skip
+    flag = Notice("flag", "flag|1", "RPT-01: late")
+    errors = Notice("problems", "problems|3", "3 data errors in the sheet")
+    maturity = Notice("maturity", "maturity|Developing", "Maturity level: Developing")
+    title = compose([*stale, flag, errors, maturity], lambda tab: "book.xlsx").title
+    assert title == (
+        "Handoffs: 1 new flag, 2 contracts need review, 3 data errors to fix and the maturity "
+        "level is Developing"
+    )
+    assert compose(stale[:2], lambda tab: "b").title == "Handoffs: 1 contract needs review"
