@@ -78,12 +78,16 @@ def notices_fields(outcome: NoticeOutcome, *, dry_run: bool) -> dict[str, Any]:
                 "title": d.message.title,
                 "body": d.message.body,
                 "delivered": d.delivered,
+                "cause": d.cause or None,
                 "notices": len(d.message.notices),
             }
             for d in outcome.deliveries
         ],
         "skipped": dict(outcome.skipped),
+        "not_written_to": [{"person": p, "why": why} for p, why in outcome.not_written_to],
+        "secrets": list(outcome.secrets),
         "failed": len(outcome.failed),
+        "record_error": outcome.record_error or None,
         "error": None if error is None else str(error),
     }
 

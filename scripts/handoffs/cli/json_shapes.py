@@ -47,13 +47,17 @@ DELIVERY = {
     "title": str,
     "body": str,
     "delivered": (bool, None),
+    "cause": (str, None),
     "notices": int,
 }
 NOTICES = {
     "dry_run": bool,
     "deliveries": [DELIVERY],
     "skipped": MapOf(int),
+    "not_written_to": [{"person": str, "why": str}],
+    "secrets": [str],
     "failed": int,
+    "record_error": (str, None),
     "error": (str, None),
 }
 TEAM = {
