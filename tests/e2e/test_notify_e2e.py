@@ -291,6 +291,19 @@ def test_refresh_notify_writes_the_refresh_even_when_a_channel_fails(
     assert len(tabs["Notices"]) == 4  # header and the three e-mail rows, not the digest's
 
 
+def test_refresh_strict_notify_says_5_when_a_notice_failed_even_with_data_errors(
+    backend: Spreadsheet, webhook: Webhook, mail_server: MailServer, monkeypatch: Any, run: Any
+) -> None:
+    """Undelivered notices are the louder signal for cron: 5 wins over --strict's 1, as in a
+    roll-up (docs/commands.md#exit-codes)."""
+    monkeypatch.setenv("SMTP_PASSWORD", PASSWORD)
+    backend.seed({**TABS, "Health": [*HEALTH, ["2026-11", "RPT-01", "lots", 10, 0]]})
+    configure(backend, webhook, mail_server)
+    webhook.status = 500
+    run("refresh", "--quiet", "--strict", "--notify", config=backend.config, expect=5)
+    run("validate", config=backend.config, expect=1)  # the data error is there all the same
+
+
 def test_refresh_notify_on_google_sheets_makes_at_most_four_requests(
     make_spreadsheet: Any, webhook: Webhook, mail_server: MailServer, run: Any, monkeypatch: Any
 ) -> None:

@@ -43,11 +43,11 @@ class RefreshOutcome:
 
     @property
     def exit_code(self) -> int:
-        """1 when `strict` and the data has errors (the tabs are written all the same); else 5
-        when a notice could not be delivered."""
-        if self.strict and self.dataset.report.errors:
-            return 1
-        return self.notices.exit_code if self.notices is not None else 0
+        """5 when a notice could not be delivered or recorded (the louder signal for cron);
+        else 1 when `strict` and the data has errors (the tabs are written all the same)."""
+        if self.notices is not None and self.notices.exit_code:
+            return self.notices.exit_code
+        return 1 if self.strict and self.dataset.report.errors else 0
 
 
 def refresh(
