@@ -30,7 +30,7 @@ from xml.etree.ElementTree import ParseError
 
 from openpyxl.utils.exceptions import InvalidFileException
 
-from handoffs.backends.xlsx_formula_values import sheet_parts
+from handoffs.backends.xlsx_package import Package
 from handoffs.model.errors import BackendError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: .xls, or an encrypted .xlsx
@@ -224,12 +224,12 @@ def fingerprint(path: Path, titles: Iterable[str]) -> str | None:
     digests mean nobody changed them in between, since writes leave input tabs byte for byte."""
     digest = hashlib.sha256()
     try:
-        with zipfile.ZipFile(path) as archive:
-            parts = sheet_parts(archive)
-            for title in titles:
-                digest.update(title.encode() + b"\0")
-                if title in parts:
-                    digest.update(archive.read(parts[title]))
+        package = Package(path.read_bytes())
+        parts = package.sheet_parts()
+        for title in titles:
+            digest.update(title.encode() + b"\0")
+            if title in parts:
+                digest.update(package.read(parts[title]))
     except (OSError, *DAMAGED):
         return None
     return digest.hexdigest()
