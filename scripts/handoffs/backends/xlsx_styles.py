@@ -76,6 +76,10 @@ class Styles:
             for item in self._lists["numFmts"]
         }
 
+    def items(self, section: str) -> list[bytes]:
+        """The XML of each entry of a section ("fonts", "cellXfs" …), appended ones included."""
+        return list(self._lists[section])
+
     @property
     def changed(self) -> bool:
         return any(self._added.values())
