@@ -16,7 +16,6 @@ Rules (docs/configuration.md#xlsx):
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
 import stat
@@ -35,7 +34,6 @@ from handoffs.model.errors import BackendError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: .xls, or an encrypted .xlsx
 _ENCRYPTED_STREAM = "EncryptionInfo".encode("utf-16-le")
-VBA_PART = "xl/vbaProject.bin"
 _NOTHING_WRITTEN = "Nothing was written."
 # What openpyxl raises on a damaged part: truncated XML, a missing part, an index out of range …
 DAMAGED = (
@@ -140,15 +138,6 @@ def opening(path: Path) -> Iterator[None]:
         raise damaged(path, exc) from exc
     except OSError as exc:
         raise BackendError(f"Cannot read {path}: {exc}") from exc
-
-
-def has_macros(data: bytes) -> bool:
-    """Whether the package carries a VBA project (an .xlsm, whatever its name)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return VBA_PART in archive.namelist()
-    except DAMAGED:
-        return False
 
 
 def require_writable(path: Path) -> None:
