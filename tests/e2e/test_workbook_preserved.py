@@ -142,8 +142,14 @@ def test_repeated_writes_do_not_grow_the_styles_part(run, team: Path) -> None:
 
 
 def test_no_library_warning_reaches_the_terminal(team: Path) -> None:
-    """openpyxl warns about every Excel 2010 extension it would drop; the tool never loads the
-    team's workbook with it, so a person sees only the tool's own words."""
+    """openpyxl warns about every Excel 2010 extension it would drop on saving; the tool never
+    saves the team's workbook with it (and reads with it only a formula saved without a
+    result, as here), so a person sees only the tool's own words."""
+    package = Package(team.read_bytes())  # a formula saved without a result: openpyxl reads it
+    health = package.sheet_parts()["Health"]
+    xml = package.read(health)
+    package.write(health, re.sub(rb'<c r="E2"([^>]*)>.*?</c>', rb'<c r="E2"\1><f>1/2</f></c>', xml))
+    team.write_bytes(package.save())
     config = team.parent / "handoffs.toml"
     commands = (["init"], ["validate"], ["refresh"], ["flag", "--handoff", "RPT-02", "--what", "x"])
     for command in commands:

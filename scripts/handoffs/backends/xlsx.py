@@ -13,6 +13,7 @@ keeping the previous version as `<name>.backup.xlsx` (backends/xlsx_file.py).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,7 +67,11 @@ class XlsxBackend:
             return {}
         self._require_file()
         xlsx_file.check_file(self.path)
-        with xlsx_file.opening(self.path):  # damaged parts can surface while cells are read
+        with xlsx_file.opening(self.path), warnings.catch_warnings():
+            # openpyxl (reading a formula calamine cannot) warns that it would drop the Excel
+            # 2010 extensions of a tab on saving: never true here, since nothing it loads is
+            # saved, so a person never sees it.
+            warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
             return read_tabs(self.path, titles)
 
     def require_existing(self) -> None:
