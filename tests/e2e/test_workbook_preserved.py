@@ -188,3 +188,25 @@ def test_a_flags_table_with_a_totals_row_keeps_it_last_and_never_reads_it_as_dat
     assert sheet[f"C{last}"].value.startswith("=SUBTOTAL(103,")
     assert sheet[f"C{last - 1}"].value == "RPT-02"
     run("validate")
+
+
+def test_init_adds_a_missing_input_tab_with_its_dropdowns_and_keeps_every_other_part(
+    run, tmp_path: Path
+) -> None:
+    path = build_team_workbook(tmp_path / "handoffs.xlsx", without="Reviews")
+    before_bytes, before = path.read_bytes(), parts(path)
+
+    result = run("init")
+
+    assert "Reviews" in result.stdout
+    after = parts(path)
+    changed = changed_parts(before, after) - LISTING
+    assert changed <= owned(path.read_bytes(), ["Reviews", *GENERATED]) | owned(before_bytes, [])
+    styles_only_appended(before["xl/styles.xml"], after["xl/styles.xml"])
+    reviews = XlsxBackend(path).read(["Reviews"])["Reviews"].rows
+    assert reviews[0][:2] == ["Quarter", "Handoff ID"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sheet = load_workbook(path)["Reviews"]
+    assert sheet.freeze_panes == "A2"
+    assert any("planned" in (rule.formula1 or "") for rule in sheet.data_validations.dataValidation)

@@ -75,10 +75,14 @@ def _cell(sheet: Any, r: int, c: int, value: Any, formats: dict[str, Any]) -> No
         sheet.write(r, c, value)
 
 
-def build_team_workbook(path: Path, *, macros: bool = False, totals: bool = False) -> Path:
+def build_team_workbook(
+    path: Path, *, macros: bool = False, totals: bool = False, without: str = ""
+) -> Path:
     """The sample team's input tabs and the team's additions (see the module), at `path`;
-    `totals`: the Flags table shows a totals row (a label, and a count of handoff IDs)."""
+    `totals`: the Flags table shows a totals row (a label, and a count of handoff IDs);
+    `without`: an input tab left out (not Team, Health, Handoffs or Flags)."""
     tabs = demo_tabs()
+    tabs.pop(without, None)
     book = xlsxwriter.Workbook(str(path))
     formats = {
         "date": book.add_format({"num_format": "yyyy-mm-dd"}),
@@ -122,7 +126,7 @@ def build_team_workbook(path: Path, *, macros: bool = False, totals: bool = Fals
     if macros:
         book.add_vba_project(io.BytesIO(VBA_PROJECT), is_stream=True)
     book.close()
-    _post_edit(path)
+    _post_edit(path, list(tabs).index("Team") + 1)
     return path
 
 
@@ -147,11 +151,11 @@ def _dashboard(book: Any, formats: dict[str, Any]) -> None:
     sheet.write_formula("B8", READS_RANKINGS, None, "")
 
 
-def _post_edit(path: Path) -> None:
+def _post_edit(path: Path, team_sheet: int) -> None:
     """What XlsxWriter cannot write: an x14 dropdown on Team, a custom XML part."""
     with zipfile.ZipFile(path) as archive:
         files = {info.filename: archive.read(info) for info in archive.infolist()}
-    team = "xl/worksheets/sheet6.xml"  # the sixth tab, as XlsxWriter names them
+    team = f"xl/worksheets/sheet{team_sheet}.xml"  # as XlsxWriter names the Nth tab
     assert b"<dimension" in files[team] and b"<extLst" not in files[team]
     files[team] = files[team].replace(b"</worksheet>", _X14_VALIDATION.encode() + b"</worksheet>")
     files["customXml/item1.xml"] = CUSTOM_XML
