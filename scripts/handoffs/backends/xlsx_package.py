@@ -2,10 +2,11 @@
 part's bytes as they are, without parsing them.
 
 A part is one zip member (`xl/worksheets/sheet3.xml`); its relationships live in the part
-`xl/worksheets/_rels/sheet3.xml.rels`. What a write may change (docs/spreadsheet.md#what-the-
-tool-owns): the generated tabs' sheet parts and the parts only they refer to (drawings, charts,
-notes), the Flags sheet part it appends to, and the entries that list parts — the workbook, its
-relationships, the content types — and the styles, only by appending.
+`xl/worksheets/_rels/sheet3.xml.rels`. What a write may change
+(docs/spreadsheet.md#what-the-tool-owns): the generated tabs' sheet parts and the parts only
+they refer to (drawings, charts, notes), the Flags sheet part it appends to, and the entries
+that list parts — the workbook, its relationships, the content types — and the styles, only by
+appending.
 """
 
 from __future__ import annotations
