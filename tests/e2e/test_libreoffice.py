@@ -10,6 +10,7 @@ See docs/spreadsheet.md#generated-tabs.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,7 @@ from tests.support.libreoffice import (
     tab_of_page,
     word_at,
 )
+from tests.support.team_workbook import READS_RANKINGS, build_team_workbook
 
 pytestmark = pytest.mark.libreoffice
 NOW = dt.datetime(2026, 11, 25, 9, 30)
@@ -310,3 +312,28 @@ def test_after_refresh_and_flag_libreoffice_and_the_tool_still_see_every_input_v
             if row not in before[title]
         ]
     assert not changed, "\n".join(changed)
+
+
+@pytest.mark.xdist_group("libreoffice-team")
+def test_a_teams_workbook_opens_in_libreoffice_after_refresh_with_its_formula_reading_rankings(
+    calc: Calc, tmp_path: Path
+) -> None:
+    """A workbook written by Excel-like software, holding what the tool never touches, still
+    opens after `init` and `refresh` wrote their tabs into it; LibreOffice sees every generated
+    value the tool wrote, and the team's own =Rankings!C2 shows the new top handoff's workflow."""
+    path = build_team_workbook(tmp_path / "team.xlsx")
+    initialize(config(path), TODAY)
+    refresh(config(path), TODAY, now=NOW)
+
+    [saved] = calc.convert([path], XLSX, tmp_path / "by-libreoffice")
+
+    titles = ["Summary", "Rankings", "Stale Reviews", "Problems"]
+    ours, theirs = XlsxBackend(path).read(titles), XlsxBackend(saved).read(titles)
+    for title in titles:
+        assert trimmed(theirs[title].rows) == trimmed(ours[title].rows), title
+    with warnings.catch_warnings():  # openpyxl warns about the x14 parts it cannot model
+        warnings.simplefilter("ignore")
+        dashboard = load_workbook(saved, data_only=True)["Our dashboard"]
+    top_workflow = ours["Rankings"].rows[1][2]
+    assert dashboard["B8"].value == top_workflow
+    assert READS_RANKINGS == "=Rankings!C2"

@@ -16,7 +16,6 @@ Rules (docs/configuration.md#xlsx):
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
 import stat
@@ -30,12 +29,11 @@ from xml.etree.ElementTree import ParseError
 
 from openpyxl.utils.exceptions import InvalidFileException
 
-from handoffs.backends.xlsx_formula_values import sheet_parts
+from handoffs.backends.xlsx_package import Package
 from handoffs.model.errors import BackendError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: .xls, or an encrypted .xlsx
 _ENCRYPTED_STREAM = "EncryptionInfo".encode("utf-16-le")
-VBA_PART = "xl/vbaProject.bin"
 _NOTHING_WRITTEN = "Nothing was written."
 # What openpyxl raises on a damaged part: truncated XML, a missing part, an index out of range …
 DAMAGED = (
@@ -142,15 +140,6 @@ def opening(path: Path) -> Iterator[None]:
         raise BackendError(f"Cannot read {path}: {exc}") from exc
 
 
-def has_macros(data: bytes) -> bool:
-    """Whether the package carries a VBA project (an .xlsm, whatever its name)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return VBA_PART in archive.namelist()
-    except DAMAGED:
-        return False
-
-
 def require_writable(path: Path) -> None:
     """Refuse a workbook (or its folder) this user may not, or should not, write."""
     target = target_of(path)
@@ -224,12 +213,12 @@ def fingerprint(path: Path, titles: Iterable[str]) -> str | None:
     digests mean nobody changed them in between, since writes leave input tabs byte for byte."""
     digest = hashlib.sha256()
     try:
-        with zipfile.ZipFile(path) as archive:
-            parts = sheet_parts(archive)
-            for title in titles:
-                digest.update(title.encode() + b"\0")
-                if title in parts:
-                    digest.update(archive.read(parts[title]))
+        package = Package(path.read_bytes())
+        parts = package.sheet_parts()
+        for title in titles:
+            digest.update(title.encode() + b"\0")
+            if title in parts:
+                digest.update(package.read(parts[title]))
     except (OSError, *DAMAGED):
         return None
     return digest.hexdigest()

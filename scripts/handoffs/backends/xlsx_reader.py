@@ -27,6 +27,7 @@ from openpyxl import load_workbook
 from python_calamine import CalamineError, CalamineWorkbook
 
 from handoffs.backends.xlsx_file import damaged
+from handoffs.backends.xlsx_rows import totals_rows, without_totals
 from handoffs.model.errors import BackendError
 from handoffs.model.spreadsheet import FormulaWithoutValue, RawTab, column_letter, match_title
 
@@ -71,7 +72,8 @@ def read_tabs(path: Path, titles: Sequence[str]) -> dict[str, RawTab]:
                 title = match_title(workbook.sheet_names, wanted)
                 if title is not None and title in parts:
                     sheet = workbook.get_sheet_by_name(title)
-                    tabs[wanted] = _tab(path, title, sheet, archive.read(parts[title]), spaces)
+                    tab = _tab(path, title, sheet, archive.read(parts[title]), spaces)
+                    tabs[wanted] = without_totals(tab, totals_rows(archive, parts[title]))
             return tabs
     except (*_UNREADABLE, OSError) as exc:
         raise unreadable(path, exc) from exc
