@@ -184,10 +184,10 @@ def test_teams_tab_mistakes_are_problems_to_the_cell_and_those_rows_are_left_out
         "spreadsheet; a roll-up never reads itself as a team: type the team's own spreadsheet "
         "here.",
     ]
-    assert result.stdout.startswith("Rolled up 1 of 1 teams")
+    assert result.stdout.startswith("Rolled up 1 of 1 team ")
     summary = by_item(organisation.comparable("Org Summary")["Org Summary"])
     assert summary["Teams tab problems"][0] == "6 errors, 0 warnings"
-    assert summary["Teams read"] == [1.0, "of 1 active teams; 1 retired"]
+    assert summary["Teams read"] == [1.0, "of 1 active team; 1 retired"]
     assert ["Teams tab error", "Teams!B8", "This is the organisation's own spreadsheet; a "
             "roll-up never reads itself as a team: type the team's own spreadsheet here."] in (
         organisation.comparable("Org Summary")["Org Summary"]
@@ -272,7 +272,7 @@ def test_a_team_that_could_not_be_read_exits_5_even_with_strict_and_data_errors(
 
     result = run("rollup", "--strict", config=organisation.config, expect=5)
 
-    assert "  Messy: 1 data errors" in result.stdout
+    assert "  Messy: 1 data error " in result.stdout
     assert "(Gone: there is no workbook at" in result.stderr
 
 

@@ -62,7 +62,7 @@ def test_the_organisations_own_commands_still_work_on_its_config(
     organisation = organisation_of(make_spreadsheet, backend.kind)
     assert run("validate", config=organisation.config).stdout.startswith("No problems")
     assert "created tabs: Org Summary" in run("init", config=organisation.config).stdout
-    assert "Rolled up 1 of 1 teams" in run("rollup", config=organisation.config).stdout
+    assert "Rolled up 1 of 1 team " in run("rollup", config=organisation.config).stdout
 
 
 @pytest.mark.parametrize("command", [*TEAM_COMMANDS, "validate", "init"])

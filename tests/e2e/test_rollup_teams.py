@@ -179,5 +179,5 @@ def test_the_same_google_spreadsheet_by_url_and_by_key_counts_once(make_spreadsh
 
     result = run("rollup", config=organisation.config)
 
-    assert result.stdout.startswith("Rolled up 1 of 1 teams")
+    assert result.stdout.startswith("Rolled up 1 of 1 team ")
     assert "Teams!B3 Spreadsheet" in result.stdout
