@@ -110,9 +110,11 @@ def check_unique_unless(tab: CheckedTab, log: ProblemLog) -> None:
 
 
 def check_foreign_keys(tab: CheckedTab, tabs: Mapping[str, CheckedTab], log: ProblemLog) -> None:
-    """Each id must be one of the referenced tab's ids, exactly as typed there (a blank is
-    reported as required instead). When that tab or its id column is missing, its ids are
-    unknown and that is reported once, not for every row here."""
+    """Each id must be one of the referenced tab's ids, matched ignoring case as everywhere else
+    (a blank is reported as required instead). An id typed in another case is a warning naming
+    the id as that tab spells it, and the row counts under that id. When the referenced tab or
+    its id column is missing, its ids are unknown and that is reported once, not for every row
+    here."""
     for key in tab.schema.foreign_keys:
         target = tabs[key.tab]
         if not target.readable or tab.frame.empty:
@@ -120,6 +122,12 @@ def check_foreign_keys(tab: CheckedTab, tabs: Mapping[str, CheckedTab], log: Pro
         known = target.frame[key.ref_field].dropna().astype(str)
         values = tab.frame[key.field]
         unknown = values.notna() & ~values.isin(known)
+        if not unknown.any():
+            continue
+        spelled = {value.casefold(): value for value in reversed(known.tolist())}  # the first
+        canonical = values[unknown].astype(str).str.casefold().map(spelled)
+        _respelled(tab, key.field, key.tab, canonical.dropna(), log)
+        unknown &= canonical.reindex(values.index).isna()
         if not unknown.any():
             continue
         choices = list(known.unique())
@@ -142,3 +150,30 @@ def check_foreign_keys(tab: CheckedTab, tabs: Mapping[str, CheckedTab], log: Pro
             + typed.map(hints).fillna("")
             + f" ({consequence}); type an id from the {key.tab} tab, or add the handoff there first.",
         )
+
+
+def _respelled(
+    tab: CheckedTab, name: str, other: str, canonical: pd.Series, log: ProblemLog
+) -> None:
+    """Ids typed in another case than `other` tab spells them: a warning naming that spelling;
+    the row counts under it (ids match ignoring case everywhere: uniqueness, `flag --handoff`)."""
+    if canonical.empty:
+        return
+    spec = tab.schema.field(name)
+    typed = tab.frame.loc[canonical.index, name].astype(str)
+    log.add_cells(
+        tab.schema.title,
+        tab.frame.loc[canonical.index, ROW],
+        tab.columns.get(name, -1) + 1,
+        spec.title,
+        typed,
+        WARNING,
+        f"The {other} tab spells this {spec.title} "
+        + canonical
+        + "; the row counts for "
+        + canonical
+        + ", type "
+        + canonical
+        + " to match.",
+    )
+    tab.frame.loc[canonical.index, name] = canonical

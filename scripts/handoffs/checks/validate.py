@@ -55,18 +55,50 @@ def validate(
         keys.check_foreign_keys(tab, by_title, log)
         keys.check_unique_unless(tab, log)
     report = Report(log.frame([s.title for s in schemas.values()]))
-    frames = {}
+    frames, left_out = {}, {}
     for name, tab in checked.items():
-        bad = report.error_rows(tab.schema.title)
-        clean = tab.frame[~tab.frame[ROW].isin(bad)] if len(bad) else tab.frame
-        frames[name] = clean.reset_index(drop=True)
+        frames[name], left_out[name] = _clean(tab, report)
     return Dataset(
         frames=frames,
         report=report,
         today=today,
         headers={name: tab.header for name, tab in checked.items()},
         present={name: tab.present for name, tab in checked.items()},
+        left_out=left_out,
     )
+
+
+def optional_fields(schema: TabSchema) -> dict[str, Field]:
+    """Fields by title whose error blanks only their cell: not required (ever), not a key, and
+    not read by another rule of the row (the status a trial start or one-contract rule reads)."""
+    read_by_rules = {spec.required_when[0] for spec in schema.fields if spec.required_when}
+    if schema.unique_unless:
+        read_by_rules.add(schema.unique_unless.field)
+    fixed = schema.key_fields | read_by_rules
+    return {
+        spec.title: spec
+        for spec in schema.fields
+        if not (spec.required or spec.required_when or spec.name in fixed)
+    }
+
+
+def _clean(tab: CheckedTab, report: Report) -> tuple[pd.DataFrame, frozenset[int]]:
+    """The rows fit for figures, and the sheet rows left out. A row with an error is left out;
+    an error in an optional column only blanks that cell for the figures (as if it were left
+    blank: a default applies) and the row counts."""
+    frame, problems = tab.frame, report.frame
+    errors = problems[(problems["tab"] == tab.schema.title) & (problems["severity"] == ERROR)]
+    if errors.empty or frame.empty:
+        return frame.reset_index(drop=True), frozenset()
+    optional = optional_fields(tab.schema)
+    in_optional = errors["column"].isin(list(optional)) & (errors["row"] > 0)
+    bad = frozenset(errors.loc[~in_optional, "row"].astype(int))
+    clean = frame[~frame[ROW].isin(bad)].copy() if bad else frame.copy()
+    for title, rows in errors[in_optional].groupby("column")["row"]:
+        spec = optional[str(title)]
+        at = clean[ROW].isin(rows)
+        clean.loc[at, spec.name] = spec.default if spec.default is not None else None
+    return clean.reset_index(drop=True), bad
 
 
 def _map_header(

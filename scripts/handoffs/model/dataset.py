@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -42,6 +42,8 @@ class Dataset:
     today: dt.date
     headers: dict[str, list[str]]
     present: dict[str, bool]
+    # tab name -> sheet rows left out for an error (an error in an optional column keeps its row)
+    left_out: dict[str, frozenset[int]] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.frames[name]
