@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from handoffs.model.dataset import ROW
@@ -30,6 +31,8 @@ def duplicates(
 ) -> tuple[pd.Series, pd.Series]:
     """Rows (among `among`, default all) whose key repeats, every copy; and for each copy
     the rows it shares its key with, as '3, 9'."""
+    if not _may_repeat(frame, key, among):
+        return pd.Series(False, index=frame.index), pd.Series("", index=frame.index)
     values = pd.DataFrame({name: _folded(frame[name]) for name in key})
     candidates = values.notna().all(axis=1)
     if among is not None:
@@ -42,6 +45,21 @@ def duplicates(
     groups = [values.loc[dupes, name] for name in key]
     row_lists = copies.groupby(groups, sort=False).transform(", ".join)
     return dupes, row_lists.reindex(frame.index, fill_value="")
+
+
+def _may_repeat(frame: pd.DataFrame, key: Sequence[str], among: pd.Series | None) -> bool:
+    """Whether any two rows (among `among`) share a key, decided in a few array passes before
+    anything is built for the message: each key column as codes, the codes combined."""
+    if len(frame) < 2:
+        return False
+    combined = np.zeros(len(frame), dtype=np.int64)
+    usable = np.ones(len(frame), dtype=bool) if among is None else among.to_numpy(bool, copy=True)
+    for name in key:
+        codes, uniques = pd.factorize(_folded(frame[name]))
+        usable &= codes >= 0
+        combined = combined * (len(uniques) + 1) + codes
+    kept = combined[usable]
+    return len(np.unique(kept)) < len(kept)
 
 
 def _folded(values: pd.Series) -> pd.Series:
@@ -79,7 +97,10 @@ def check_unique(tab: CheckedTab, log: ProblemLog) -> None:
             frame.loc[dupes, ROW],
             tab.columns.get(key[-1], -1) + 1,
             last.title,
-            tab.cells[key[-1]].raw[frame.index[dupes]].map(shown),
+            pd.Series(
+                [shown(v) for v in tab.cells[key[-1]].raw[frame.index[dupes]]],
+                index=frame.index[dupes],
+            ),
             "error",
             message,
         )

@@ -12,8 +12,10 @@ import datetime as dt
 import functools
 import operator
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from handoffs.checks import keys
@@ -28,6 +30,7 @@ from handoffs.checks.cells import (
     parse_integer,
     parse_number,
     parse_string,
+    per_cell,
 )
 from handoffs.checks.checked import CheckedTab
 from handoffs.checks.dates import parse_date, parse_datetime, parse_yearmonth
@@ -180,107 +183,126 @@ def _check_tab(
             row=int("".join(c for c in merged.split(":")[0] if c.isdigit()) or 0),
         )
     columns, header = _map_header(raw, schema, log)
-    tab = CheckedTab(schema, True, empty_frame(schema), columns, header)
-    if not tab.readable or not raw.data_rows:
-        return tab
-
     data = raw.data_rows
-    rows = pd.Series(pd.RangeIndex(len(data)) + 2)
+    if not data or not all(
+        spec.name in columns for spec in schema.fields if spec.required or spec.required_when
+    ):
+        return CheckedTab(schema, True, empty_frame(schema), columns, header)
+    rows = np.arange(2, len(data) + 2)
     widths = (min(map(len, data)), max(map(len, data)))  # Sheets drops empty cells at the end
     cells = {
         spec.name: classify(_column(data, columns.get(spec.name), *widths))
         for spec in schema.fields
     }
     present = ~functools.reduce(operator.and_, (c.blank for c in cells.values()))
-    typed = {
-        spec.name: _check_field(spec, cells[spec.name], present, rows, columns, schema, today, log)
-        for spec in schema.fields
-    }
-    tab.frame = pd.DataFrame({ROW: rows, **typed}, copy=False)
+    tab = _Tab(schema, columns, rows, present, log)
+    typed = {spec.name: _check_field(spec, cells[spec.name], tab, today) for spec in schema.fields}
+    frame = pd.DataFrame({ROW: rows, **typed}, copy=False)
     if not present.all():
-        tab.frame = tab.frame[present]
-    tab.cells = {name: cells[name] for name in schema.key_fields}
-    _check_required_when(tab, cells, log)
-    keys.check_unique(tab, log)
-    return tab
+        frame = frame[present]
+    checked = CheckedTab(schema, True, frame, columns, header)
+    checked.cells = {name: cells[name] for name in schema.key_fields}
+    _check_required_when(checked, cells, log)
+    keys.check_unique(checked, log)
+    return checked
 
 
-def _column(data: list[list[Any]], col: int | None, shortest: int, longest: int) -> pd.Series:
+def _column(data: list[list[Any]], col: int | None, shortest: int, longest: int) -> list[Any]:
     """The cells of column `col`, or blanks for a column the tab does not have; a row that
     ends before `col` is blank there."""
     if col is None or col >= longest:
-        return pd.Series([None] * len(data), dtype=object)
+        return [None] * len(data)
     if col < shortest:
-        return pd.Series([row[col] for row in data], dtype=object)
-    return pd.Series([row[col] if col < len(row) else None for row in data], dtype=object)
+        return [row[col] for row in data]
+    return [row[col] if col < len(row) else None for row in data]
 
 
-def _check_field(
-    spec: Field,
-    cells: Cells,
-    present: pd.Series,
-    rows: pd.Series,
-    columns: dict[str, int],
-    schema: TabSchema,
-    today: dt.date,
-    log: ProblemLog,
-) -> pd.Series:
-    """Every rule of one field over its column; returns the typed values."""
+@dataclass
+class _Tab:
+    """Where one tab's problems go: its rows (sheet numbers), which are not blank, the columns
+    found."""
 
-    def report(mask: pd.Series, severity: str, message: str | pd.Series) -> None:
-        if not mask.any():
+    schema: TabSchema
+    columns: dict[str, int]
+    rows: np.ndarray
+    present: np.ndarray
+    log: ProblemLog
+
+    def report(
+        self, spec: Field, cells: Cells, mask: np.ndarray, severity: str, message: Any
+    ) -> None:
+        """One problem per non-blank row of `mask`; `message` one text or one per cell."""
+        at = np.flatnonzero(mask & self.present)
+        if not len(at):
             return
-        at = mask & present
-        if at.any():
-            value = cells.raw[at].map(shown)
-            column = columns.get(spec.name, -1) + 1
-            log.add_cells(schema.title, rows[at], column, spec.title, value, severity, message)
+        self.log.add_at(
+            self.schema.title,
+            self.rows[at],
+            self.columns.get(spec.name, -1) + 1,
+            spec.title,
+            [shown(value) for value in cells.raw[at]],
+            severity,
+            message if isinstance(message, str) else message[at],
+        )
 
-    if spec.required:
-        report(cells.blank, ERROR, f"{spec.title} is required; type {spec.type_hint}.")
+
+_TYPED = {
+    "string": "str",
+    "integer": "Int64",
+    "boolean": "boolean",
+}
+
+
+def _check_field(spec: Field, cells: Cells, tab: _Tab, today: dt.date) -> Any:
+    """Every rule of one field over its column; returns the typed values."""
+    if spec.required and cells.blank.any():
+        tab.report(spec, cells, cells.blank, ERROR, f"{spec.title} is required; type {spec.type_hint}.")
     errors = cells.of("error")
     if errors.any():
-        report(
-            errors,
-            ERROR,
-            "The cell shows the spreadsheet error "
-            + cells.text[errors]
-            + f"; fix the formula or type {spec.type_hint}.",
-        )
+        texts = [
+            f"The cell shows the spreadsheet error {text}; fix the formula or type "
+            f"{spec.type_hint}."
+            for text in cells.text[errors]
+        ]
+        tab.report(spec, cells, errors, ERROR, per_cell(errors, texts))
     formulas = cells.of("formula")
     if formulas.any():
-        report(
-            formulas,
-            ERROR,
-            "The formula "
-            + cells.raw[formulas].astype(str)
-            + " has no saved result (the file was saved by a tool that does not calculate); "
-            "open and save it in Excel or LibreOffice, or type the value.",
-        )
+        texts = [
+            f"The formula {formula} has no saved result (the file was saved by a tool that "
+            "does not calculate); open and save it in Excel or LibreOffice, or type the value."
+            for formula in cells.raw[formulas]
+        ]
+        tab.report(spec, cells, formulas, ERROR, per_cell(formulas, texts))
     parsed = parse(cells, spec)
     for issue in parsed.issues:
-        report(issue.mask, issue.severity, issue.message)
+        if issue.mask.any():
+            tab.report(spec, cells, issue.mask, issue.severity, issue.message)
     values = parsed.values
-    if spec.default is not None:
-        values = values.where(~cells.blank, spec.default)
+    if spec.default is not None and cells.blank.any():
+        values = values.copy()
+        values[cells.blank] = spec.default
     if spec.not_after_today:
-        report(*_after_today(spec, values, today))
+        late, message = _after_today(spec, values, today)
+        if late.any():
+            tab.report(spec, cells, late, ERROR, message)
+    if spec.type in _TYPED:
+        return pd.array(values, dtype=_TYPED[spec.type])
     return values
 
 
-def _after_today(spec: Field, values: pd.Series, today: dt.date) -> tuple[pd.Series, str, str]:
+def _after_today(spec: Field, values: np.ndarray, today: dt.date) -> tuple[np.ndarray, str]:
     """Dates after today, or months after the current month: not yet happened, so a typo."""
     if spec.type == "yearmonth":
         month = f"{today:%Y-%m}"
-        late = values > pd.Timestamp(today.year, today.month, 1)
+        late = values > np.datetime64(dt.date(today.year, today.month, 1), "ns")
         message = f"Month is after the current month ({month}); type a month up to {month}."
     else:
-        late = values > pd.Timestamp(today)
+        late = values > np.datetime64(today, "ns")
         message = (
             f"{spec.title} is in the future (today is {today.isoformat()}); "
             "type a date up to today."
         )
-    return late.fillna(False).astype(bool), ERROR, message
+    return late, message
 
 
 def _check_required_when(tab: CheckedTab, cells: dict[str, Cells], log: ProblemLog) -> None:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -29,6 +30,11 @@ _DTYPES = {
 
 def empty_frame(schema: TabSchema) -> pd.DataFrame:
     """A tab with no usable rows, typed like a full one so figures need no special case."""
+    return _empty(schema).copy()
+
+
+@functools.cache
+def _empty(schema: TabSchema) -> pd.DataFrame:
     columns = {f.name: pd.Series(dtype=_DTYPES[f.type]) for f in schema.fields}
     return pd.DataFrame({ROW: pd.Series(dtype="int64"), **columns})
 

@@ -302,7 +302,7 @@ def test_serial_numbers_round_trip_to_dates(days: list[dt.date]) -> None:
         parsed = parse(classify(pd.Series(serials, dtype=object)), spec)
 
         expected = days if spec.type == "date" else [d.replace(day=1) for d in days]
-        assert [stamp.date() for stamp in parsed.values] == expected
+        assert [stamp.date() for stamp in pd.Series(parsed.values)] == expected
         assert not any(issue.mask.any() for issue in parsed.issues)
 
 
@@ -312,7 +312,7 @@ def test_serial_fractions_round_trip_to_times(moment: dt.datetime) -> None:
     serial = (pd.Timestamp(moment) - SERIAL_EPOCH) / pd.Timedelta(days=1)
     spec = SCHEMAS["flags"].field("flagged_at")
     parsed = parse(classify(pd.Series([serial], dtype=object)), spec)
-    assert abs(parsed.values.iloc[0] - pd.Timestamp(moment)) < pd.Timedelta(milliseconds=1)
+    assert abs(pd.Timestamp(parsed.values[0]) - pd.Timestamp(moment)) < pd.Timedelta(milliseconds=1)
 
 
 # -- row order --------------------------------------------------------------------------------
