@@ -246,11 +246,11 @@ class _Tab:
         )
 
 
-_TYPED = {
-    "string": "str",
-    "integer": "Int64",
-    "boolean": "boolean",
-}
+# the frame dtypes of the columns numpy holds as objects or floats (a dtype object, not its
+# name: pandas looks a name up anew on every use)
+_TYPED = {name: pd.api.types.pandas_dtype(dtype) for name, dtype in (
+    ("string", "str"), ("integer", "Int64"), ("boolean", "boolean"),
+)}  # fmt: skip
 
 
 def _check_field(spec: Field, cells: Cells, tab: _Tab, today: dt.date) -> Any:
