@@ -165,5 +165,3 @@ def _day_month_text(
 def _everywhere(mask: pd.Series, index: pd.Index) -> pd.Series:
     """A mask over some cells, widened to the whole column (False elsewhere)."""
     return mask.reindex(index, fill_value=False).astype(bool)
-
-

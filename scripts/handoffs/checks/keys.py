@@ -140,11 +140,14 @@ def check_foreign_keys(tab: CheckedTab, tabs: Mapping[str, CheckedTab], log: Pro
         target = tabs[key.tab]
         if not target.readable or tab.frame.empty:
             continue
-        known = target.frame[key.ref_field].dropna().astype(str)
+        ids = target.frame[key.ref_field].dropna().astype(str).tolist()
+        typed_ids = tab.frame[key.field].tolist()
+        known_ids = set(ids)
+        if all(v in known_ids or pd.isna(v) for v in typed_ids):
+            continue  # every id is known as typed: nothing to build
+        known = pd.Series(ids, dtype=object)
         values = tab.frame[key.field]
         unknown = values.notna() & ~values.isin(known)
-        if not unknown.any():
-            continue
         spelled = {value.casefold(): value for value in reversed(known.tolist())}  # the first
         canonical = values[unknown].astype(str).str.casefold().map(spelled)
         _respelled(tab, key.field, key.tab, canonical.dropna(), log)

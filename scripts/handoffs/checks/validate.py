@@ -90,9 +90,11 @@ def _clean(tab: CheckedTab, report: Report) -> tuple[pd.DataFrame, frozenset[int
     an error in an optional column only blanks that cell for the figures (as if it were left
     blank: a default applies) and the row counts."""
     frame, problems = tab.frame, report.frame
+    if problems.empty or frame.empty or not (problems["tab"] == tab.schema.title).any():
+        return _renumbered(frame), frozenset()
     errors = problems[(problems["tab"] == tab.schema.title) & (problems["severity"] == ERROR)]
-    if errors.empty or frame.empty:
-        return frame.reset_index(drop=True), frozenset()
+    if errors.empty:
+        return _renumbered(frame), frozenset()
     optional = optional_fields(tab.schema)
     in_optional = errors["column"].isin(list(optional)) & (errors["row"] > 0)
     bad = frozenset(errors.loc[~in_optional, "row"].astype(int))
@@ -161,6 +163,13 @@ def parse(cells: Cells, spec: Field) -> Parsed:
         message = f"{what}, not {WANTED[spec.type]}; type {spec.type_hint}."
         parsed.issues.append(Issue(cells.of(kind), "error", message))
     return parsed
+
+
+def _renumbered(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame indexed 0, 1, 2 … (as it is when no blank row was skipped)."""
+    if isinstance(frame.index, pd.RangeIndex) and (frame.index.start, frame.index.step) == (0, 1):
+        return frame
+    return frame.reset_index(drop=True)
 
 
 def _check_tab(
@@ -256,7 +265,9 @@ _TYPED = {name: pd.api.types.pandas_dtype(dtype) for name, dtype in (
 def _check_field(spec: Field, cells: Cells, tab: _Tab, today: dt.date) -> Any:
     """Every rule of one field over its column; returns the typed values."""
     if spec.required and cells.blank.any():
-        tab.report(spec, cells, cells.blank, ERROR, f"{spec.title} is required; type {spec.type_hint}.")
+        tab.report(
+            spec, cells, cells.blank, ERROR, f"{spec.title} is required; type {spec.type_hint}."
+        )
     errors = cells.of("error")
     if errors.any():
         texts = [
