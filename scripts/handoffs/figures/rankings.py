@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from handoffs.config import Config, ScoringConfig
-from handoffs.model.dataset import Dataset
 from handoffs.figures.health_sums import health_sums
+from handoffs.model.dataset import Dataset
 from handoffs.model.periods import TREND_MONTHS, Period, months_ending
 from handoffs.model.vocabulary import (
     ACTIVE,
