@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from handoffs.app.load import (
     Loaded,
     Progress,
-    check_teams,
-    load,
     load_sheet,
     read_notes,
     refreshed_titles,
@@ -135,20 +133,3 @@ def notify(
         if outcome.tab is not None and not dry_run:
             backend.write_generated([outcome.tab])
     return outcome
-
-
-@dataclass
-class ValidateOutcome:
-    dataset: Dataset
-
-    @property
-    def exit_code(self) -> int:
-        """1 when any problem is an error (docs/commands.md#exit-codes)."""
-        return 1 if self.dataset.report.errors else 0
-
-
-def validate_sheet(config: Config, today: dt.date) -> ValidateOutcome:
-    """Validate only: nothing is written."""
-    if config.organisation:  # an organisation's spreadsheet: its Teams tab (docs/rollup.md)
-        return ValidateOutcome(check_teams(config, today))
-    return ValidateOutcome(load(open_backend(config, read_only=True), today, config.scoring))

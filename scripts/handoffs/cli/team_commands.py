@@ -79,7 +79,7 @@ def validate(settings: Settings) -> Any:
       handoffs validate
       handoffs --config team.toml validate
     """
-    from handoffs.app.refresh import validate_sheet
+    from handoffs.app.load import validate_sheet
 
     outcome = validate_sheet(settings.config(), settings.today)
     click.echo(problems_text(outcome.dataset.report))
