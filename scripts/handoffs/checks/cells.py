@@ -248,7 +248,7 @@ def parse_boolean(cells: Cells, spec: Field) -> Parsed:
     texts = cells.of("text") | cells.of("error")
     if texts.any():
         values[texts] = [words.get(t.casefold()) for t in cells.text[texts]]
-    unread = cells.filled & np.equal(values, None)
+    unread = cells.filled & np.fromiter((v is None for v in values), dtype=bool, count=len(values))
     return Parsed(values, [bad_type(unread, spec)])
 
 
@@ -262,7 +262,8 @@ def parse_string(cells: Cells, spec: Field) -> Parsed:
     field's pattern, and its enum matched ignoring case (the value becomes the enum's
     spelling). Each distinct value is checked once."""
     is_text = cells.of("text")  # an error cell's text is not a value
-    values = np.where(is_text, cells.text, None)
+    values = cells.text.copy()
+    values[~is_text] = None
     shown_as_text = cells.filled & ~is_text
     if shown_as_text.any():
         values[shown_as_text] = [cell_text(v) for v in cells.raw[shown_as_text]]
@@ -283,5 +284,6 @@ def parse_string(cells: Cells, spec: Field) -> Parsed:
             guesses = {v: did_you_mean(v, spec.enum) for v in set(values[unknown])}
             texts = (message + guesses[v] + "." for v in values[unknown])
             issues.append(Issue(unknown, "error", per_cell(unknown, texts)))
-        values = np.where(cells.filled, [matched.get(v) for v in values], None)
+        values = object_array([matched.get(v) for v in values])
+        values[~cells.filled] = None
     return Parsed(values, issues)

@@ -41,7 +41,7 @@ def read_rest(cells: Cells, spec: Field, within: np.ndarray) -> Parsed:
         number=pd.Series(cells.number, index=index),
         of=lambda kind: pd.Series(cells.of(kind), index=index),
     )
-    parsed = _moments(series, spec, pd.Series(within, index=index))
+    parsed: Any = _moments(series, spec, pd.Series(within, index=index))  # Series throughout
     issues = [
         Issue(
             np.asarray(issue.mask.reindex(index, fill_value=False), dtype=bool),

@@ -37,8 +37,9 @@ def _iso(text: str) -> np.datetime64 | None:
     found = _ISO_DATE.fullmatch(text)
     if found is None or not _FIRST_YEAR <= int(found[1]) <= _LAST_YEAR:
         return None
+    year, month, day, hour, minute, second = (int(part or 0) for part in found.groups())
     try:
-        moment = dt.datetime(*(int(part or 0) for part in found.groups()))
+        moment = dt.datetime(year, month, day, hour, minute, second)
     except ValueError:
         return None  # 2026-02-31: `date_text` says what is wrong
     return np.datetime64(moment, "ns")
@@ -86,9 +87,9 @@ def _moments(cells: Cells, spec: Field, within: np.ndarray) -> Parsed:
         at = np.flatnonzero(text)
         typed = cells.text[at]
         read = {t: _iso(t) for t in set(typed)}
-        moments = [read[t] for t in typed]
-        easy = np.fromiter((m is not None for m in moments), dtype=bool, count=len(at))
-        values[at[easy]] = [m for m in moments if m is not None]
+        found = [read[t] for t in typed]
+        easy = np.fromiter((m is not None for m in found), dtype=bool, count=len(at))
+        values[at[easy]] = np.array([m for m in found if m is not None], dtype="datetime64[ns]")
         rest[at[~easy]] = True
     if not rest.any():
         return Parsed(values, [bad_type(rest, spec)])
