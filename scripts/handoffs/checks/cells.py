@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import operator
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -129,6 +130,14 @@ def member(values: np.ndarray, wanted: Iterable[Any]) -> np.ndarray:
     return np.fromiter((v in wanted for v in values), dtype=bool, count=len(values))
 
 
+def _stripped(texts: list[Any]) -> list[str]:
+    """Each text cell trimmed (anything unforeseen as its text)."""
+    try:
+        return [text.strip() for text in texts]
+    except AttributeError:
+        return [str(text).strip() for text in texts]
+
+
 def classify(raw: Sequence[Any] | pd.Series | np.ndarray) -> Cells:
     """Each cell's kind from its Python type. Text that is only spaces, and NaN, are blank;
     text such as '#REF!' is a spreadsheet error."""
@@ -140,10 +149,12 @@ def classify(raw: Sequence[Any] | pd.Series | np.ndarray) -> Cells:
     blank = kinds["blank"].copy()
     if kinds["text"].any():
         at = np.flatnonzero(kinds["text"])
-        stripped = [str(values[i]).strip() for i in at]
+        stripped = _stripped(values if len(at) == n else [values[i] for i in at])
         text[at] = stripped
-        blank[at[np.fromiter((not t for t in stripped), dtype=bool, count=len(at))]] = True
-        if not ERROR_VALUES.isdisjoint(stripped):
+        distinct = set(stripped)
+        if "" in distinct:  # text of spaces only is a blank
+            blank[at[np.fromiter(map(operator.not_, stripped), dtype=bool, count=len(at))]] = True
+        if not ERROR_VALUES.isdisjoint(distinct):
             kinds["error"] = np.zeros(n, dtype=bool)
             kinds["error"][at] = member(object_array(stripped), ERROR_VALUES)
     number = np.full(n, np.nan)

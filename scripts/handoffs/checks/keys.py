@@ -59,7 +59,12 @@ def _may_repeat(frame: pd.DataFrame, key: Sequence[str], among: pd.Series | None
         usable &= codes >= 0
         combined = combined * (len(uniques) + 1) + codes
     kept = combined[usable]
-    return len(np.unique(kept)) < len(kept)
+    if len(kept) < 2:
+        return False
+    if kept.max() < 4 * len(kept) + 1024:  # codes this dense: count them
+        return bool(np.bincount(kept).max() > 1)
+    kept = np.sort(kept)
+    return bool((kept[1:] == kept[:-1]).any())
 
 
 def _folded(values: pd.Series) -> pd.Series:
@@ -143,7 +148,7 @@ def check_foreign_keys(tab: CheckedTab, tabs: Mapping[str, CheckedTab], log: Pro
         ids = target.frame[key.ref_field].dropna().astype(str).tolist()
         typed_ids = tab.frame[key.field].tolist()
         known_ids = set(ids)
-        if all(v in known_ids or pd.isna(v) for v in typed_ids):
+        if all(pd.isna(v) for v in set(typed_ids) - known_ids):
             continue  # every id is known as typed: nothing to build
         known = pd.Series(ids, dtype=object)
         values = tab.frame[key.field]

@@ -222,7 +222,7 @@ def _column(data: list[list[Any]], col: int | None, shortest: int, longest: int)
     if col is None or col >= longest:
         return [None] * len(data)
     if col < shortest:
-        return [row[col] for row in data]
+        return list(map(operator.itemgetter(col), data))
     return [row[col] if col < len(row) else None for row in data]
 
 
