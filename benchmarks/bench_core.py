@@ -101,12 +101,13 @@ def frictionless_rate(rows: int) -> dict:
         {k: v for k, v in f.items() if not k.startswith("x-")} for f in descriptor["fields"]
     ]
     header = [f["name"] for f in descriptor["fields"]]
-    handoffs = 1000
-    months = rows // handoffs
+    handoffs = max(1, min(1000, rows))  # fewer rows than 1,000 handoffs: one month of them
+    months = -(-rows // handoffs)  # enough months for `rows` (the last one may be partial)
     data = [header]
     for m in range(months):
         month = f"{2026 - (m // 12):04d}-{m % 12 + 1:02d}"
         data += [[month, f"H-{i:06d}", 3, 45, 1.5, ""] for i in range(handoffs)]
+    data = data[: rows + 1]
     resource_ = frictionless.Resource(
         data=data, schema=frictionless.Schema.from_descriptor(descriptor)
     )

@@ -12,10 +12,13 @@ Health per handoff, the demo's contracts, flags, reviews and team (fixed seed).
   first `--naive-teams` teams (the same validation and figures): requests and wall time;
 * **local**: the same teams as .xlsx workbooks in a folder, `rollup` as a command, read in
   parallel (default concurrency) and one by one (concurrency 1): wall time and peak memory of
-  the whole process tree (sampled from /proc every 20 ms).
+  the whole process tree (sampled from /proc every 20 ms), each against the time a fresh
+  Python process takes to read every tab of every workbook with python-calamine and nothing
+  else (the floor: `--only-local` runs just this side by side).
 
     PYTHONPATH=scripts:. python benchmarks/bench_rollup.py                # 300 teams, ~15 min
     PYTHONPATH=scripts:. python benchmarks/bench_rollup.py --teams 40 --skip-quota
+    PYTHONPATH=scripts:. python benchmarks/bench_rollup.py --only-local      # 300 local teams
 """
 
 from __future__ import annotations
@@ -264,13 +267,37 @@ def local(count: int, layouts: list[dict[str, Any]], folder: Path, header: list[
     for i in range(TEMPLATES):
         (teams_dir / f"template-{i}.xlsx").unlink()
     _seed_workbook(folder / "org.xlsx", {"Teams": [header, *rows]})
-    print("\n| Local workbooks | wall s | peak memory MB |\n|---|---:|---:|")
-    for label, concurrency in (("parallel (default)", 8), ("one by one", 1)):
+    print("\n| Local workbooks | wall s | peak memory MB | × the calamine read |")
+    print("|---|---:|---:|---:|")
+    read = calamine_read(teams_dir)
+    print(f"| python-calamine reads every tab of the {count} workbooks (one process) | "
+          f"{read:.1f} | | 1.0 |", flush=True)  # fmt: skip
+    for label, concurrency in (("`rollup`, parallel (default)", 8), ("`rollup`, one by one", 1)):
         config = folder / f"local-{concurrency}.toml"
         config.write_text(f'[sheet]\npath = "org.xlsx"\n[rollup]\nconcurrency = {concurrency}\n')
         r = local_rollup(config)
-        print(f"| {label} | {r['wall']:.1f} | {r['peak_mb']:.0f} |", flush=True)
+        print(f"| {label} | {r['wall']:.1f} | {r['peak_mb']:.0f} | {r['wall'] / read:.1f} |",
+              flush=True)  # fmt: skip
     print(f"\n{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the end.")
+
+
+_READ_ALL = """
+import sys
+from pathlib import Path
+from python_calamine import CalamineWorkbook
+for path in sorted(Path(sys.argv[1]).glob("*.xlsx")):
+    book = CalamineWorkbook.from_path(str(path))
+    for name in book.sheet_names:
+        book.get_sheet_by_name(name).to_python()
+"""
+
+
+def calamine_read(folder: Path) -> float:
+    """Wall seconds of a fresh Python process that reads every tab of every workbook in
+    `folder` with python-calamine and nothing else: the floor of a local roll-up."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", _READ_ALL, str(folder)], check=True)
+    return time.perf_counter() - start
 
 
 if __name__ == "__main__":

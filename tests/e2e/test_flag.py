@@ -11,7 +11,8 @@ import pytest
 from filelock import FileLock
 from openpyxl import load_workbook
 
-from handoffs.app.refresh import refresh, validate_sheet
+from handoffs.app.load import validate_sheet
+from handoffs.app.refresh import refresh
 from handoffs.config import load_config
 from tests import ROOT
 from tests.conftest import TODAY, Spreadsheet, serial_number

@@ -147,7 +147,7 @@ def test_template_names_the_handoffs_row_left_out_for_an_error(run, tmp_path: Pa
     """The handoff exists but its row has an error: say so instead of 'there is no handoff'."""
     workbook(
         tmp_path / "handoffs.xlsx",
-        handoffs=[handoff("RPT-01"), handoff("RPT-02", status="actve")],
+        handoffs=[handoff("RPT-01"), handoff("RPT-02", step=0)],  # Step is required: 1 or more
     )
     expected = (
         "Error: The Handoffs tab's row 3 for rpt-02 has an error, so that handoff is left out: "

@@ -50,3 +50,14 @@ def test_every_name_a_benchmark_imports_exists(script) -> None:
             except ImportError:
                 missing.append(f"{module}.{name}")
     assert not missing
+
+
+def test_the_frictionless_reference_validates_the_rows_asked_for_below_a_thousand() -> None:
+    """`bench_core.py --frictionless-rows 500` once built no row at all (whole months of 1,000
+    handoffs) and divided by zero."""
+    bench_core = importlib.import_module("benchmarks.bench_core")
+
+    reference = bench_core.frictionless_rate(500)
+
+    assert reference["rows"] == 500
+    assert reference["valid"]

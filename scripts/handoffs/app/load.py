@@ -124,3 +124,22 @@ def locate_file(path: Path) -> tuple[Path, Hashable]:
     except OSError:
         return resolved, str(resolved)
     return resolved, (found.st_dev, found.st_ino)
+
+
+@dataclass
+class ValidateOutcome:
+    """What `validate` found (it writes nothing): imported without refresh's notices and tabs."""
+
+    dataset: Dataset
+
+    @property
+    def exit_code(self) -> int:
+        """1 when any problem is an error (docs/commands.md#exit-codes)."""
+        return 1 if self.dataset.report.errors else 0
+
+
+def validate_sheet(config: Config, today: dt.date) -> ValidateOutcome:
+    """Validate only: nothing is written."""
+    if config.organisation:  # an organisation's spreadsheet: its Teams tab (docs/rollup.md)
+        return ValidateOutcome(check_teams(config, today))
+    return ValidateOutcome(load(open_backend(config, read_only=True), today, config.scoring))

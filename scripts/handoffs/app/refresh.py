@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from handoffs.app.load import (
     Loaded,
     Progress,
-    check_teams,
-    load,
     load_sheet,
     read_notes,
     refreshed_titles,
@@ -18,7 +16,6 @@ from handoffs.app.load import (
 )
 from handoffs.app.notify import Channels, NoticeOutcome, notify_channels, run_notices
 from handoffs.app.sheet_kind import team_backend
-from handoffs.backends import open_backend
 from handoffs.backends.lock import run_lock
 from handoffs.config import Config
 from handoffs.figures.team import TeamFigures, team_figures
@@ -136,20 +133,3 @@ def notify(
         loaded = load_sheet(backend, today, config.scoring, also=[notices_title()])
         figures = _figures(config, loaded, default_period(loaded.dataset))
         return _notices(figures, backend, loaded, channels, now, dry_run)
-
-
-@dataclass
-class ValidateOutcome:
-    dataset: Dataset
-
-    @property
-    def exit_code(self) -> int:
-        """1 when any problem is an error (docs/commands.md#exit-codes)."""
-        return 1 if self.dataset.report.errors else 0
-
-
-def validate_sheet(config: Config, today: dt.date) -> ValidateOutcome:
-    """Validate only: nothing is written."""
-    if config.organisation:  # an organisation's spreadsheet: its Teams tab (docs/rollup.md)
-        return ValidateOutcome(check_teams(config, today))
-    return ValidateOutcome(load(open_backend(config, read_only=True), today, config.scoring))

@@ -3,155 +3,150 @@
 A date may be a date cell, a serial number (days since 1899-12-30, as Sheets and Excel count
 them), ISO text such as 2026-11-05, or day/month text read day first where that is clear. A
 month may also be typed as 2026-11 or Nov 2026; Sheets turns a typed 2026-11 into a date.
+
+The forms nearly every sheet holds are read here in plain passes: date cells, serial numbers,
+`YYYY-MM-DD` (with `HH:MM` or `HH:MM:SS`) and `YYYY-MM`, each distinct text once. Every other
+cell goes to `checks.date_text`, which reads the rest (and says what is wrong) with pandas.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
+import numpy as np
 import pandas as pd
 
-from handoffs.checks.cells import Cells, Issue, Parsed, bad_type
+from handoffs.checks.cells import Cells, Parsed, bad_type
+from handoffs.checks.date_text import EARLIEST, LATEST, SERIAL_EPOCH, month_names, read_rest
 from handoffs.model.schema import Field
 
-SERIAL_EPOCH = pd.Timestamp("1899-12-30")  # Sheets and Excel day 0
-_MAX_SERIAL = 2958465  # 9999-12-31
-# dates are held to the nanosecond, which pandas can do from 1677-09-22 to 2262-04-11 only;
-# a date outside these whole years is a typo (0202 for 2026) and is reported as not a date
-_EARLIEST, _LATEST = pd.Timestamp("1678-01-01"), pd.Timestamp("2261-12-31 23:59:59")
-_ISO = (
-    r"\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-    r"(?:Z|[+-]\d{2}:?\d{2})?"
-)
-_SLASHED = r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:,?[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?"
-_MONTH_TEXT = r"\d{4}-\d{1,2}"
-_MONTH_NAMES = ("%b %Y", "%B %Y")
+__all__ = ["SERIAL_EPOCH", "parse_date", "parse_datetime", "parse_yearmonth"]
+
+_NAT = np.datetime64("NaT", "ns")
+_FIRST_YEAR, _LAST_YEAR = EARLIEST.year, LATEST.year
+# serial numbers up to the last day pandas can hold; larger ones go to `date_text`
+_LAST_SERIAL = (LATEST - SERIAL_EPOCH) / pd.Timedelta(days=1)
+_ISO_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?:[ T](\d\d):(\d\d)(?::(\d\d))?)?")
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 
 
-def _bounded(moments: pd.Series) -> pd.Series:
-    """Moments at nanosecond precision; those outside the years pandas can hold become NaT."""
-    if isinstance(moments.dtype, pd.DatetimeTZDtype):
-        moments = moments.dt.tz_convert(None)
-    inside = moments.notna() & (moments >= _EARLIEST) & (moments <= _LATEST)
-    return moments.where(inside).astype("datetime64[ns]")
+def _iso(text: str) -> np.datetime64 | None:
+    """`YYYY-MM-DD`, optionally with `HH:MM[:SS]`, within the years pandas holds; None for
+    any other text."""
+    found = _ISO_DATE.fullmatch(text)
+    if found is None or not _FIRST_YEAR <= int(found[1]) <= _LAST_YEAR:
+        return None
+    year, month, day, hour, minute, second = (int(part or 0) for part in found.groups())
+    try:
+        moment = dt.datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None  # 2026-02-31: `date_text` says what is wrong
+    return np.datetime64(moment, "ns")
 
 
-def _moments(cells: Cells, spec: Field, within: pd.Series) -> Parsed:
-    """Dates or date-times from the cells `within`: date cells, serial numbers (and, for a
-    date and time, Unix seconds), ISO text, and day/month text read day first where it is
-    clear. For a date, '03/04/2026' is refused as ambiguous; for a date and time (a form's
-    timestamp) it is read day first with a warning."""
-    index = cells.raw.index
-    values = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
-    issues: list[Issue] = []
+def _natives(cells: Cells, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Date cells without a time zone, within the years pandas holds: which, and their
+    moments."""
+    objects = cells.raw[at]
+    easy = np.fromiter(
+        (
+            isinstance(v, dt.date)
+            and _FIRST_YEAR <= v.year <= _LAST_YEAR
+            and getattr(v, "tzinfo", None) is None
+            for v in objects
+        ),
+        dtype=bool,
+        count=len(objects),
+    )
+    return easy, np.array(list(objects[easy]), dtype="datetime64[ns]")
+
+
+def _moments(cells: Cells, spec: Field, within: np.ndarray) -> Parsed:
+    """Dates or date-times from the cells `within`: date cells, serial numbers and ISO text
+    here; every other form, and what is wrong with it, from `date_text.read_rest`."""
+    n = len(cells.raw)
+    values = np.full(n, _NAT)
+    rest = within & ~(cells.of("date") | cells.of("number") | cells.of("text"))  # booleans
     native = within & cells.of("date")
     if native.any():
-        values[native] = _bounded(pd.to_datetime(cells.raw[native].map(pd.Timestamp)))
-    serial = cells.number.where(within & cells.of("number"))
-    in_range = serial.between(1, _MAX_SERIAL)
-    if in_range.any():
-        values[in_range] = _bounded(SERIAL_EPOCH + pd.to_timedelta(serial[in_range], unit="D"))
-    if spec.type == "datetime":
-        unix = serial.between(1e9, (_LATEST - pd.Timestamp(0)).total_seconds())
-        values[unix] = pd.to_datetime(serial[unix], unit="s")
-    text = cells.text[within & cells.of("text")]
-    iso = text.str.fullmatch(_ISO).astype(bool)
-    if iso.any():
-        parsed = pd.to_datetime(text[iso], errors="coerce", format="ISO8601", utc=True)
-        values[parsed.index] = _bounded(parsed)
-    refused = pd.Series(False, index=index)  # ambiguous dates, reported on their own
-    parts = text[~iso].str.extract(_SLASHED).astype("float64").dropna(subset=[0])
-    if not parts.empty:
-        refused = _day_month_text(parts, values, spec, issues)
-    unread = within & values.isna() & ~refused
-    return Parsed(values, [bad_type(unread, spec), *issues])
+        at = np.flatnonzero(native)
+        easy, moments = _natives(cells, at)
+        values[at[easy]] = moments
+        rest[at[~easy]] = True
+    serial = within & cells.of("number")
+    if serial.any():
+        at = np.flatnonzero(serial)
+        days = cells.number[at]
+        easy = (days >= 1) & (days <= _LAST_SERIAL)
+        offsets = pd.to_timedelta(days[easy], unit="D").to_numpy()
+        values[at[easy]] = SERIAL_EPOCH.to_datetime64() + offsets
+        rest[at[~easy]] = True
+    text = within & cells.of("text")
+    if text.any():
+        at = np.flatnonzero(text)
+        typed = cells.text[at]
+        read = {t: _iso(t) for t in set(typed)}
+        found = [read[t] for t in typed]
+        easy = np.fromiter((m is not None for m in found), dtype=bool, count=len(at))
+        values[at[easy]] = np.array([m for m in found if m is not None], dtype="datetime64[ns]")
+        rest[at[~easy]] = True
+    if not rest.any():
+        return Parsed(values, [bad_type(rest, spec)])
+    other = read_rest(cells, spec, rest)
+    values[rest] = other.values[rest]
+    return Parsed(values, other.issues)
 
 
-def _day_month_text(
-    parts: pd.DataFrame, values: pd.Series, spec: Field, issues: list[Issue]
-) -> pd.Series:
-    """Read dd/mm/yyyy text into `values`: day first when the first number is over 12 (or
-    both are equal), month first when only the second is. Returns the cells refused."""
-    index = values.index
-    first, second = parts[0], parts[1]
-    ambiguous = (first <= 12) & (second <= 12) & (first != second)
-    day_first = (first > 12) | ambiguous | (first == second)
-    month_first = ~day_first & (second > 12)
-    stamp = pd.DataFrame(
-        {
-            "year": parts[2],
-            "month": second.where(day_first, first),
-            "day": first.where(day_first, second),
-            "hour": parts[3].fillna(0),
-            "minute": parts[4].fillna(0),
-            "second": parts[5].fillna(0),
-        }
-    )[day_first | month_first]
-    values[stamp.index] = _bounded(pd.to_datetime(stamp, errors="coerce"))
-    ambiguous &= values[parts.index].notna()  # 31/02/2026 or year 0202: not a date at all
-    readable = values[parts.index].dt.strftime("%Y-%m-%d")
-    refused = pd.Series(False, index=index)
-    if spec.type == "datetime":
-        message = "Day and month could be either way round; read day first as " + readable
-        issues.append(
-            Issue(
-                _everywhere(ambiguous, index),
-                "warning",
-                message + f"; to be sure, type {spec.type_hint}.",
-            )
-        )
-    else:
-        refused = _everywhere(ambiguous, index)
-        swapped = pd.to_datetime(
-            stamp.rename(columns={"month": "day", "day": "month"})[["year", "month", "day"]],
-            errors="coerce",
-        ).dt.strftime("%Y-%m-%d")
-        message = (
-            "Ambiguous date: it could be "
-            + swapped
-            + " or "
-            + readable
-            + f"; type {spec.type_hint}."
-        )
-        issues.append(Issue(refused, "error", message))
-        values[refused] = pd.NaT
-    clear = (day_first | month_first) & ~ambiguous & values[parts.index].notna()
-    message = "Read as " + readable + f"; to be sure, type {spec.type_hint}."
-    issues.append(Issue(_everywhere(clear, index), "warning", message))
-    return refused
-
-
-def _everywhere(mask: pd.Series, index: pd.Index) -> pd.Series:
-    """A mask over some cells, widened to the whole column (False elsewhere)."""
-    return mask.reindex(index, fill_value=False).astype(bool)
+def _day(values: np.ndarray) -> np.ndarray:
+    return values.astype("datetime64[D]").astype("datetime64[ns]")
 
 
 def parse_date(cells: Cells, spec: Field) -> Parsed:
     parsed = _moments(cells, spec, cells.filled)
-    return Parsed(parsed.values.dt.normalize(), parsed.issues)
+    return Parsed(_day(parsed.values), parsed.issues)
 
 
 def parse_datetime(cells: Cells, spec: Field) -> Parsed:
     return _moments(cells, spec, cells.filled)
 
 
+def _month(text: str) -> np.datetime64 | None:
+    """The month of `YYYY-MM` text; NaT when it is no month (2026-13, year 0202); None for
+    other text."""
+    found = _MONTH.fullmatch(text)
+    if found is None:
+        return None
+    year, month = int(found[1]), int(found[2])
+    if not (_FIRST_YEAR <= year <= _LAST_YEAR and 1 <= month <= 12):
+        return _NAT
+    return np.datetime64(dt.datetime(year, month, 1), "ns")
+
+
 def parse_yearmonth(cells: Cells, spec: Field) -> Parsed:
     """A month: text as YYYY-MM or 'Nov 2026', or any date (Sheets turns a typed 2026-11 into
     the 1st of that month), read as its month. A day/month date is read without a warning,
     as only its month counts, unless it is ambiguous."""
-    index = cells.raw.index
-    text = cells.text[cells.filled & cells.of("text")]
-    month_text = text.str.fullmatch(_MONTH_TEXT).astype(bool)
-    months = pd.to_datetime(text[month_text] + "-01", errors="coerce")
-    for fmt in _MONTH_NAMES:
-        months = months.combine_first(pd.to_datetime(text, format=fmt, errors="coerce"))
-    months = _bounded(months).reindex(index)
-    as_month = _everywhere(month_text, index) | months.notna()
+    n = len(cells.raw)
+    months = np.full(n, _NAT)
+    as_month = np.zeros(n, dtype=bool)
+    text = cells.filled & cells.of("text")
+    if text.any():
+        at = np.flatnonzero(text)
+        typed = cells.text[at]
+        read = {t: _month(t) for t in set(typed)}
+        others = [t for t, month in read.items() if month is None]
+        if others:
+            read |= month_names(others)
+        found = np.fromiter((read[t] is not None for t in typed), dtype=bool, count=len(at))
+        as_month[at[found]] = True
+        months[at[found]] = [read[t] for t in typed[found]]
     moments = _moments(cells, spec, cells.filled & ~as_month)
-    read = months.fillna(moments.values).to_numpy()
-    first_of_month = read.astype("datetime64[M]").astype("datetime64[ns]")
-    values = pd.Series(first_of_month, index=index)
+    read_months = np.where(np.isnat(months), moments.values, months)
+    values = read_months.astype("datetime64[M]").astype("datetime64[ns]")
     ambiguous = [issue for issue in moments.issues[1:] if issue.severity == "error"]
-    refused = pd.Series(False, index=index)
+    refused = np.zeros(n, dtype=bool)
     for issue in ambiguous:
         refused |= issue.mask
-    unread = cells.filled & values.isna() & ~refused
+    unread = cells.filled & np.isnat(values) & ~refused
     return Parsed(values, [bad_type(unread, spec), *ambiguous])

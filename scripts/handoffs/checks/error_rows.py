@@ -35,7 +35,7 @@ def errors_by_handoff(
     title = input_schemas()[name].title
     if title not in raw:
         return {}
-    bad = set(dataset.report.error_rows(title).astype(int))
+    bad = dataset.left_out.get(name, frozenset())
     found: dict[str, tuple[int, ...]] = {}
     for row, handoff_id in handoff_ids_by_row(raw[title], name).items():
         if row in bad:

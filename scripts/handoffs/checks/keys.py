@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from handoffs.model.dataset import ROW
@@ -30,6 +31,8 @@ def duplicates(
 ) -> tuple[pd.Series, pd.Series]:
     """Rows (among `among`, default all) whose key repeats, every copy; and for each copy
     the rows it shares its key with, as '3, 9'."""
+    if not _may_repeat(frame, key, among):
+        return pd.Series(False, index=frame.index), pd.Series("", index=frame.index)
     values = pd.DataFrame({name: _folded(frame[name]) for name in key})
     candidates = values.notna().all(axis=1)
     if among is not None:
@@ -42,6 +45,26 @@ def duplicates(
     groups = [values.loc[dupes, name] for name in key]
     row_lists = copies.groupby(groups, sort=False).transform(", ".join)
     return dupes, row_lists.reindex(frame.index, fill_value="")
+
+
+def _may_repeat(frame: pd.DataFrame, key: Sequence[str], among: pd.Series | None) -> bool:
+    """Whether any two rows (among `among`) share a key, decided in a few array passes before
+    anything is built for the message: each key column as codes, the codes combined."""
+    if len(frame) < 2:
+        return False
+    combined = np.zeros(len(frame), dtype=np.int64)
+    usable = np.ones(len(frame), dtype=bool) if among is None else among.to_numpy(bool, copy=True)
+    for name in key:
+        codes, uniques = pd.factorize(_folded(frame[name]))
+        usable &= codes >= 0
+        combined = combined * (len(uniques) + 1) + codes
+    kept = combined[usable]
+    if len(kept) < 2:
+        return False
+    if kept.max() < 4 * len(kept) + 1024:  # codes this dense: count them
+        return bool(np.bincount(kept).max() > 1)
+    kept = np.sort(kept)
+    return bool((kept[1:] == kept[:-1]).any())
 
 
 def _folded(values: pd.Series) -> pd.Series:
@@ -79,7 +102,10 @@ def check_unique(tab: CheckedTab, log: ProblemLog) -> None:
             frame.loc[dupes, ROW],
             tab.columns.get(key[-1], -1) + 1,
             last.title,
-            tab.cells[key[-1]].raw[frame.index[dupes]].map(shown),
+            pd.Series(
+                [shown(v) for v in tab.cells[key[-1]].raw[frame.index[dupes]]],
+                index=frame.index[dupes],
+            ),
             "error",
             message,
         )
@@ -110,16 +136,27 @@ def check_unique_unless(tab: CheckedTab, log: ProblemLog) -> None:
 
 
 def check_foreign_keys(tab: CheckedTab, tabs: Mapping[str, CheckedTab], log: ProblemLog) -> None:
-    """Each id must be one of the referenced tab's ids, exactly as typed there (a blank is
-    reported as required instead). When that tab or its id column is missing, its ids are
-    unknown and that is reported once, not for every row here."""
+    """Each id must be one of the referenced tab's ids, matched ignoring case as everywhere else
+    (a blank is reported as required instead). An id typed in another case is a warning naming
+    the id as that tab spells it, and the row counts under that id. When the referenced tab or
+    its id column is missing, its ids are unknown and that is reported once, not for every row
+    here."""
     for key in tab.schema.foreign_keys:
         target = tabs[key.tab]
         if not target.readable or tab.frame.empty:
             continue
-        known = target.frame[key.ref_field].dropna().astype(str)
+        ids = target.frame[key.ref_field].dropna().astype(str).tolist()
+        typed_ids = tab.frame[key.field].tolist()
+        known_ids = set(ids)
+        if all(pd.isna(v) for v in set(typed_ids) - known_ids):
+            continue  # every id is known as typed: nothing to build
+        known = pd.Series(ids, dtype=object)
         values = tab.frame[key.field]
         unknown = values.notna() & ~values.isin(known)
+        spelled = {value.casefold(): value for value in reversed(known.tolist())}  # the first
+        canonical = values[unknown].astype(str).str.casefold().map(spelled)
+        _respelled(tab, key.field, key.tab, canonical.dropna(), log)
+        unknown &= canonical.reindex(values.index).isna()
         if not unknown.any():
             continue
         choices = list(known.unique())
@@ -142,3 +179,30 @@ def check_foreign_keys(tab: CheckedTab, tabs: Mapping[str, CheckedTab], log: Pro
             + typed.map(hints).fillna("")
             + f" ({consequence}); type an id from the {key.tab} tab, or add the handoff there first.",
         )
+
+
+def _respelled(
+    tab: CheckedTab, name: str, other: str, canonical: pd.Series, log: ProblemLog
+) -> None:
+    """Ids typed in another case than `other` tab spells them: a warning naming that spelling;
+    the row counts under it (ids match ignoring case everywhere: uniqueness, `flag --handoff`)."""
+    if canonical.empty:
+        return
+    spec = tab.schema.field(name)
+    typed = tab.frame.loc[canonical.index, name].astype(str)
+    log.add_cells(
+        tab.schema.title,
+        tab.frame.loc[canonical.index, ROW],
+        tab.columns.get(name, -1) + 1,
+        spec.title,
+        typed,
+        WARNING,
+        f"The {other} tab spells this {spec.title} "
+        + canonical
+        + "; the row counts for "
+        + canonical
+        + ", type "
+        + canonical
+        + " to match.",
+    )
+    tab.frame.loc[canonical.index, name] = canonical

@@ -12,8 +12,10 @@ import datetime as dt
 import functools
 import operator
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from handoffs.checks import keys
@@ -28,6 +30,7 @@ from handoffs.checks.cells import (
     parse_integer,
     parse_number,
     parse_string,
+    per_cell,
 )
 from handoffs.checks.checked import CheckedTab
 from handoffs.checks.dates import parse_date, parse_datetime, parse_yearmonth
@@ -55,18 +58,52 @@ def validate(
         keys.check_foreign_keys(tab, by_title, log)
         keys.check_unique_unless(tab, log)
     report = Report(log.frame([s.title for s in schemas.values()]))
-    frames = {}
+    frames, left_out = {}, {}
     for name, tab in checked.items():
-        bad = report.error_rows(tab.schema.title)
-        clean = tab.frame[~tab.frame[ROW].isin(bad)] if len(bad) else tab.frame
-        frames[name] = clean.reset_index(drop=True)
+        frames[name], left_out[name] = _clean(tab, report)
     return Dataset(
         frames=frames,
         report=report,
         today=today,
         headers={name: tab.header for name, tab in checked.items()},
         present={name: tab.present for name, tab in checked.items()},
+        left_out=left_out,
     )
+
+
+def optional_fields(schema: TabSchema) -> dict[str, Field]:
+    """Fields by title whose error blanks only their cell: not required (ever), not a key, and
+    not read by another rule of the row (the status a trial start or one-contract rule reads)."""
+    read_by_rules = {spec.required_when[0] for spec in schema.fields if spec.required_when}
+    if schema.unique_unless:
+        read_by_rules.add(schema.unique_unless.field)
+    fixed = schema.key_fields | read_by_rules
+    return {
+        spec.title: spec
+        for spec in schema.fields
+        if not (spec.required or spec.required_when or spec.name in fixed)
+    }
+
+
+def _clean(tab: CheckedTab, report: Report) -> tuple[pd.DataFrame, frozenset[int]]:
+    """The rows fit for figures, and the sheet rows left out. A row with an error is left out;
+    an error in an optional column only blanks that cell for the figures (as if it were left
+    blank: a default applies) and the row counts."""
+    frame, problems = tab.frame, report.frame
+    if problems.empty or frame.empty or not (problems["tab"] == tab.schema.title).any():
+        return _renumbered(frame), frozenset()
+    errors = problems[(problems["tab"] == tab.schema.title) & (problems["severity"] == ERROR)]
+    if errors.empty:
+        return _renumbered(frame), frozenset()
+    optional = optional_fields(tab.schema)
+    in_optional = errors["column"].isin(list(optional)) & (errors["row"] > 0)
+    bad = frozenset(errors.loc[~in_optional, "row"].astype(int))
+    clean = frame[~frame[ROW].isin(bad)].copy() if bad else frame.copy()
+    for title, rows in errors[in_optional].groupby("column")["row"]:
+        spec = optional[str(title)]
+        at = clean[ROW].isin(rows)
+        clean.loc[at, spec.name] = spec.default if spec.default is not None else None
+    return clean.reset_index(drop=True), bad
 
 
 def _map_header(
@@ -128,6 +165,13 @@ def parse(cells: Cells, spec: Field) -> Parsed:
     return parsed
 
 
+def _renumbered(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame indexed 0, 1, 2 … (as it is when no blank row was skipped)."""
+    if isinstance(frame.index, pd.RangeIndex) and (frame.index.start, frame.index.step) == (0, 1):
+        return frame
+    return frame.reset_index(drop=True)
+
+
 def _check_tab(
     raw: RawTab | None, schema: TabSchema, today: dt.date, log: ProblemLog
 ) -> CheckedTab:
@@ -148,107 +192,128 @@ def _check_tab(
             row=int("".join(c for c in merged.split(":")[0] if c.isdigit()) or 0),
         )
     columns, header = _map_header(raw, schema, log)
-    tab = CheckedTab(schema, True, empty_frame(schema), columns, header)
-    if not tab.readable or not raw.data_rows:
-        return tab
-
     data = raw.data_rows
-    rows = pd.Series(pd.RangeIndex(len(data)) + 2)
+    if not data or not all(
+        spec.name in columns for spec in schema.fields if spec.required or spec.required_when
+    ):
+        return CheckedTab(schema, True, empty_frame(schema), columns, header)
+    rows = np.arange(2, len(data) + 2)
     widths = (min(map(len, data)), max(map(len, data)))  # Sheets drops empty cells at the end
     cells = {
         spec.name: classify(_column(data, columns.get(spec.name), *widths))
         for spec in schema.fields
     }
     present = ~functools.reduce(operator.and_, (c.blank for c in cells.values()))
-    typed = {
-        spec.name: _check_field(spec, cells[spec.name], present, rows, columns, schema, today, log)
-        for spec in schema.fields
-    }
-    tab.frame = pd.DataFrame({ROW: rows, **typed}, copy=False)
+    tab = _Tab(schema, columns, rows, present, log)
+    typed = {spec.name: _check_field(spec, cells[spec.name], tab, today) for spec in schema.fields}
+    frame = pd.DataFrame({ROW: rows, **typed}, copy=False)
     if not present.all():
-        tab.frame = tab.frame[present]
-    tab.cells = {name: cells[name] for name in schema.key_fields}
-    _check_required_when(tab, cells, log)
-    keys.check_unique(tab, log)
-    return tab
+        frame = frame[present]
+    checked = CheckedTab(schema, True, frame, columns, header)
+    checked.cells = {name: cells[name] for name in schema.key_fields}
+    _check_required_when(checked, cells, log)
+    keys.check_unique(checked, log)
+    return checked
 
 
-def _column(data: list[list[Any]], col: int | None, shortest: int, longest: int) -> pd.Series:
+def _column(data: list[list[Any]], col: int | None, shortest: int, longest: int) -> list[Any]:
     """The cells of column `col`, or blanks for a column the tab does not have; a row that
     ends before `col` is blank there."""
     if col is None or col >= longest:
-        return pd.Series([None] * len(data), dtype=object)
+        return [None] * len(data)
     if col < shortest:
-        return pd.Series([row[col] for row in data], dtype=object)
-    return pd.Series([row[col] if col < len(row) else None for row in data], dtype=object)
+        return list(map(operator.itemgetter(col), data))
+    return [row[col] if col < len(row) else None for row in data]
 
 
-def _check_field(
-    spec: Field,
-    cells: Cells,
-    present: pd.Series,
-    rows: pd.Series,
-    columns: dict[str, int],
-    schema: TabSchema,
-    today: dt.date,
-    log: ProblemLog,
-) -> pd.Series:
-    """Every rule of one field over its column; returns the typed values."""
+@dataclass
+class _Tab:
+    """Where one tab's problems go: its rows (sheet numbers), which are not blank, the columns
+    found."""
 
-    def report(mask: pd.Series, severity: str, message: str | pd.Series) -> None:
-        if not mask.any():
+    schema: TabSchema
+    columns: dict[str, int]
+    rows: np.ndarray
+    present: np.ndarray
+    log: ProblemLog
+
+    def report(
+        self, spec: Field, cells: Cells, mask: np.ndarray, severity: str, message: Any
+    ) -> None:
+        """One problem per non-blank row of `mask`; `message` one text or one per cell."""
+        at = np.flatnonzero(mask & self.present)
+        if not len(at):
             return
-        at = mask & present
-        if at.any():
-            value = cells.raw[at].map(shown)
-            column = columns.get(spec.name, -1) + 1
-            log.add_cells(schema.title, rows[at], column, spec.title, value, severity, message)
+        self.log.add_at(
+            self.schema.title,
+            self.rows[at],
+            self.columns.get(spec.name, -1) + 1,
+            spec.title,
+            [shown(value) for value in cells.raw[at]],
+            severity,
+            message if isinstance(message, str) else message[at],
+        )
 
-    if spec.required:
-        report(cells.blank, ERROR, f"{spec.title} is required; type {spec.type_hint}.")
+
+# the frame dtypes of the columns numpy holds as objects or floats (a dtype object, not its
+# name: pandas looks a name up anew on every use)
+_TYPED = {name: pd.api.types.pandas_dtype(dtype) for name, dtype in (
+    ("string", "str"), ("integer", "Int64"), ("boolean", "boolean"),
+)}  # fmt: skip
+
+
+def _check_field(spec: Field, cells: Cells, tab: _Tab, today: dt.date) -> Any:
+    """Every rule of one field over its column; returns the typed values."""
+    if spec.required and cells.blank.any():
+        tab.report(
+            spec, cells, cells.blank, ERROR, f"{spec.title} is required; type {spec.type_hint}."
+        )
     errors = cells.of("error")
     if errors.any():
-        report(
-            errors,
-            ERROR,
-            "The cell shows the spreadsheet error "
-            + cells.text[errors]
-            + f"; fix the formula or type {spec.type_hint}.",
-        )
+        texts = [
+            f"The cell shows the spreadsheet error {text}; fix the formula or type "
+            f"{spec.type_hint}."
+            for text in cells.text[errors]
+        ]
+        tab.report(spec, cells, errors, ERROR, per_cell(errors, texts))
     formulas = cells.of("formula")
     if formulas.any():
-        report(
-            formulas,
-            ERROR,
-            "The formula "
-            + cells.raw[formulas].astype(str)
-            + " has no saved result (the file was saved by a tool that does not calculate); "
-            "open and save it in Excel or LibreOffice, or type the value.",
-        )
+        texts = [
+            f"The formula {formula} has no saved result (the file was saved by a tool that "
+            "does not calculate); open and save it in Excel or LibreOffice, or type the value."
+            for formula in cells.raw[formulas]
+        ]
+        tab.report(spec, cells, formulas, ERROR, per_cell(formulas, texts))
     parsed = parse(cells, spec)
     for issue in parsed.issues:
-        report(issue.mask, issue.severity, issue.message)
+        if issue.mask.any():
+            tab.report(spec, cells, issue.mask, issue.severity, issue.message)
     values = parsed.values
-    if spec.default is not None:
-        values = values.where(~cells.blank, spec.default)
+    if spec.default is not None and cells.blank.any():
+        values = values.copy()
+        values[cells.blank] = spec.default
     if spec.not_after_today:
-        report(*_after_today(spec, values, today))
+        late, message = _after_today(spec, values, today)
+        if late.any():
+            tab.report(spec, cells, late, ERROR, message)
+    if spec.type in _TYPED:
+        return pd.array(values, dtype=_TYPED[spec.type])
     return values
 
 
-def _after_today(spec: Field, values: pd.Series, today: dt.date) -> tuple[pd.Series, str, str]:
+def _after_today(spec: Field, values: np.ndarray, today: dt.date) -> tuple[np.ndarray, str]:
     """Dates after today, or months after the current month: not yet happened, so a typo."""
     if spec.type == "yearmonth":
         month = f"{today:%Y-%m}"
-        late = values > pd.Timestamp(today.year, today.month, 1)
+        late = values > np.datetime64(dt.date(today.year, today.month, 1), "ns")
         message = f"Month is after the current month ({month}); type a month up to {month}."
     else:
-        late = values > pd.Timestamp(today)
+        late = values > np.datetime64(today, "ns")
         message = (
             f"{spec.title} is in the future (today is {today.isoformat()}); "
             "type a date up to today."
         )
-    return late.fillna(False).astype(bool), ERROR, message
+    return late, message
 
 
 def _check_required_when(tab: CheckedTab, cells: dict[str, Cells], log: ProblemLog) -> None:

@@ -15,9 +15,10 @@ from handoffs.cli.json_output import document
 
 if TYPE_CHECKING:
     from handoffs.app.flag import FlagOutcome
+    from handoffs.app.load import ValidateOutcome
     from handoffs.app.meetings import NoteOutcome
     from handoffs.app.notify import NoticeOutcome
-    from handoffs.app.refresh import RefreshOutcome, ValidateOutcome
+    from handoffs.app.refresh import RefreshOutcome
     from handoffs.app.rollup import RollupOutcome
     from handoffs.model.problems import Report
     from handoffs.model.spreadsheet import TabContent

@@ -86,7 +86,7 @@ def validate(settings: Settings, fmt: str) -> Any:
       handoffs validate
       handoffs --config team.toml validate --format json
     """
-    from handoffs.app.refresh import validate_sheet
+    from handoffs.app.load import validate_sheet
 
     outcome = validate_sheet(settings.config(), settings.today)
     if fmt == JSON:

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 
 from handoffs.config import Config, ScoringConfig
+from handoffs.figures.health_sums import health_sums
 from handoffs.model.dataset import Dataset
-from handoffs.model.periods import TREND_MONTHS, Period, months_between, months_ending
+from handoffs.model.periods import TREND_MONTHS, Period, months_ending
 from handoffs.model.vocabulary import (
     ACTIVE,
     IN_USE,
@@ -38,20 +39,20 @@ def with_hours(ds: Dataset, scoring: ScoringConfig) -> Dataset:
 
 
 def period_totals(health: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Per handoff with any Health row in the period: summed figures, indexed by handoff_id."""
-    inside = months_between(health, period.start, period.last_month)
-    return inside.groupby("handoff_id")[
-        ["hours", "rework_requests", "format_minutes", "delay_days"]
-    ].sum()
+    """Per handoff with any Health row in the period: summed figures, indexed by handoff_id
+    (from the Health rows prepared once, `figures.health_sums`)."""
+    return health_sums(health).totals(period.start, period.last_month)
 
 
 def sparkline(values: pd.DataFrame) -> pd.Series:
     """One text sparkline per row, scaled from 0 to the row's own maximum; '·' = no data."""
-    top = values.max(axis=1).replace(0, np.nan)
-    levels = (values.div(top, axis=0) * (len(SPARK) - 1)).round()
-    levels = levels.where(values.notna() & top.notna().to_numpy()[:, None], 0)
-    chars = np.array(list(SPARK))[levels.fillna(0).astype(int).to_numpy()]
-    chars[values.isna().to_numpy()] = NO_DATA_MARK
+    grid = values.to_numpy("float64", na_value=np.nan)
+    top = np.fmax.reduce(grid, axis=1) if grid.size else np.full(len(grid), np.nan)
+    top[top == 0] = np.nan
+    levels = np.rint(grid / top[:, None] * (len(SPARK) - 1))
+    levels = np.where(np.isnan(levels), 0, levels).astype(int)
+    chars = np.array(list(SPARK))[levels]
+    chars[np.isnan(grid)] = NO_DATA_MARK
     return pd.Series(["".join(row) for row in chars], index=values.index, dtype="object")
 
 
@@ -97,10 +98,7 @@ def rank_order(table: pd.DataFrame) -> pd.DataFrame:
 
 def hours_grid(health: pd.DataFrame, ids: pd.Index, months: list[pd.Timestamp]) -> pd.DataFrame:
     """Hours lost per handoff (rows) and month (columns); NaN where there is no Health row."""
-    window = months_between(health, months[0], months[-1])
-    return window.pivot_table(
-        index="handoff_id", columns="month", values="hours", aggfunc="sum"
-    ).reindex(index=ids, columns=months)
+    return health_sums(health).grid(ids, months)
 
 
 def trends(health: pd.DataFrame, last: pd.Timestamp, ids: pd.Index) -> pd.Series:

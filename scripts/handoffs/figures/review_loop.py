@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from handoffs.config import Config
+from handoffs.figures.health_sums import health_sums
 from handoffs.figures.rankings import period_totals, rank_order
 from handoffs.model.dataset import Dataset
 from handoffs.model.periods import LOOKBACK_MONTHS, Period, months_between, months_ending
@@ -34,8 +35,7 @@ def period_ranking(ds: Dataset, period: Period, config: Config) -> pd.DataFrame:
 
 def month_counts(health: pd.DataFrame, period: Period) -> pd.Series:
     """How many months of the period have a Health row, per handoff id."""
-    inside = months_between(health, period.start, period.last_month)
-    return inside.groupby("handoff_id").size()
+    return health_sums(health).month_counts(period.start, period.last_month)
 
 
 def measured_improvement(ds: Dataset, quarter: Period, config: Config) -> pd.DataFrame:

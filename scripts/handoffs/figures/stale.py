@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 
 from handoffs.config import ReviewConfig
@@ -27,10 +26,9 @@ from handoffs.model.vocabulary import (
 
 def missing_elements(contracts: pd.DataFrame) -> pd.Series:
     """'Format, Contact if unclear' for each contract row, '' when all five are filled."""
-    missing = pd.Series("", index=contracts.index, dtype="object")
-    for name, title in ELEMENTS.items():
-        missing = missing + np.where(contracts[name].isna(), title + ", ", "")
-    return missing.str.removesuffix(", ")
+    blank = [(title, contracts[name].isna().to_numpy()) for name, title in ELEMENTS.items()]
+    missing = [", ".join(title for title, mask in blank if mask[i]) for i in range(len(contracts))]
+    return pd.Series(missing, index=contracts.index, dtype="object")
 
 
 WRITE_ONE = "write a contract with the five elements and trial it for two weeks"
@@ -45,8 +43,11 @@ def _row_error(rows: Sequence[int]) -> str:
 
 def _days(counts: pd.Series) -> pd.Series:
     """'1 day', '12 days' for each count."""
-    whole = counts.astype("Int64")
-    return whole.astype(str) + np.where(whole.eq(1).fillna(False), " day", " days")
+    return pd.Series(
+        [f"{int(n)} day" if n == 1 else f"{int(n)} days" for n in counts],
+        index=counts.index,
+        dtype="object",
+    )
 
 
 def stale_reviews(
@@ -62,59 +63,66 @@ def stale_reviews(
     today = pd.Timestamp(ds.today)
     handoffs = ds["handoffs"].set_index("handoff_id")
     contracts = ds["contracts"]
-    contracts = contracts[contracts["status"].isin(IN_USE)].copy()
+    contracts = contracts[contracts["status"].isin(IN_USE)]
     reviewed_days = (today - contracts["last_reviewed"]).dt.days
     trial_days = (today - contracts["trial_start"]).dt.days
     in_force = contracts["status"].isin(IN_FORCE)
     missing = missing_elements(contracts)
-    overdue = reviewed_days - review.every_days
     reasons = [
         (in_force & contracts["last_reviewed"].isna(), NEVER_REVIEWED,
-         pd.Series("no Last reviewed date: review it with sender and receiver", index=contracts.index)),
+         lambda at: "no Last reviewed date: review it with sender and receiver"),
         (in_force & (reviewed_days > review.every_days), REVIEW_OVERDUE,
-         "last reviewed " + _days(reviewed_days) + " ago, "
-         + _days(overdue) + f" past the {review.every_days}-day cycle"),
+         lambda at: "last reviewed " + _days(reviewed_days[at]) + " ago, "
+         + _days(reviewed_days[at] - review.every_days)
+         + f" past the {review.every_days}-day cycle"),
         ((contracts["status"] == TRIAL) & (trial_days > review.trial_days)
          & ~(contracts["last_reviewed"] >= contracts["trial_start"]),
          TRIAL_ENDED,
-         "trial started " + _days(trial_days)
+         lambda at: "trial started " + _days(trial_days[at])
          + " ago; adjust it to what still gets missed, then set Status to active"),
-        (missing.ne(""), INCOMPLETE, "missing " + missing),
+        (missing.ne(""), INCOMPLETE, lambda at: "missing " + missing[at]),
     ]  # fmt: skip
     parts = [
-        pd.DataFrame(
-            {
-                "handoff_id": contracts.loc[mask, "handoff_id"],
-                "contract_status": contracts.loc[mask, "status"],
-                "owner": contracts.loc[mask, "owner"],
-                "last_reviewed": contracts.loc[mask, "last_reviewed"],
-                "reason": reason,
-                "detail": detail[mask],
-                "order": order,
-            }
-        )
+        _reason_rows(contracts[mask], reason, detail(mask), order)
         for order, (mask, reason, detail) in enumerate(reasons)
+        if mask.any()  # a reason no contract has builds nothing
     ]
     active = handoffs[handoffs["status"] == ACTIVE]
     uncovered = active.index[~active.index.isin(contracts["handoff_id"])]
     broken = [(contract_errors or {}).get(str(h).casefold(), ()) for h in uncovered]
-    parts.append(
-        pd.DataFrame(
-            {
-                "handoff_id": uncovered,
-                "contract_status": "none",
-                "owner": None,
-                "last_reviewed": pd.NaT,
-                "reason": [CONTRACT_ROW_ERROR if rows else NO_CONTRACT for rows in broken],
-                "detail": [_row_error(rows) if rows else WRITE_ONE for rows in broken],
-                "order": len(reasons),
-            }
-        )
+    none = pd.DataFrame(
+        {
+            "handoff_id": uncovered,
+            "contract_status": "none",
+            "owner": None,
+            "last_reviewed": pd.NaT,
+            "reason": [CONTRACT_ROW_ERROR if rows else NO_CONTRACT for rows in broken],
+            "detail": [_row_error(rows) if rows else WRITE_ONE for rows in broken],
+            "order": len(reasons),
+        }
     )
-    table = pd.concat([p for p in parts if not p.empty] or parts[:1], ignore_index=True)
+    if not none.empty or not parts:
+        parts.append(none)
+    table = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     table["workflow"] = table["handoff_id"].map(handoffs["workflow"])
     table = table.sort_values(["handoff_id", "order"], kind="stable").drop(columns="order")
     return table.reset_index(drop=True)
+
+
+def _reason_rows(
+    contracts: pd.DataFrame, reason: str, detail: str | pd.Series, order: int
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "handoff_id": contracts["handoff_id"],
+            "contract_status": contracts["status"],
+            "owner": contracts["owner"],
+            "last_reviewed": contracts["last_reviewed"],
+            "reason": reason,
+            "detail": detail,
+            "order": order,
+        }
+    )
 
 
 # A Stale Reviews row, left to right (a team's, and each team's in the organisation roll-up).

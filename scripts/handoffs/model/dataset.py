@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -29,6 +30,11 @@ _DTYPES = {
 
 def empty_frame(schema: TabSchema) -> pd.DataFrame:
     """A tab with no usable rows, typed like a full one so figures need no special case."""
+    return _empty(schema).copy()
+
+
+@functools.cache
+def _empty(schema: TabSchema) -> pd.DataFrame:
     columns = {f.name: pd.Series(dtype=_DTYPES[f.type]) for f in schema.fields}
     return pd.DataFrame({ROW: pd.Series(dtype="int64"), **columns})
 
@@ -42,6 +48,8 @@ class Dataset:
     today: dt.date
     headers: dict[str, list[str]]
     present: dict[str, bool]
+    # tab name -> sheet rows left out for an error (an error in an optional column keeps its row)
+    left_out: dict[str, frozenset[int]] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.frames[name]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from handoffs.model.spreadsheet import column_letter
@@ -60,6 +61,34 @@ class ProblemLog:
                     "column": column,
                     "value": values.reindex(rows.index).to_numpy(),
                     "message": message if isinstance(message, str) else message.to_numpy(),
+                }
+            )
+        )
+
+    def add_at(
+        self,
+        tab: str,
+        rows: Sequence[int] | np.ndarray,
+        col: int,
+        column: str,
+        values: Sequence[str],
+        severity: str,
+        message: str | Sequence[str] | np.ndarray,
+    ) -> None:
+        """One problem per sheet row of `rows`, with the value seen and the message (one for
+        all, or one per row) in the same order."""
+        if not len(rows):
+            return
+        self._parts.append(
+            pd.DataFrame(
+                {
+                    "severity": severity,
+                    "tab": tab,
+                    "row": np.asarray(rows),
+                    "col": col,
+                    "column": column,
+                    "value": np.asarray(values, dtype=object),
+                    "message": message if isinstance(message, str) else np.asarray(message),
                 }
             )
         )

@@ -58,6 +58,7 @@ OUR_KINDS: list[tuple[str, Kind]] = [
     (r" is used more than once \(rows | appear more than once \(rows ", "unique"),
     (r" has more than one contract in use ", "x-unique-unless"),  # our x- extension
     (r"^Not a Handoff ID in the Handoffs tab", "foreign-key"),  # dropped from the descriptor
+    (r"^The Handoffs tab spells this Handoff ID ", "x-id-case"),  # ids match ignoring case
     (r" is after the current month | is in the future \(today is ", "x-not-after"),
     (
         r"^Ambiguous date: |^Read as |^Day and month could be",

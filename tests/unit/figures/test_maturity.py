@@ -226,3 +226,21 @@ def test_nobody_new_means_nobody_to_onboard() -> None:
     onboarding = next(c for c in maturity.criteria if c.key == "onboarding")
     assert onboarding.met
     assert onboarding.evidence == "nobody joined since 2026-05-25, so there is nobody to onboard"
+
+
+def test_a_bad_e_mail_leaves_out_the_address_not_the_person() -> None:
+    """E-mail is optional: its error blanks only that cell, so Zoe, who joined without being
+    onboarded, still counts for onboarding."""
+    team = full_team()
+    team["team"].append(member("Zoe", "Editor", joined=dt.date(2026, 10, 1), email="zoe@example"))
+    ds = dataset(**team)
+    assert [p.cell for p in ds.report if p.severity == "error"] == ["F5"]
+
+    maturity = assess(ds, Config(), team_share(ds), [COMPLETE_NOTE], "handoff-notes")
+
+    onboarding = next(c for c in maturity.criteria if c.key == "onboarding")
+    assert not onboarding.met
+    assert onboarding.evidence == (
+        "1 of 2 members who joined since 2026-05-25 have no Onboarded date: "
+        "Zoe (joined 2026-10-01, row 5)"
+    )
