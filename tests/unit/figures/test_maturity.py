@@ -241,6 +241,6 @@ def test_a_bad_e_mail_leaves_out_the_address_not_the_person() -> None:
     onboarding = next(c for c in maturity.criteria if c.key == "onboarding")
     assert not onboarding.met
     assert onboarding.evidence == (
-        "1 of 2 members who joined since 2026-05-25 have no Onboarded date: "
+        "1 of 2 members who joined since 2026-05-25 has no Onboarded date: "
         "Zoe (joined 2026-10-01, row 5)"
     )
