@@ -94,6 +94,22 @@ def _note_context(loaded: Loaded, handoff: str) -> NoteContext:
     return context_of(loaded.dataset, handoff)
 
 
+def kept_files(config: Config) -> tuple[list[tuple[str, Path]], list[tuple[str, Path]]]:
+    """What `--output` must never replace (docs/commands.md): the files handoffs keeps, as
+    (what, path), and the folders whose existing files are the team's (the notes folder)."""
+    backend = open_backend(config, read_only=True)
+    kept = [("the spreadsheet's lock file", Path(backend.lock_path))]
+    backup = getattr(backend, "backup_path", None)  # a local workbook's
+    if backup is not None:
+        kept += [("the workbook", config.sheet.path), ("the workbook's backup", backup)]
+    if config.source is not None:
+        kept.append(("the config file", config.source))
+    if config.sheet.credentials not in ("", "oauth", "adc"):
+        kept.append(("the credentials key file", Path(config.sheet.credentials)))
+    folder = config.templates.notes_folder
+    return kept, [("the notes folder", folder)] if folder is not None else []
+
+
 @dataclass
 class NoteOutcome:
     result: NoteCheck

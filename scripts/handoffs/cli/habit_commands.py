@@ -12,20 +12,32 @@ from typing import Any
 import click
 
 from handoffs.cli.group import Settings
-from handoffs.cli.output_file import write_output
+from handoffs.cli.output_file import refuse_kept_file, write_output
 from handoffs.cli.terminal import printable
 from handoffs.model.document import to_markdown
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str, output: str | None, settings: Settings) -> None:
     """Print `text`, or write it to `output` (UTF-8) and say so on stderr; cell text in it
     is shown escaped either way."""
     text = printable(text)
     if output is None:
         click.echo(text, nl=False)
         return
-    write_output(Path(output), text)
+    write_output(Path(output), text, *_kept(settings))
     click.echo(f"Wrote {output}.", err=True)
+
+
+def _kept(settings: Settings) -> Any:
+    """The files and folders `--output` must not replace (refused before the command runs)."""
+    from handoffs.app.meetings import kept_files
+
+    return kept_files(settings.config())
+
+
+def _refuse_kept_output(settings: Settings, output: str | None) -> None:
+    if output is not None:
+        refuse_kept_file(Path(output), *_kept(settings))
 
 
 def output_option(what: str) -> Any:
@@ -83,6 +95,7 @@ def review_prep(
     """
     from handoffs.app.meetings import review_prep as run_review_prep
 
+    _refuse_kept_output(settings, output)
     outcome = run_review_prep(
         settings.config(),
         settings.today,
@@ -95,7 +108,7 @@ def review_prep(
         text = printable(json.dumps(outcome.agenda, ensure_ascii=False, indent=2), json=True) + "\n"
     else:
         text = to_markdown(outcome.document)
-    _emit(text, output)
+    _emit(text, output, settings)
     if outcome.written:
         click.echo(f"Review Prep tab written to {outcome.location}.", err=True)
 
@@ -144,8 +157,9 @@ def onboard(settings: Settings, person: str | None, role: str | None, output: st
     """
     from handoffs.app.meetings import onboard as run_onboard
 
+    _refuse_kept_output(settings, output)
     document = run_onboard(settings.config(), settings.today, person=person, role=role)
-    _emit(to_markdown(document), output)
+    _emit(to_markdown(document), output, settings)
 
 
 @click.command()
@@ -161,7 +175,8 @@ def template(settings: Settings, handoff: str, output: str | None) -> None:
     """
     from handoffs.app.meetings import note_template
 
-    _emit(note_template(settings.config(), settings.today, handoff), output)
+    _refuse_kept_output(settings, output)
+    _emit(note_template(settings.config(), settings.today, handoff), output, settings)
 
 
 @click.command("check")
