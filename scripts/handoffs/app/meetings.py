@@ -20,7 +20,7 @@ from handoffs.checks.notes import (
     refuse_other_handoff,
     template,
 )
-from handoffs.config import Config
+from handoffs.config import Config, special_file
 from handoffs.documents import agenda
 from handoffs.documents import review_prep as prep
 from handoffs.documents.onboarding import pack
@@ -124,6 +124,9 @@ class NoteOutcome:
 def check_note(config: Config, today: dt.date, path: Path, handoff: str) -> NoteOutcome:
     """Check a filled note for one handoff: it is that handoff's note, and every required
     section is present and non-empty."""
+    kind = special_file(path)
+    if kind is not None:  # a FIFO would hang the read
+        raise UsageError(f"Cannot read the note {path}: it is {kind}, not a file.")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

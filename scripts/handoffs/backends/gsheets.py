@@ -43,7 +43,6 @@ from handoffs.backends.google_http import (
     connect,
 )
 from handoffs.backends.gsheets_cells import raw_value
-from handoffs.backends.lock import private_folder
 from handoffs.backends.gsheets_messages import (
     credentials_rejected,
     gave_up,
@@ -60,6 +59,7 @@ from handoffs.backends.gsheets_requests import (
     sheet_infos,
     value_rows,
 )
+from handoffs.backends.lock import private_folder
 from handoffs.config import SheetConfig
 from handoffs.model.errors import BackendError, UsageError
 from handoffs.model.spreadsheet import CellValue, NewTab, RawTab, TabContent, match_title

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -71,10 +71,8 @@ def private_folder(folder: Path) -> Path:
     real folder, not a link, owned by this user and writable by nobody else (tightened to 0700
     when it is ours). Made for a folder in the shared temporary folder, where anyone could
     create the name first; exit 3 otherwise."""
-    try:
+    with suppress(FileExistsError):  # a file or a link in its place: said below
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except FileExistsError:
-        pass  # a file or a link in its place: said below
     info = os.lstat(folder)
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
         raise BackendError(

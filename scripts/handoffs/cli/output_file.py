@@ -43,7 +43,9 @@ def refuse_kept_file(
     inside one of the `folders`, reached by any link, hard link or case of its name."""
     for what, other in kept:
         if _same_file(path, other):
-            raise _cannot_write(path, f"it is {what} ({other}), which --output would replace", _OTHER)
+            raise _cannot_write(
+                path, f"it is {what} ({other}), which --output would replace", _OTHER
+            )
     for what, folder in folders:
         if _existing_inside(path, folder):
             raise _cannot_write(

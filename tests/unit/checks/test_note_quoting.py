@@ -32,7 +32,9 @@ def hostile_context(text: str) -> NoteContext:
     """A handoff whose every text field (names, contract elements) holds `text`."""
     base = NoteContext("RPT-02", "Client report", 2, "Analyst", "Writer", "Analysis summary")
     texts = {
-        f.name: text for f in dataclasses.fields(NoteContext) if f.name not in ("handoff_id", "step")
+        f.name: text
+        for f in dataclasses.fields(NoteContext)
+        if f.name not in ("handoff_id", "step")
     }
     return dataclasses.replace(base, **texts)
 
@@ -87,7 +89,9 @@ def test_contract_text_reads_as_typed_once_rendered() -> None:
     )
     note = template(context)
     assert "\\## Intake, step 2: x → x." in note
-    assert "<!-- What you are handing over, and where it is; the contract says it contains: " in note
+    assert (
+        "<!-- What you are handing over, and where it is; the contract says it contains: " in note
+    )
     assert "raw data --&gt; clean table. -->" in note
     assert "## Format (from the contract)\n\n> CSV, UTF-8\n> \\## Open questions\n> \\```\n" in note
     assert "- [ ] totals &lt;= source\n- [ ] &lt;!-- none --&gt;\n" in note
