@@ -7,8 +7,13 @@ of stopping the suite."""
 from __future__ import annotations
 
 import os
+import re
+import struct
 import subprocess
 import sys
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -190,3 +195,159 @@ def test_validate_lists_100_cells_per_problem_and_counts_every_one(run, swamped:
         "",
         "3150 errors, 0 warnings.",
     ]
+
+
+# -- a stray cell or a zip bomb (docs/spreadsheet.md#limits) -------------------------------------
+
+HEALTH_PART = "xl/worksheets/sheet3.xml"  # the Health tab of the demo workbook
+READING_COMMANDS = (
+    ["validate"],
+    ["refresh"],
+    ["review-prep", "--no-write"],
+    ["onboard", "--role", "Analyst"],
+    ["template", "--handoff", "RPT-02"],
+)
+
+
+def rewrite_health(workbook: Path, change: Callable[[bytes], bytes | Iterator[bytes]]) -> None:
+    """The workbook with its Health tab's XML replaced by `change(xml)` (bytes, or chunks
+    streamed into the archive so that a huge part never sits in memory)."""
+    original = workbook.with_suffix(".orig")
+    workbook.rename(original)
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(workbook, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename != HEALTH_PART:
+                target.writestr(info, data, zipfile.ZIP_DEFLATED)
+                continue
+            part = zipfile.ZipInfo(HEALTH_PART, info.date_time)
+            part.compress_type = zipfile.ZIP_DEFLATED
+            with target.open(part, "w", force_zip64=True) as stream:
+                changed = change(data)
+                for chunk in [changed] if isinstance(changed, bytes) else changed:
+                    stream.write(chunk)
+    original.unlink()
+
+
+def before_end(extra: bytes) -> Callable[[bytes], bytes]:
+    return lambda xml: xml.replace(b"</sheetData>", extra + b"</sheetData>")
+
+
+FAR_CELLS = {
+    "XFD1048576": b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+    "ZZ100000": b'<row r="100000"><c r="ZZ100000"><v>1</v></c></row>',
+    "A30000000": b'<row r="30000000"><c r="A30000000"><v>1</v></c></row>',
+}
+
+
+@pytest.mark.parametrize("cell", FAR_CELLS)
+def test_a_value_far_outside_the_data_is_exit_3_naming_the_tab_and_cell(
+    demo_workbook: Path, tmp_path: Path, cell: str
+) -> None:
+    rewrite_health(demo_workbook, before_end(FAR_CELLS[cell]))
+    before = demo_workbook.read_bytes()
+    for command in READING_COMMANDS:
+        result = handoffs(*command, cwd=tmp_path, seconds=30)
+        assert result.returncode == 3, result.stderr
+        assert result.stderr.startswith(
+            f"Error: The Health tab has a value far outside its data, at {cell}: reading the "
+            "tab up to there means a grid of "
+        )
+        assert "handoffs reads at most 20,000,000 cells per tab" in result.stderr
+    assert demo_workbook.read_bytes() == before
+
+
+def test_an_empty_formatted_cell_far_out_and_a_dimension_that_lies_are_fine(
+    run, demo_workbook: Path
+) -> None:
+    """Parsers skip a formatted cell without a value, and the <dimension> is never trusted."""
+    far_format = before_end(b'<row r="1048576"><c r="XFD1048576" s="0"/></row>')
+    rewrite_health(
+        demo_workbook,
+        lambda xml: re.sub(
+            rb"<dimension ref=\"[^\"]*\"", b'<dimension ref="A1:XFD1048576"', far_format(xml)
+        ),
+    )
+    assert run("validate").stdout == "No problems: every row is valid.\n"
+
+
+def test_a_tab_of_200000_rows_and_columns_far_beyond_the_schema_is_read(
+    run, demo_workbook: Path
+) -> None:
+    """The bounds are far from a real team's: a note column at CV, a row at 200,000."""
+    far = b'<row r="200000"><c r="A200000"><v>7</v></c><c r="CV200000"><v>1</v></c></row>'
+    rewrite_health(demo_workbook, before_end(far))
+    assert (
+        "  error   B200000 Handoff ID: Handoff ID is required" in run("validate", expect=1).stdout
+    )
+
+
+def test_one_cell_that_unpacks_to_a_huge_text_is_exit_3_naming_it(
+    demo_workbook: Path, tmp_path: Path
+) -> None:
+    """A 64 MB text packs into 64 KB; the one of the report was 1.2 GB in a 1.3 MB file."""
+
+    def bomb(xml: bytes) -> Iterator[bytes]:
+        head, tail = xml.split(b"</sheetData>")
+        yield head + b'<row r="80"><c r="C80" t="inlineStr"><is><t>'
+        yield from (b"a" * 2**20 for _ in range(64))
+        yield b"</t></is></c></row></sheetData>" + tail
+
+    rewrite_health(demo_workbook, bomb)
+    assert demo_workbook.stat().st_size < 2**20
+    result = handoffs("validate", cwd=tmp_path, seconds=30)
+    assert (result.returncode, result.stderr) == (
+        3,
+        "Error: The Health tab's cell C80 holds over 1,024 KB of text, far beyond the 32,767 "
+        "characters Excel allows in a cell. Shorten it in Excel or LibreOffice and save. "
+        "Nothing was written.\n",
+    )
+
+
+def test_a_part_larger_than_the_archive_declares_is_bounded(
+    demo_workbook: Path, tmp_path: Path
+) -> None:
+    """The archive says the Health tab is 1 KB; it unpacks to 600 MB of markup."""
+
+    def padded(xml: bytes) -> Iterator[bytes]:
+        head, tail = xml.split(b"</sheetData>")
+        yield head
+        yield from (b"<row/>" * (2**20 // 6 * 10) for _ in range(60))
+        yield b"</sheetData>" + tail
+
+    rewrite_health(demo_workbook, padded)
+    declare_size(demo_workbook, HEALTH_PART, 4096)
+    result = handoffs("validate", cwd=tmp_path, seconds=60)
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.startswith(f"Error: {demo_workbook}: the Health tab unpacks to over 51")
+    assert "handoffs reads at most 512 MB per part" in result.stderr
+
+
+def declare_size(workbook: Path, member: str, size: int) -> None:
+    """Rewrite the uncompressed size the archive declares for `member` (local header, zip64
+    extra field and central directory), as a hostile file would."""
+    data = bytearray(workbook.read_bytes())
+    with zipfile.ZipFile(workbook) as archive:
+        info = archive.getinfo(member)
+        with archive.open(info) as stream:
+            crc = zlib.crc32(
+                stream.read(size)
+            )  # of what it declares: a reader stopping there agrees
+    name = member.encode()
+    for signature in (b"PK\x03\x04", b"PK\x01\x02"):
+        at = data.find(signature + b"")
+        while at != -1:
+            name_at = at + (30 if signature == b"PK\x03\x04" else 46)
+            if data[name_at : name_at + len(name)] == name:
+                size_at = at + (22 if signature == b"PK\x03\x04" else 24)
+                struct.pack_into("<I", data, size_at - 8, crc)
+                packed = struct.unpack_from("<I", data, size_at)[0]
+                if packed == 0xFFFFFFFF:  # the real size sits in the zip64 extra field
+                    extra_at = name_at + len(name)
+                    zip64 = data.find(b"\x01\x00", extra_at, extra_at + 64)
+                    struct.pack_into("<Q", data, zip64 + 4, size)
+                else:
+                    struct.pack_into("<I", data, size_at, size)
+            at = data.find(signature, at + 4)
+    assert info.file_size > size
+    workbook.write_bytes(bytes(data))
