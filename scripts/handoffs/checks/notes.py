@@ -134,14 +134,12 @@ def _block(text: str) -> list[str]:
 def template(context: NoteContext) -> str:
     """The handoff-note template for one handoff, in Markdown. Every text from the sheet is
     quoted (`_inline`, `_block`): whatever a cell holds, an untouched template fails `check`."""
-    c = replace(
-        context,
-        **{
-            name: _inline(value)
-            for name, value in vars(context).items()
-            if isinstance(value, str) and name not in ("format", "receiver_checks")
-        },
-    )
+    quoted: dict[str, Any] = {
+        name: _inline(value)
+        for name, value in vars(context).items()
+        if isinstance(value, str) and name not in ("format", "receiver_checks")
+    }
+    c = replace(context, **quoted)
     step = f", step {c.step}" if c.step is not None else ""
     lines = [
         f"# Handoff note: {c.handoff_id} · {c.artifact}",
