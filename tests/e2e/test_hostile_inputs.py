@@ -351,3 +351,44 @@ def declare_size(workbook: Path, member: str, size: int) -> None:
             at = data.find(signature, at + 4)
     assert info.file_size > size
     workbook.write_bytes(bytes(data))
+
+
+def test_a_huge_shared_text_is_exit_3_naming_the_cell_that_shows_it(
+    demo_workbook: Path, tmp_path: Path
+) -> None:
+    """Excel keeps text in a shared table; a cell shows it by number."""
+    rewrite_health(demo_workbook, before_end(b'<row r="80"><c r="D80" t="s"><v>0</v></c></row>'))
+    original = demo_workbook.with_suffix(".orig")
+    demo_workbook.rename(original)
+    relationship = (
+        b'<Relationship Id="rIdShared" Target="sharedStrings.xml" Type="http://schemas.'
+        b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" />'
+    )
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(demo_workbook, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", relationship + b"</Relationships>")
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
+            target.writestr(info, data, zipfile.ZIP_DEFLATED)
+        part = zipfile.ZipInfo("xl/sharedStrings.xml")
+        part.compress_type = zipfile.ZIP_DEFLATED
+        with target.open(part, "w") as stream:
+            stream.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            stream.write(b"<si><t>")
+            for _ in range(64):
+                stream.write(b"a" * 2**20)
+            stream.write(b"</t></si></sst>")
+    original.unlink()
+    result = handoffs("validate", cwd=tmp_path, seconds=30)
+    assert (result.returncode, result.stderr) == (
+        3,
+        "Error: The Health tab's cell D80 holds over 1,024 KB of text, far beyond the 32,767 "
+        "characters Excel allows in a cell. Shorten it in Excel or LibreOffice and save. "
+        "Nothing was written.\n",
+    )
