@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import stat
 import tomllib
 from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
@@ -133,8 +134,15 @@ def load_config(explicit: str | None = None, cwd: Path | None = None) -> Config:
     base = cwd or Path.cwd()
     path = find_config_file(explicit, base)
     if path is None:
+        workbook = base / DEFAULT_WORKBOOK
+        kind = special_file(workbook)
+        if kind is not None:
+            raise UsageError(
+                f"{workbook} is {kind}, not a workbook file; handoffs reads and writes only a "
+                "regular .xlsx file. Remove it, or run in another folder."
+            )
         return Config(
-            sheet=SheetConfig(path=base / DEFAULT_WORKBOOK),
+            sheet=SheetConfig(path=workbook),
             templates=TemplatesConfig(notes_folder=_default_notes_folder(base)),
         )
     return parse_config(read_config_data(path), path)
@@ -237,12 +245,19 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
             f'{path}: [sheet] path = "{sheet.path}" is a folder; name the workbook file in it, '
             'e.g. "handoffs.xlsx".'
         )
+    kind = special_file(sections["sheet"].path)
+    if kind is not None:
+        raise UsageError(
+            f'{path}: [sheet] path = "{sheet.path}" is {kind}, not a workbook file; name a '
+            'regular .xlsx file, e.g. "handoffs.xlsx".'
+        )
     if sheet.credentials not in ("", "oauth", "adc"):  # a key file, beside the config like path
         key_file = folder / Path(sheet.credentials).expanduser()
         sections["sheet"] = replace(sections["sheet"], credentials=str(key_file))
     notes = sections["templates"].notes_folder
     if notes is not None:
         sections["templates"] = replace(sections["templates"], notes_folder=folder / notes)
+        _check_notes_folder(folder / notes, notes, path)
     elif "notes_folder" not in data.get("templates", {}):
         sections["templates"] = replace(
             sections["templates"], notes_folder=_default_notes_folder(folder)
@@ -261,6 +276,43 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     if rollup.concurrency < 1 or rollup.reads_per_minute < 1:
         raise UsageError(f"{path}: [rollup] concurrency and reads_per_minute must be at least 1.")
     return Config(**sections, organisation="rollup" in data, source=path)
+
+
+def special_file(path: Path) -> str | None:
+    """What `path` is when it exists and is not a regular file (after links): "a folder", "a
+    named pipe (FIFO)", "a device", "a socket"; None for a regular file or nothing. Opening
+    such a path would hang (a FIFO) or read forever (/dev/zero), so it is refused unopened."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
+
+
+def _check_notes_folder(notes: Path, typed: Path, path: Path) -> None:
+    """A notes folder is read whole (every .md below it): not the root of a file system, and
+    not a file."""
+    real = Path(os.path.realpath(notes))
+    if real == Path(real.anchor):
+        raise UsageError(
+            f'{path}: [templates] notes_folder = "{typed}" is the root of the file system '
+            f"({real.anchor}), which handoffs would search whole; name the folder that holds "
+            f'the team\'s handoff notes, e.g. "{NOTES_FOLDER}".'
+        )
+    kind = special_file(notes) or ("a regular file" if notes.exists() else "a folder")
+    if kind != "a folder":
+        raise UsageError(
+            f'{path}: [templates] notes_folder = "{typed}" is {kind}, not a folder; name the '
+            f'folder that holds the team\'s handoff notes, e.g. "{NOTES_FOLDER}".'
+        )
 
 
 def _default_notes_folder(folder: Path) -> Path | None:

@@ -47,7 +47,7 @@ def test_the_template_has_the_five_sections_and_the_contracts_format_and_checks(
     )
     assert "the contract says it contains: Summary and charts" in text
     assert text.endswith(
-        "## Format (from the contract)\n\nDoc with the shared template\n\n"
+        "## Format (from the contract)\n\n> Doc with the shared template\n\n"
         "## Receiver checks (from the contract)\n\n"
         "- [ ] Charts trace to data\n- [ ] assumptions listed\n"
     )

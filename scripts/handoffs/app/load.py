@@ -6,6 +6,7 @@ here. Also the organisation's Teams tab, checked as `rollup` and `validate` read
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,7 +74,7 @@ def read_notes(config: Config) -> tuple[list[NoteCheck] | None, str | None]:
     folder = config.templates.notes_folder
     if folder is None:
         return None, None
-    paths = sorted(folder.rglob("*.md")) if folder.is_dir() else []
+    paths = _note_files(folder)
     checks = []
     for path in paths:
         try:
@@ -82,6 +83,15 @@ def read_notes(config: Config) -> tuple[list[NoteCheck] | None, str | None]:
             text = ""  # an unreadable note counts as not using the template
         checks.append(check(text, path.relative_to(folder).as_posix()))
     return checks, folder.name
+
+
+def _note_files(folder: Path) -> list[Path]:
+    """The regular .md files below `folder` (links to folders not followed; a FIFO or device
+    named .md is skipped, as reading it would hang); folders that cannot be listed are skipped."""
+    found = []
+    for top, _, names in os.walk(folder):
+        found += [Path(top, n) for n in names if n.endswith(".md") and Path(top, n).is_file()]
+    return sorted(found)
 
 
 def check_teams(config: Config, today: dt.date) -> Dataset:

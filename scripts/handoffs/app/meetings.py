@@ -10,6 +10,7 @@ from pathlib import Path
 
 from handoffs.app.load import Loaded, load, load_sheet, read_notes
 from handoffs.app.sheet_kind import team_backend
+from handoffs.backends import open_backend
 from handoffs.backends.lock import run_lock
 from handoffs.checks.error_rows import refuse_rejected_handoff
 from handoffs.checks.notes import (
@@ -20,7 +21,7 @@ from handoffs.checks.notes import (
     refuse_other_handoff,
     template,
 )
-from handoffs.config import Config
+from handoffs.config import Config, special_file
 from handoffs.documents import agenda
 from handoffs.documents import review_prep as prep
 from handoffs.documents.onboarding import pack
@@ -94,6 +95,22 @@ def _note_context(loaded: Loaded, handoff: str) -> NoteContext:
     return context_of(loaded.dataset, handoff)
 
 
+def kept_files(config: Config) -> tuple[list[tuple[str, Path]], list[tuple[str, Path]]]:
+    """What `--output` must never replace (docs/commands.md): the files handoffs keeps, as
+    (what, path), and the folders whose existing files are the team's (the notes folder)."""
+    backend = open_backend(config, read_only=True)
+    kept = [("the spreadsheet's lock file", Path(backend.lock_path))]
+    backup = getattr(backend, "backup_path", None)  # a local workbook's
+    if backup is not None:
+        kept += [("the workbook", config.sheet.path), ("the workbook's backup", backup)]
+    if config.source is not None:
+        kept.append(("the config file", config.source))
+    if config.sheet.credentials not in ("", "oauth", "adc"):
+        kept.append(("the credentials key file", Path(config.sheet.credentials)))
+    folder = config.templates.notes_folder
+    return kept, [("the notes folder", folder)] if folder is not None else []
+
+
 @dataclass
 class NoteOutcome:
     result: NoteCheck
@@ -108,6 +125,9 @@ class NoteOutcome:
 def check_note(config: Config, today: dt.date, path: Path, handoff: str) -> NoteOutcome:
     """Check a filled note for one handoff: it is that handoff's note, and every required
     section is present and non-empty."""
+    kind = special_file(path)
+    if kind is not None:  # a FIFO would hang the read
+        raise UsageError(f"Cannot read the note {path}: it is {kind}, not a file.")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

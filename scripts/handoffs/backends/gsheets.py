@@ -61,6 +61,7 @@ from handoffs.backends.gsheets_requests import (
     sheet_infos,
     value_rows,
 )
+from handoffs.backends.lock import private_folder
 from handoffs.config import SheetConfig
 from handoffs.model.errors import BackendError, UsageError
 from handoffs.model.spreadsheet import CellValue, NewTab, RawTab, TabContent, match_title
@@ -180,14 +181,17 @@ class GoogleSheetsBackend:
     def _usable_lock_folder(self) -> Path:
         """The per-user cache folder, or, when it cannot be made or written (a cron service
         user whose home is /nonexistent), a per-user folder in the system's temporary folder."""
-        for folder in (self._lock_folder, Path(tempfile.gettempdir()) / f"handoffs-{os.getuid()}"):
-            try:
-                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            except OSError:
-                continue
-            if os.access(folder, os.W_OK | os.X_OK):
-                return folder
-        return self._lock_folder  # taking the lock then says what is wrong
+        try:
+            self._lock_folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if os.access(self._lock_folder, os.W_OK | os.X_OK):
+                return self._lock_folder
+        except OSError:
+            pass
+        shared = Path(tempfile.gettempdir()) / f"handoffs-{os.getuid()}"
+        try:
+            return private_folder(shared)
+        except OSError:
+            return self._lock_folder  # taking the lock then says what is wrong
 
     def require_existing(self) -> None:
         """A Google Sheet's existence is checked by its first request."""

@@ -1,12 +1,19 @@
 """The lock that serialises runs against one spreadsheet (docs/commands.md): a file beside the
 workbook, or in the user's cache folder for a Google Sheet. Overlapping runs exit 4; `flag`
-waits a bounded time, since flags arrive at any moment while a refresh holds the lock seconds."""
+waits a bounded time, since flags arrive at any moment while a refresh holds the lock seconds.
+
+A lock file lives in a folder others may write (a team's shared folder), so it is never followed
+as a link: a link there is refused before it is opened (and filelock ≥ 3.20.1 opens it with
+O_NOFOLLOW, CVE-2025-68146), and no message says anything about the file a link points to. The
+fallback folder for a Google Sheet's locks, in the shared temporary folder, must be the user's
+own (`private_folder`)."""
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -40,6 +47,8 @@ def run_lock(backend: Backend, *, wait: float = 0.0, creating: bool = False) -> 
     if not creating:
         backend.require_existing()
     path = backend.lock_path
+    if os.path.islink(path):
+        raise BackendError(_a_link(Path(path)))
     lock = FileLock(path, timeout=wait, mode=LOCK_FILE_MODE)
     try:
         lock.acquire()
@@ -57,13 +66,47 @@ def run_lock(backend: Backend, *, wait: float = 0.0, creating: bool = False) -> 
         lock.release()
 
 
+def private_folder(folder: Path) -> Path:
+    """`folder` (created 0700 when missing) once it is sure to be the running user's own: a
+    real folder, not a link, owned by this user and writable by nobody else (tightened to 0700
+    when it is ours). Made for a folder in the shared temporary folder, where anyone could
+    create the name first; exit 3 otherwise."""
+    with suppress(FileExistsError):  # a file or a link in its place: said below
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        raise BackendError(
+            f"The folder {folder}, where handoffs keeps the locks of Google Sheets runs when "
+            "the cache folder cannot be used, is not a folder of yours (another user, or a "
+            "link, made it first). Nothing was written. Remove it, or set XDG_CACHE_HOME to a "
+            "folder of yours, and run again."
+        )
+    if info.st_mode & 0o077:
+        folder.chmod(0o700)
+    return folder
+
+
+def _a_link(path: Path) -> str:
+    return (
+        f"The lock file {path} is a symbolic link, which handoffs never makes: someone put it "
+        "there, perhaps to make a run change another file. Nothing was written, and the file "
+        f"it points to was not touched. Delete the link (rm '{path}') when no handoffs run is "
+        "active, and check who can write that folder."
+    )
+
+
 def _lock_problem(path: Path, error: OSError) -> str:
-    if path.exists():
-        owner = path.stat()
+    try:
+        found = os.lstat(path)  # the lock itself, never a file a link points to
+    except OSError:
+        found = None
+    if found is not None and stat.S_ISLNK(found.st_mode):
+        return _a_link(path)
+    if found is not None:
         return (
             f"Cannot take the lock file {path} ({error.strerror or error}): it was left by "
-            f"another user's run (owner uid {owner.st_uid}, permissions "
-            f"{oct(owner.st_mode & 0o777)[2:]}). When no handoffs run is active, delete it "
+            f"another user's run (owner uid {found.st_uid}, permissions "
+            f"{oct(found.st_mode & 0o777)[2:]}). When no handoffs run is active, delete it "
             f"(rm '{path}'); the lock files handoffs creates now can be taken by every user. "
             "Nothing was written."
         )

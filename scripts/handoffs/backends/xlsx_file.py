@@ -30,6 +30,7 @@ from xml.etree.ElementTree import ParseError
 from openpyxl.utils.exceptions import InvalidFileException
 
 from handoffs.backends.xlsx_package import Package
+from handoffs.config import special_file
 from handoffs.model.errors import BackendError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: .xls, or an encrypted .xlsx
@@ -87,7 +88,11 @@ def damaged(path: Path, error: BaseException) -> BackendError:
 
 def check_file(path: Path) -> None:
     """Refuse what openpyxl cannot take, from the file's first bytes and its parts' headers:
-    an encrypted workbook, an old .xls, anything that is not a zip, a part with a DTD."""
+    an encrypted workbook, an old .xls, anything that is not a zip, a part with a DTD; and,
+    unopened, anything that is not a regular file (a FIFO would hang, /dev/zero never end)."""
+    kind = special_file(path)
+    if kind is not None:
+        raise BackendError(f"{path} is {kind}, not a workbook file. {_NOTHING_WRITTEN}")
     try:
         with open(path, "rb") as stream:
             head = stream.read(8)

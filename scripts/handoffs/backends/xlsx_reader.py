@@ -27,6 +27,7 @@ from openpyxl import load_workbook
 from python_calamine import CalamineError, CalamineWorkbook
 
 from handoffs.backends.xlsx_file import damaged
+from handoffs.backends.xlsx_guard import guarded_parts
 from handoffs.backends.xlsx_rows import totals_rows, without_totals
 from handoffs.model.errors import BackendError
 from handoffs.model.spreadsheet import FormulaWithoutValue, RawTab, column_letter, match_title
@@ -64,16 +65,19 @@ def read_tabs(path: Path, titles: Sequence[str]) -> dict[str, RawTab]:
     """Every existing tab among `titles`, keyed by the title asked for (RawTab.title is the
     tab's own), parsed once by calamine."""
     try:
-        with CalamineWorkbook.from_path(str(path)) as workbook, zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(path) as archive:
             parts = _sheet_parts(archive)
+            asked = {wanted: match_title(list(parts), wanted) for wanted in titles}
+            xmls = guarded_parts(path, archive, {t: parts[t] for t in asked.values() if t})
             spaces = _shared_spaces(archive)
+            totals = {t: totals_rows(archive, parts[t]) for t in asked.values() if t}
+        with CalamineWorkbook.from_path(str(path)) as workbook:
             tabs: dict[str, RawTab] = {}
-            for wanted in titles:
-                title = match_title(workbook.sheet_names, wanted)
-                if title is not None and title in parts:
+            for wanted, title in asked.items():
+                if title is not None and title in workbook.sheet_names:
                     sheet = workbook.get_sheet_by_name(title)
-                    tab = _tab(path, title, sheet, archive.read(parts[title]), spaces)
-                    tabs[wanted] = without_totals(tab, totals_rows(archive, parts[title]))
+                    tab = _tab(path, title, sheet, xmls[title], spaces)
+                    tabs[wanted] = without_totals(tab, totals[title])
             return tabs
     except (*_UNREADABLE, OSError) as exc:
         raise unreadable(path, exc) from exc
@@ -244,6 +248,9 @@ def read_with_openpyxl(path: Path, titles: Sequence[str]) -> dict[str, RawTab]:
     values Excel saved with them. Slow (both parse the whole file); kept as the reference the
     calamine reader is tested against, and for XML the calamine reader's scan cannot follow."""
     try:
+        with zipfile.ZipFile(path) as archive:
+            parts = _sheet_parts(archive)
+            guarded_parts(path, archive, parts)  # openpyxl reads every tab
         workbook = load_workbook(path, data_only=False)
         tabs: dict[str, RawTab] = {}
         formulas: dict[str, list[tuple[int, int]]] = {}

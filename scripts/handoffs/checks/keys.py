@@ -24,13 +24,16 @@ if TYPE_CHECKING:
 # a suggestion compares a value with every id: for a tab of unknown ids, the first few hundred
 # distinct values get one, which is plenty to show what went wrong
 _MAX_SUGGESTED = 500
+# a copy's message names at most this many rows it shares its key with, then how many more:
+# listing them all costs each of n copies n row numbers (20,000 copies took 12 GB)
+LISTED_COPIES = 10
 
 
 def duplicates(
     frame: pd.DataFrame, key: Sequence[str], among: pd.Series | None = None
 ) -> tuple[pd.Series, pd.Series]:
     """Rows (among `among`, default all) whose key repeats, every copy; and for each copy
-    the rows it shares its key with, as '3, 9'."""
+    the rows it shares its key with, as '3, 9' (the first LISTED_COPIES, then 'and 7 more')."""
     if not _may_repeat(frame, key, among):
         return pd.Series(False, index=frame.index), pd.Series("", index=frame.index)
     values = pd.DataFrame({name: _folded(frame[name]) for name in key})
@@ -43,7 +46,7 @@ def duplicates(
         return dupes, pd.Series("", index=frame.index)
     copies = frame.loc[dupes, ROW].astype(str)
     groups = [values.loc[dupes, name] for name in key]
-    row_lists = copies.groupby(groups, sort=False).transform(", ".join)
+    row_lists = copies.groupby(groups, sort=False).transform(_row_list)
     return dupes, row_lists.reindex(frame.index, fill_value="")
 
 
@@ -65,6 +68,12 @@ def _may_repeat(frame: pd.DataFrame, key: Sequence[str], among: pd.Series | None
         return bool(np.bincount(kept).max() > 1)
     kept = np.sort(kept)
     return bool((kept[1:] == kept[:-1]).any())
+
+
+def _row_list(rows: pd.Series) -> str:
+    listed = ", ".join(rows.iloc[:LISTED_COPIES])
+    rest = len(rows) - LISTED_COPIES
+    return f"{listed} and {rest:,} more" if rest > 0 else listed
 
 
 def _folded(values: pd.Series) -> pd.Series:

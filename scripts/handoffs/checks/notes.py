@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from handoffs.checks.flags import resolve_handoff
@@ -114,9 +114,33 @@ def _items(text: str | None) -> list[str]:
     return [part.strip(" -•\t") for part in re.split(r"[;\n]+", text or "") if part.strip(" -•\t")]
 
 
+def _quoted(line: str) -> str:
+    """One line of contract text made inert: `<` and `>` as entities (no HTML comment can open
+    or close, no HTML block start) and a leading `#`, backtick or tilde escaped (no heading,
+    no code fence). Rendered Markdown shows the text as typed."""
+    line = line.strip().replace("<", "&lt;").replace(">", "&gt;")
+    return "\\" + line if line.startswith(("#", "`", "~")) else line
+
+
+def _inline(text: str) -> str:
+    """Contract text quoted within a line of the template: its line breaks become spaces."""
+    return _quoted(" ".join(text.split()))
+
+
+def _block(text: str) -> list[str]:
+    """Contract text of one or more lines, quoted line by line as a Markdown block quote."""
+    return [f"> {_quoted(line)}".rstrip() for line in text.splitlines() if line.strip()]
+
+
 def template(context: NoteContext) -> str:
-    """The handoff-note template for one handoff, in Markdown."""
-    c = context
+    """The handoff-note template for one handoff, in Markdown. Every text from the sheet is
+    quoted (`_inline`, `_block`): whatever a cell holds, an untouched template fails `check`."""
+    quoted: dict[str, Any] = {
+        name: _inline(value)
+        for name, value in vars(context).items()
+        if isinstance(value, str) and name not in ("format", "receiver_checks")
+    }
+    c = replace(context, **quoted)
     step = f", step {c.step}" if c.step is not None else ""
     lines = [
         f"# Handoff note: {c.handoff_id} · {c.artifact}",
@@ -142,9 +166,10 @@ def template(context: NoteContext) -> str:
             prompt += f"; the contract says it contains: {c.deliverable}"
         lines += ["", f"## {section.title}", "", f"<!-- {prompt[0].upper()}{prompt[1:]}. -->"]
     lines += ["", "## Format (from the contract)", ""]
-    lines.append(c.format or "No format agreed yet: agree one with the receiver.")
+    formats = _block(c.format or "")
+    lines += formats or ["No format agreed yet: agree one with the receiver."]
     lines += ["", "## Receiver checks (from the contract)", ""]
-    checks = _items(c.receiver_checks)
+    checks = [_inline(item) for item in _items(c.receiver_checks)]
     lines += (
         [f"- [ ] {item}" for item in checks]
         if checks

@@ -13,20 +13,32 @@ import click
 from handoffs.cli import json_documents
 from handoffs.cli.group import Settings
 from handoffs.cli.json_output import JSON, dumps, emit, format_option
-from handoffs.cli.output_file import write_output
+from handoffs.cli.output_file import refuse_kept_file, write_output
 from handoffs.cli.terminal import printable
 from handoffs.model.document import to_markdown
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str, output: str | None, settings: Settings) -> None:
     """Print `text`, or write it to `output` (UTF-8) and say so on stderr; cell text in it
     is shown escaped either way."""
     text = printable(text)
     if output is None:
         click.echo(text, nl=False)
         return
-    write_output(Path(output), text)
+    write_output(Path(output), text, *_kept(settings))
     click.echo(f"Wrote {output}.", err=True)
+
+
+def _kept(settings: Settings) -> Any:
+    """The files and folders `--output` must not replace (refused before the command runs)."""
+    from handoffs.app.meetings import kept_files
+
+    return kept_files(settings.config())
+
+
+def _refuse_kept_output(settings: Settings, output: str | None) -> None:
+    if output is not None:
+        refuse_kept_file(Path(output), *_kept(settings))
 
 
 def output_option(what: str) -> Any:
@@ -77,6 +89,7 @@ def review_prep(
     """
     from handoffs.app.meetings import review_prep as run_review_prep
 
+    _refuse_kept_output(settings, output)
     outcome = run_review_prep(
         settings.config(),
         settings.today,
@@ -86,7 +99,7 @@ def review_prep(
         write=not no_write,
     )
     text = dumps(outcome.agenda) if fmt == JSON else to_markdown(outcome.document)
-    _emit(text, output)
+    _emit(text, output, settings)
     if outcome.written:
         click.echo(f"Review Prep tab written to {outcome.location}.", err=True)
 
@@ -144,13 +157,14 @@ def onboard(
     """
     from handoffs.app.meetings import onboard as run_onboard
 
+    _refuse_kept_output(settings, output)
     document = run_onboard(settings.config(), settings.today, person=person, role=role)
     markdown = to_markdown(document)
     if fmt == JSON:
         doc = json_documents.onboard_document(markdown, person=person, role=role)
-        _emit(dumps(doc), output)
+        _emit(dumps(doc), output, settings)
     else:
-        _emit(markdown, output)
+        _emit(markdown, output, settings)
 
 
 @click.command()
@@ -166,7 +180,8 @@ def template(settings: Settings, handoff: str, output: str | None) -> None:
     """
     from handoffs.app.meetings import note_template
 
-    _emit(note_template(settings.config(), settings.today, handoff), output)
+    _refuse_kept_output(settings, output)
+    _emit(note_template(settings.config(), settings.today, handoff), output, settings)
 
 
 @click.command("check")

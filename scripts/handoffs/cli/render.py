@@ -40,22 +40,22 @@ def _count(n: int, word: str) -> str:
 
 
 def problems_text(report: Report) -> str:
-    """Every problem, grouped by tab, one line each, with the fix in the message."""
+    """Every problem, grouped by tab, one line each, with the fix in the message; at most
+    LISTED_PER_PROBLEM cells of one problem, then a line counting the rest."""
     if not len(report):
         return "No problems: every row is valid."
     blocks = []
-    for tab, items in groupby(report, key=lambda p: p.tab):
-        found = list(items)
-        errors = sum(p.severity == "error" for p in found)
-        heading = f"{tab}: {_count(errors, 'error')}, {_count(len(found) - errors, 'warning')}"
-        lines = [one_line(heading)] + [f"  {one_line(_line(p))}" for p in found]
+    for tab, items in groupby(report.listed_problems(), key=lambda p: p.tab):
+        errors, warnings = report.counts(tab)
+        heading = f"{tab}: {_count(errors, 'error')}, {_count(warnings, 'warning')}"
+        lines = [one_line(heading)] + [f"  {one_line(_line(p))}" for p in items]
         blocks.append("\n".join(lines))
     footer = f"{_count(report.errors, 'error')}, {_count(report.warnings, 'warning')}."
     return "\n\n".join(blocks) + "\n\n" + footer
 
 
 def _line(problem: Problem) -> str:
-    where = problem.cell or "(tab)"
+    where = problem.cell or ("…" if problem.more else "(tab)")
     seen = f" [{problem.value}]" if problem.value else ""
     subject = f"{problem.column}{seen}: " if problem.column else ""
     return f"{problem.severity:<7} {where:<6} {subject}{problem.message}"

@@ -12,6 +12,10 @@ from handoffs.model.spreadsheet import column_letter
 
 ERROR = "error"
 WARNING = "warning"
+# The Problems tab and the terminal list at most this many cells per problem (a tab's column,
+# severity and message, its cell's value and numbers aside), then one line counting the rest:
+# 200,000 copies of a row must not make a 200,000-row tab (docs/spreadsheet.md#generated-tabs).
+LISTED_PER_PROBLEM = 100
 _COLUMNS = ["severity", "tab", "row", "col", "column", "value", "message"]
 
 
@@ -23,6 +27,7 @@ class Problem:
     column: str
     value: str
     message: str
+    more: int = 0  # a line counting the cells of a problem left unlisted (Report.listed)
 
     def __str__(self) -> str:
         where = f"{self.tab}!{self.cell}" if self.cell else self.tab
@@ -147,17 +152,63 @@ class Report:
         return len(self.frame)
 
     def __iter__(self) -> Iterator[Problem]:
-        for row in self.frame.itertuples(index=False):
-            yield Problem(
-                severity=row.severity,
-                tab=row.tab,
-                cell=row.cell,
-                column=row.column,
-                value=row.value,
-                message=row.message,
-            )
+        return _problems(self.frame)
+
+    def listed_problems(self) -> Iterator[Problem]:
+        """`listed()` as Problems, for the terminal."""
+        return _problems(self.listed())
+
+    def counts(self, tab: str) -> tuple[int, int]:
+        """(errors, warnings) of one tab, every problem counted, listed or not."""
+        severity = self.frame.loc[self.frame["tab"] == tab, "severity"]
+        errors = int((severity == ERROR).sum())
+        return errors, len(severity) - errors
+
+    def listed(self) -> pd.DataFrame:
+        """The problems to show: at most LISTED_PER_PROBLEM cells of each problem, then, at
+        the end of its tab's block, one row counting the rest (`more` > 0, no cell)."""
+        frame = self.frame.assign(more=0)
+        if len(frame) <= LISTED_PER_PROBLEM:
+            return frame
+        messages, values = frame["message"].astype(str), frame["value"].fillna("").astype(str)
+        kind = pd.Series(
+            [m.replace(v, "") if v else m for m, v in zip(messages, values, strict=True)],
+            index=frame.index,
+        ).str.replace(r"[0-9]+", "", regex=True)
+        groups = frame.groupby([frame["tab"], frame["col"], frame["severity"], kind], sort=False)
+        nth, size = groups.cumcount(), groups["tab"].transform("size")
+        last = frame[(nth == LISTED_PER_PROBLEM - 1) & (size > LISTED_PER_PROBLEM)]
+        more = size[last.index] - LISTED_PER_PROBLEM
+        counted = last.assign(
+            more=more,
+            cell="",
+            value="",
+            message=[
+                f"{n:,} more like {cell}: only the first {LISTED_PER_PROBLEM} cells with each "
+                "problem are listed; fix these and run again to see the rest."
+                for n, cell in zip(more, last["cell"], strict=True)
+            ],
+        )
+        shown = pd.concat([frame[nth < LISTED_PER_PROBLEM], counted], ignore_index=True)
+        shown["_block"] = pd.factorize(shown["tab"])[0]  # the tabs in their order
+        shown["_counted"] = shown["more"] > 0
+        shown = shown.sort_values(["_block", "_counted"], kind="stable")
+        return shown.drop(columns=["_block", "_counted"]).reset_index(drop=True)
 
     def error_rows(self, tab: str) -> pd.Series:
         """Sheet row numbers of `tab` that have an error (left out of every figure)."""
         mask = (self.frame["tab"] == tab) & (self.frame["severity"] == ERROR)
         return self.frame.loc[mask, "row"]
+
+
+def _problems(frame: pd.DataFrame) -> Iterator[Problem]:
+    for row in frame.itertuples(index=False):
+        yield Problem(
+            severity=row.severity,
+            tab=row.tab,
+            cell=row.cell,
+            column=row.column,
+            value=row.value,
+            message=row.message,
+            more=getattr(row, "more", 0),
+        )

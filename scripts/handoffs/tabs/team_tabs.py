@@ -61,7 +61,7 @@ def stale_tab(table: pd.DataFrame) -> TabContent:
 
 def problems_tab(ds: Dataset) -> TabContent:
     layout = generated_layouts()["problems"]
-    frame = ds.report.frame
+    frame = ds.report.listed()  # at most LISTED_PER_PROBLEM cells per problem, the rest counted
     cells: list[CellValue] = [
         Link(tab, cell, f"{tab}!{cell}") if cell else ""
         for tab, cell in zip(frame["tab"], frame["cell"], strict=True)
