@@ -17,7 +17,8 @@ import pytest
 
 from handoffs.backends.lock import private_folder
 from handoffs.model.errors import BackendError
-from tests.conftest import Spreadsheet, demo_tabs, write_workbook
+from tests.conftest import demo_tabs, write_workbook
+from tests.e2e.test_locks import google_sheet_run_from_cron
 
 NOBODY = 65534
 AS_ROOT = os.geteuid() == 0
@@ -115,13 +116,7 @@ def test_a_shared_lock_folder_that_is_a_link_is_refused(tmp_path: Path) -> None:
 def test_google_sheets_runs_refuse_a_temporary_lock_folder_of_another_user(
     run, make_spreadsheet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sheet: Spreadsheet = make_spreadsheet("gsheets")
-    sheet.seed(demo_tabs())
-    not_a_folder = tmp_path / "home-is-a-file"
-    not_a_folder.write_text("")
-    monkeypatch.setenv("HOME", str(not_a_folder / "nonexistent"))  # as a cron service user's
-    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # the system's, for tests
+    sheet = google_sheet_run_from_cron(make_spreadsheet, tmp_path, monkeypatch)
     planted = tmp_path / "tmp" / f"handoffs-{os.getuid()}"
     planted.mkdir(parents=True, mode=0o777)
     os.chown(planted, NOBODY, NOBODY)

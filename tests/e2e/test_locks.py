@@ -113,16 +113,25 @@ def test_a_read_only_folder_is_exit_3_for_every_writing_command(run, shared_fold
     assert path.read_bytes() == before
 
 
-def test_google_sheets_runs_work_when_home_cannot_hold_a_cache(
-    run, make_spreadsheet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def google_sheet_run_from_cron(
+    make_spreadsheet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Spreadsheet:
+    """The demo team on Google Sheets, run as a cron service user whose HOME cannot hold a
+    cache, so the lock goes to the system's temporary folder (`tmp_path / "tmp"` here)."""
     sheet: Spreadsheet = make_spreadsheet("gsheets")
     sheet.seed(demo_tabs())
     not_a_folder = tmp_path / "home-is-a-file"
     not_a_folder.write_text("")
-    monkeypatch.setenv("HOME", str(not_a_folder / "nonexistent"))  # as a cron service user's
+    monkeypatch.setenv("HOME", str(not_a_folder / "nonexistent"))
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # the system's, for tests
+    return sheet
+
+
+def test_google_sheets_runs_work_when_home_cannot_hold_a_cache(
+    run, make_spreadsheet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sheet = google_sheet_run_from_cron(make_spreadsheet, tmp_path, monkeypatch)
     (tmp_path / "tmp").mkdir()
     run("refresh", config=sheet.config)
     run("flag", "--handoff", "RPT-02", "--what", "from cron", config=sheet.config)

@@ -143,11 +143,9 @@ def run_notices(
     them pending, send them, and write the Notices tab again with what was delivered."""
     facts = find_facts(figures)
     previous = read_sent(notices)
-    outcome = NoticeOutcome()
-    records: list[SentRow] = []
-    _plan(
-        figures.dataset, facts, Ledger(previous), channels, backend.tab_url, outcome, records, now
-    )
+    plan = _Plan(figures.dataset, facts, Ledger(previous), channels, backend.tab_url, now)
+    _plan(plan)
+    outcome, records = plan.outcome, plan.records
     if dry_run:
         outcome.secrets = [f"{c.label}: {use}" for c in channels.every for use in c.uses]
         return outcome
@@ -196,19 +194,28 @@ def _write_first(backend: Backend, tabs: list[TabContent], sending: bool) -> Non
         raise stopped from error
 
 
-def _plan(
-    ds: Dataset,
-    facts: Findings,
-    ledger: Ledger,
-    channels: Channels,
-    where: Callable[[str], str],
-    outcome: NoticeOutcome,
-    records: list[SentRow],
-    now: dt.datetime,
-) -> None:
+@dataclass
+class _Plan:
+    """What planning a run reads, and what it fills in: the outcome's deliveries and the rows
+    to record for people who cannot be written to."""
+
+    ds: Dataset
+    facts: Findings
+    ledger: Ledger
+    channels: Channels
+    where: Callable[[str], str]
+    now: dt.datetime
+    outcome: NoticeOutcome = field(default_factory=NoticeOutcome)
+    records: list[SentRow] = field(default_factory=list)
+
+
+def _plan(plan: _Plan) -> None:
     """The messages of this run, personal ones first worked out (the digest counts people
     who cannot be written to)."""
-    personal = _personal(ds, facts, ledger, channels, where, outcome, records, now)
+    facts, ledger, channels, where, outcome = (
+        plan.facts, plan.ledger, plan.channels, plan.where, plan.outcome
+    )  # fmt: skip
+    personal = _personal(plan)
     footer = [skipped_line(outcome.skipped)] if outcome.skipped else []
     for channel in channels.team:
         fresh = new_for(channel.label, facts.team, ledger)
@@ -221,24 +228,16 @@ def _plan(
     outcome.deliveries += personal
 
 
-def _personal(
-    ds: Dataset,
-    facts: Findings,
-    ledger: Ledger,
-    channels: Channels,
-    where: Callable[[str], str],
-    outcome: NoticeOutcome,
-    records: list[SentRow],
-    now: dt.datetime,
-) -> list[Delivery]:
+def _personal(plan: _Plan) -> list[Delivery]:
     """At most one message per person; people who cannot be written to are counted by reason
     and recorded as not sent, so the digest mentions them once."""
+    channels, ledger, outcome, now = plan.channels, plan.ledger, plan.outcome, plan.now
     if channels.email is None:
         return []
-    book = people(ds)
+    book = people(plan.ds)
     by_person: dict[str, list[Notice]] = defaultdict(list)
     names: dict[str, str] = {}
-    for notice in facts.personal:
+    for notice in plan.facts.personal:
         folded = " ".join(notice.person.split()).casefold()
         by_person[folded].append(notice)
         names.setdefault(folded, " ".join(notice.person.split()))
@@ -254,13 +253,13 @@ def _personal(
             if fresh:
                 reasons[reason] += 1
                 outcome.not_written_to.append((name, reason))
-                records += [SentRow(now, to, n.key, n.line) for n in fresh]
+                plan.records += [SentRow(now, to, n.key, n.line) for n in fresh]
             continue
         fresh = new_for(person.name, notices, ledger)
         if fresh:
             message = compose(
                 fresh,
-                where,
+                plan.where,
                 greeting=f"Hello {quoted(person.name, 60, marks=False)}, these need you:",
                 body_limit=body_limit,
                 title_limit=title_limit,
