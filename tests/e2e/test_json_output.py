@@ -17,7 +17,7 @@ from handoffs.cli.json_shapes import SHAPES, keys_of, mismatches
 from tests import ROOT
 from tests.conftest import Spreadsheet, demo_tabs
 from tests.support.notify_servers import Webhook, webhook
-from tests.support.rollup_helpers import org, team, where
+from tests.support.rollup_helpers import one_team_gone
 
 __all__ = ["webhook"]  # fixture
 
@@ -87,12 +87,7 @@ def test_notify_reports_each_delivery_and_a_failed_channel_exits_5(
 def test_rollup_names_each_team_and_why_one_could_not_be_read(
     run, make_spreadsheet: Any, tmp_path: Path
 ) -> None:
-    good = team(make_spreadsheet, "xlsx")
-    gone = tmp_path / "gone.xlsx"
-    organisation = org(
-        make_spreadsheet, "xlsx",
-        [["Reporting", where(good), "Ana", "active"], ["Forecasting", str(gone), "Ben", ""]],
-    )  # fmt: skip
+    organisation, gone = one_team_gone(make_spreadsheet, tmp_path)
     doc = document(
         run("rollup", "--format", "json", config=organisation.config, expect=5), "rollup"
     )

@@ -12,7 +12,7 @@ import pytest
 from tests import ROOT
 from tests.conftest import Spreadsheet, demo_tabs
 from tests.e2e.test_backends_e2e import HEALTH_HEADER, small_team
-from tests.support.rollup_helpers import ORG_TABS, health_in, org, team, where
+from tests.support.rollup_helpers import ORG_TABS, health_in, one_team_gone, org, team, where
 
 
 def by_item(rows: list[list[Any]]) -> dict[str, list[Any]]:
@@ -109,12 +109,7 @@ def test_a_teams_name_links_to_its_spreadsheet_and_stays_text(
 def test_unreachable_teams_are_named_every_other_team_is_written_and_the_run_exits_5(
     run, make_spreadsheet, tmp_path: Path
 ) -> None:
-    good = team(make_spreadsheet, "xlsx")
-    gone = tmp_path / "gone.xlsx"
-    organisation = org(
-        make_spreadsheet, "xlsx",
-        [["Reporting", where(good), "Ana", "active"], ["Forecasting", str(gone), "Ben", ""]],
-    )  # fmt: skip
+    organisation, gone = one_team_gone(make_spreadsheet, tmp_path)
 
     result = run("rollup", config=organisation.config, expect=5)
 

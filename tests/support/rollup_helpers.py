@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from tests.conftest import Spreadsheet
@@ -41,6 +42,15 @@ def org(
     sheet.config.write_text(sheet.config.read_text() + "[rollup]\n" + keys)
     sheet.seed({"Teams": [TEAMS_HEADER, *rows]})
     return sheet
+
+
+def one_team_gone(make_spreadsheet: MakeSheet, folder: Path) -> tuple[Spreadsheet, Path]:
+    """A workbook organisation of two teams: Reporting, readable, and Forecasting, whose
+    workbook is not there (the path returned)."""
+    good = team(make_spreadsheet, "xlsx")
+    gone = folder / "gone.xlsx"
+    rows = [["Reporting", where(good), "Ana", "active"], ["Forecasting", str(gone), "Ben", ""]]
+    return org(make_spreadsheet, "xlsx", rows), gone
 
 
 def health_in(month: str) -> dict[str, Any]:
