@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from math import isnan, nan
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -47,36 +49,66 @@ def measured_improvement(ds: Dataset, quarter: Period, config: Config) -> pd.Dat
     when either quarter has no Health row for the handoff, "not comparable" when either has
     fewer than `MIN_MONTHS_COMPARED` (a month or two of different lengths says little)."""
     reviews = ds["reviews"]
-    actions = reviews[reviews["quarter"].str.upper() == quarter.label].copy()
+    actions = reviews[reviews["quarter"].str.upper() == quarter.label]
     after_q = quarter.next()
     measurable = pd.Timestamp(ds.today) >= after_q.end
     health = ds["health"]
-    ids = actions["handoff_id"]
-    actions["hours_before"] = ids.map(period_totals(health, quarter)["hours"]).astype("float64")
-    actions["months_before"] = ids.map(month_counts(health, quarter)).fillna(0).astype(int)
-    after = ids.map(period_totals(health, after_q)["hours"]).astype("float64")
-    actions["hours_after"] = after if measurable else np.nan
-    months_after = ids.map(month_counts(health, after_q)).fillna(0).astype(int)
-    actions["months_after"] = months_after if measurable else 0
-    actions["avg_before"] = actions["hours_before"] / actions["months_before"].where(
-        actions["months_before"] > 0
+    # A few actions a quarter: each one's figures in plain Python, from the sums by handoff.
+    ids = actions["handoff_id"].tolist()
+    hours_before = _looked_up(ids, period_totals(health, quarter)["hours"], nan)
+    months_before = _looked_up(ids, month_counts(health, quarter), 0)
+    hours_after = _looked_up(ids, period_totals(health, after_q)["hours"], nan)
+    months_after = _looked_up(ids, month_counts(health, after_q), 0)
+    if not measurable:
+        hours_after, months_after = [nan] * len(ids), [0] * len(ids)
+    columns: dict[str, list[Any]] = {name: [] for name in _MEASURED}
+    for before, m_before, after, m_after in zip(
+        hours_before, months_before, hours_after, months_after, strict=True
+    ):
+        avg_before = before / m_before if m_before > 0 else nan
+        avg_after = after / m_after if m_after > 0 else nan
+        few = min(m_before, m_after) < MIN_MONTHS_COMPARED
+        change = nan if few else avg_after - avg_before
+        pct = change / avg_before * 100 if avg_before > 0 else nan
+        result = (
+            NOT_YET_MEASURABLE if not measurable
+            else NO_DATA_RESULT if isnan(before) or isnan(after)
+            else NOT_COMPARABLE if few
+            else "improved" if change < 0
+            else "worse" if change > 0
+            else "unchanged"
+        )  # fmt: skip
+        for name, value in zip(
+            _MEASURED,
+            (before, m_before, after, m_after, avg_before, avg_after, change, pct, result),
+            strict=True,
+        ):
+            columns[name].append(value)
+    added: dict[str, Any] = {
+        name: np.array(values, dtype=np.int64 if name.startswith("months") else np.float64)
+        for name, values in columns.items()
+        if name != "result"
+    }
+    added["result"] = pd.Series(columns["result"], index=actions.index, dtype="object")
+    actions = pd.DataFrame(  # one frame built, not a column inserted at a time
+        {
+            **{name: actions[name] for name in actions.columns},
+            **added,
+            "measured_on": after_q.label,
+        },
+        index=actions.index,
     )
-    actions["avg_after"] = actions["hours_after"] / actions["months_after"].where(
-        actions["months_after"] > 0
-    )
-    few = actions[["months_before", "months_after"]].min(axis=1) < MIN_MONTHS_COMPARED
-    change = (actions["avg_after"] - actions["avg_before"]).where(~few)
-    actions["change"] = change
-    actions["change_pct"] = change / actions["avg_before"].where(actions["avg_before"] > 0) * 100
-    no_data = actions["hours_before"].isna() | actions["hours_after"].isna()
-    result = np.select(
-        [np.full(len(actions), not measurable), no_data, few, change < 0, change > 0],
-        [NOT_YET_MEASURABLE, NO_DATA_RESULT, NOT_COMPARABLE, "improved", "worse"],
-        "unchanged",
-    )
-    actions["result"] = pd.Series(result, index=actions.index, dtype="object")
-    actions["measured_on"] = after_q.label
     return actions.reset_index(drop=True)
+
+
+_MEASURED = ("hours_before", "months_before", "hours_after", "months_after", "avg_before",
+             "avg_after", "change", "change_pct", "result")  # fmt: skip
+
+
+def _looked_up(ids: list[Any], values: pd.Series, missing: Any) -> list[Any]:
+    """Each id's value in `values` (indexed by handoff id), `missing` where it has none."""
+    found = dict(zip(values.index.tolist(), values.tolist(), strict=True))
+    return [found.get(h, missing) for h in ids]
 
 
 def compression_months(period: Period, today: dt.date) -> list[pd.Timestamp]:
