@@ -62,7 +62,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for path, reason in SLOW.items():
             if item.path == path or path in item.path.parents:
                 item.add_marker(pytest.mark.slow(reason=reason))
-    if config.getvalue("loadgroup"):
+    if getattr(config.option, "loadgroup", False):  # set on an xdist worker under loadgroup
         _honour_xdist_groups(items)
 
 

@@ -227,29 +227,39 @@ def _contracts_complete(ds: Dataset, active: pd.DataFrame, config: Config) -> Cr
         return _no_map("Proficient", "contracts_complete", title)
     contracts = ds["contracts"]
     in_force = contracts[contracts["status"].isin(IN_FORCE)]
-    table = active[["handoff_id"]].merge(
-        in_force, on="handoff_id", how="left", suffixes=("_handoff", "")
-    )
     since = pd.Timestamp(ds.today) - pd.Timedelta(days=config.review.every_days)
-    missing = missing_elements(table)
-    reason = pd.Series("", index=table.index, dtype="object")
-    reviewed = table["last_reviewed"]
-    late = "last reviewed " + reviewed.dt.strftime("%Y-%m-%d").fillna("")
-    late = late + f", more than {counted(config.review.every_days, 'day')} ago"
-    reason = reason.where(reviewed >= since, late.where(reviewed.notna(), "never reviewed"))
-    reason = reason.where(missing.eq(""), "missing " + missing)
-    reason = reason.where(table["status"].notna(), "no trial or active contract")
-    bad = reason.ne("")
-    if not bad.any():
+    missing = missing_elements(in_force).tolist()
+    reviewed = in_force["last_reviewed"].tolist()
+    found: dict[str, list[int | None]] = {}  # handoff id -> its contracts in force, in order
+    for position, handoff in enumerate(in_force["handoff_id"].tolist()):
+        found.setdefault(handoff, []).append(position)
+    late = f", more than {counted(config.review.every_days, 'day')} ago"
+    table: list[tuple[str, int | None, str]] = []  # each active handoff x its contracts
+    for handoff in active["handoff_id"].tolist():
+        for i in found.get(handoff, [None]):
+            if i is None:
+                reason = "no trial or active contract"
+            elif missing[i]:
+                reason = f"missing {missing[i]}"
+            elif pd.isna(reviewed[i]):
+                reason = "never reviewed"
+            else:
+                reason = (
+                    "" if reviewed[i] >= since else f"last reviewed {reviewed[i]:%Y-%m-%d}{late}"
+                )
+            table.append((handoff, i, reason))
+    bad = [f"{handoff}: {reason}" for handoff, _, reason in table if reason]
+    if not bad:
+        rows = tuple(int(in_force["row"].iat[i]) for _, i, _ in table if i is not None)
         evidence = (
             f"{_all(len(table), 'active handoff')} {agrees(len(table), 'has')} a complete contract "
-            f"reviewed since {since:%Y-%m-%d} ({rows_of('Contracts', table['row'].astype(int))})"
+            f"reviewed since {since:%Y-%m-%d} ({rows_of('Contracts', rows)})"
         )
-        rows = {"Contracts": tuple(int(r) for r in table["row"])}
-        return Criterion("Proficient", "contracts_complete", title, True, evidence, rows)
-    items = (table.loc[bad, "handoff_id"] + ": " + reason[bad]).tolist()
-    who = _of(int(bad.sum()), len(table), "active handoff")
-    evidence = f"{who} {agrees(int(bad.sum()), 'falls')} short: {listing(items)}"
+        return Criterion(
+            "Proficient", "contracts_complete", title, True, evidence, {"Contracts": rows}
+        )
+    who = _of(len(bad), len(table), "active handoff")
+    evidence = f"{who} {agrees(len(bad), 'falls')} short: {listing(bad)}"
     return Criterion("Proficient", "contracts_complete", title, False, evidence)
 
 
