@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Sequence
+from math import isnan
 from typing import Any
 
 import numpy as np
@@ -80,6 +81,27 @@ class HealthSums:
         return pd.DataFrame(
             np.where(filled, hours, np.nan), index=pd.Index(ids, name="handoff_id"), columns=columns
         )
+
+
+def rework_and_hours(
+    ids: list[str], rework: list[Any], hours: list[float]
+) -> dict[str, tuple[int, float]]:
+    """Rework requests and hours lost summed per handoff id of a few rows (a window of
+    months), blanks skipped, in plain Python; the hours with the compensated summation pandas'
+    group-by sum uses, so ties between handoffs fall as they always have."""
+    sums: dict[str, list[Any]] = {}
+    for handoff, requests, lost in zip(ids, rework, hours, strict=True):
+        total = sums.setdefault(handoff, [0, 0.0, 0.0])  # requests, hours, compensation
+        if not pd.isna(requests):
+            total[0] += int(requests)
+        if not isnan(lost):
+            y = lost - total[2]
+            t = total[1] + y
+            total[2] = t - total[1] - y
+            if isnan(total[2]):
+                total[2] = 0.0
+            total[1] = t
+    return {handoff: (total[0], total[1]) for handoff, total in sums.items()}
 
 
 _PREPARED: dict[int, tuple[weakref.ref[pd.DataFrame], HealthSums]] = {}

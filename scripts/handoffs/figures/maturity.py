@@ -16,6 +16,7 @@ import pandas as pd
 
 from handoffs.checks.notes import NoteCheck, summarise
 from handoffs.config import Config
+from handoffs.figures.health_sums import rework_and_hours
 from handoffs.figures.review_loop import TeamShare, measured_improvement, period_ranking
 from handoffs.figures.stale import missing_elements
 from handoffs.model.dataset import Dataset
@@ -169,28 +170,27 @@ def _contract_for_most_rework(
     if window.empty:
         evidence = f"no Health rows for active handoffs in {_span(months)}, so the handoff with the most rework is unknown"
         return Criterion("Developing", "contract_most_rework", title, False, evidence)
-    totals = window.groupby("handoff_id")[["rework_requests", "hours"]].sum().reset_index()
-    top = totals.sort_values(
-        ["rework_requests", "hours", "handoff_id"], ascending=[False, False, True], kind="stable"
-    ).iloc[0]
-    handoff = str(top["handoff_id"])
+    ids = window["handoff_id"].tolist()
+    totals = rework_and_hours(ids, window["rework_requests"].tolist(), window["hours"].tolist())
+    handoff = min(totals, key=lambda h: (-totals[h][0], -totals[h][1], h))
     lead = (
-        f"{handoff} has the most rework ({counted(int(top['rework_requests']), 'request')} in "
+        f"{handoff} has the most rework ({counted(totals[handoff][0], 'request')} in "
         f"{_span(months)})"
     )
     contracts = ds["contracts"]
-    own = contracts[contracts["handoff_id"] == handoff]
-    in_force = own[own["status"].isin(IN_FORCE)]
-    health_rows = _rows(window[window["handoff_id"] == handoff])
-    if not in_force.empty:
-        found = in_force.iloc[0]
-        evidence = f"{lead} and its contract is {found['status']} (Contracts row {found['row']})"
-        rows = {"Health": health_rows, "Contracts": (int(found["row"]),)}
-        return Criterion("Developing", "contract_most_rework", title, True, evidence, rows)
-    drafts = own[own["status"] == DRAFT]
+    columns = (contracts[name].tolist() for name in ("handoff_id", "status", "row"))
+    own = [(status, row) for h, status, row in zip(*columns, strict=True) if h == handoff]
+    health_rows = tuple(int(r) for h, r in zip(ids, window["row"], strict=True) if h == handoff)
+    in_force = [(status, row) for status, row in own if status in IN_FORCE]
+    if in_force:
+        status, row = in_force[0]
+        evidence = f"{lead} and its contract is {status} (Contracts row {row})"
+        found = {"Health": health_rows, "Contracts": (int(row),)}
+        return Criterion("Developing", "contract_most_rework", title, True, evidence, found)
+    drafts = [row for status, row in own if status == DRAFT]
     fix = (
-        f"its contract is a draft (Contracts row {drafts['row'].iloc[0]}): start the two-week trial"
-        if not drafts.empty
+        f"its contract is a draft (Contracts row {drafts[0]}): start the two-week trial"
+        if drafts
         else "but no contract: write one in the Contracts tab and trial it for two weeks"
     )
     return Criterion("Developing", "contract_most_rework", title, False, f"{lead}; {fix}")
