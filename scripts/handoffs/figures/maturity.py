@@ -26,6 +26,7 @@ from handoffs.model.words import agrees, counted, rows_of
 
 LEVELS = ("Developing", "Proficient", "Mastered")
 NEW_MEMBER_MONTHS = 6
+_CONTEXT = ("Context that travels", "What gets lost")
 _SHOWN = 5  # items named in an evidence sentence before "and N more"
 
 
@@ -136,9 +137,13 @@ def _workflow_map(active: pd.DataFrame) -> Criterion:
     title = "Workflow map with what travels and what gets lost"
     if active.empty:
         return _no_map("Developing", "workflow_map", title)
-    travels, lost = active["context_travels"].isna(), active["context_lost"].isna()
-    gaps = active[travels | lost]
-    if gaps.empty:
+    blanks = zip(active["context_travels"].isna(), active["context_lost"].isna(), strict=True)
+    items = [
+        f"{handoff} ({' and '.join(n for n, b in zip(_CONTEXT, gaps, strict=True) if b)}, row {row})"
+        for handoff, gaps, row in zip(active["handoff_id"], blanks, active["row"], strict=True)
+        if any(gaps)
+    ]
+    if not items:
         evidence = (
             f"{_all(len(active), 'active handoff')} {agrees(len(active), 'has')} Context that "
             f"travels and What gets lost ({rows_of('Handoffs', active['row'])})"
@@ -146,14 +151,8 @@ def _workflow_map(active: pd.DataFrame) -> Criterion:
         return Criterion(
             "Developing", "workflow_map", title, True, evidence, {"Handoffs": _rows(active)}
         )
-    what = (
-        travels[gaps.index].map({True: "Context that travels", False: ""})
-        + (travels & lost)[gaps.index].map({True: " and ", False: ""})
-        + lost[gaps.index].map({True: "What gets lost", False: ""})
-    )
-    items = (gaps["handoff_id"] + " (" + what + ", row " + gaps["row"].astype(str) + ")").tolist()
-    who = _of(len(gaps), len(active), "active handoff")
-    evidence = f"{who} {agrees(len(gaps), 'misses')} context: {listing(items)}"
+    who = _of(len(items), len(active), "active handoff")
+    evidence = f"{who} {agrees(len(items), 'misses')} context: {listing(items)}"
     return Criterion("Developing", "workflow_map", title, False, evidence)
 
 
@@ -267,10 +266,19 @@ def _split_reasons(active: pd.DataFrame) -> Criterion:
     title = "Every handoff has a split reason other than unknown, with a decision note"
     if active.empty:
         return _no_map("Proficient", "split_reasons", title)
-    unknown = active["split_reason"].eq("unknown")
-    no_note = active["decision_note"].isna()
-    bad = unknown | no_note
-    if not bad.any():
+    items = [
+        f"{handoff}: split reason unknown, row {row}"
+        if reason == "unknown"
+        else f"{handoff}: no decision note for {reason}, row {row}"
+        for handoff, reason, blank, row in zip(
+            *(active[name] for name in ("handoff_id", "split_reason")),
+            active["decision_note"].isna(),
+            active["row"],
+            strict=True,
+        )
+        if reason == "unknown" or blank
+    ]
+    if not items:
         evidence = (
             f"{_all(len(active), 'active handoff')} {agrees(len(active), 'has')} a split reason and "
             f"a decision note ({rows_of('Handoffs', active['row'])})"
@@ -278,17 +286,7 @@ def _split_reasons(active: pd.DataFrame) -> Criterion:
         return Criterion(
             "Proficient", "split_reasons", title, True, evidence, {"Handoffs": _rows(active)}
         )
-    what = unknown.map({True: "split reason unknown", False: ""}).where(
-        unknown, "no decision note for " + active["split_reason"].astype(str)
-    )
-    items = (
-        active.loc[bad, "handoff_id"]
-        + ": "
-        + what[bad]
-        + ", row "
-        + active.loc[bad, "row"].astype(str)
-    ).tolist()
-    evidence = f"{_of(int(bad.sum()), len(active), 'active handoff')}: {listing(items)}"
+    evidence = f"{_of(len(items), len(active), 'active handoff')}: {listing(items)}"
     return Criterion("Proficient", "split_reasons", title, False, evidence)
 
 
@@ -359,25 +357,23 @@ def _onboarding(ds: Dataset) -> Criterion:
     if new.empty:
         evidence = f"nobody joined since {since:%Y-%m-%d}, so there is nobody to onboard"
         return Criterion("Mastered", "onboarding", title, True, evidence)
-    waiting = new[new["onboarded"].isna()]
-    if waiting.empty:
+    items = [
+        f"{person} (joined {joined:%Y-%m-%d}, row {row})"
+        for person, joined, blank, row in zip(
+            new["person"], new["joined"], new["onboarded"].isna(), new["row"], strict=True
+        )
+        if blank
+    ]
+    if not items:
         who = _all(len(new), "member who joined", "members who joined")
         evidence = (
             f"{who} since {since:%Y-%m-%d} {agrees(len(new), 'is')} onboarded "
             f"({rows_of('Team', new['row'])})"
         )
         return Criterion("Mastered", "onboarding", title, True, evidence, {"Team": _rows(new)})
-    items = (
-        waiting["person"]
-        + " (joined "
-        + waiting["joined"].dt.strftime("%Y-%m-%d")
-        + ", row "
-        + waiting["row"].astype(str)
-        + ")"
-    ).tolist()
-    joined = _of(len(waiting), len(new), "member who joined", "members who joined")
+    joined = _of(len(items), len(new), "member who joined", "members who joined")
     evidence = (
-        f"{joined} since {since:%Y-%m-%d} {agrees(len(waiting), 'has')} no Onboarded date: "
+        f"{joined} since {since:%Y-%m-%d} {agrees(len(items), 'has')} no Onboarded date: "
         f"{listing(items)}"
     )
     return Criterion("Mastered", "onboarding", title, False, evidence)
