@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from handoffs.config import Config
-from handoffs.figures.health_sums import health_sums
+from handoffs.figures.health_sums import health_sums, mean_and_size
 from handoffs.figures.rankings import period_totals, rank_order
 from handoffs.model.dataset import Dataset
 from handoffs.model.periods import LOOKBACK_MONTHS, Period, months_between, months_ending
@@ -123,20 +123,22 @@ def compression_candidates(ds: Dataset, period: Period, config: Config) -> pd.Da
 
     Months without a Health row are left out of the average (no data is never zero)."""
     handoffs = ds["handoffs"]
-    eligible = handoffs[
-        (handoffs["status"] == ACTIVE) & (handoffs["split_reason"] != SPECIALIZATION)
-    ].set_index("handoff_id")
     months = compression_months(period, ds.today)
-    health = ds["health"]
-    window = months_between(health, months[0], months[-1])
-    per = window.groupby("handoff_id")["hours"].agg(avg_hours="mean", months_with_data="size")
-    table = eligible.join(per, how="inner")
-    table = table[table["avg_hours"] >= config.compression.min_hours]
-    table = table.rename_axis("handoff_id").reset_index()
-    table = table.sort_values(["avg_hours", "handoff_id"], ascending=[False, True], kind="stable")
+    window = months_between(ds["health"], months[0], months[-1])
+    per = mean_and_size(window["handoff_id"].tolist(), window["hours"].tolist())
+    eligible = (handoffs["status"] == ACTIVE) & (handoffs["split_reason"] != SPECIALIZATION)
+    found = [  # (position, average, months with data) of each candidate, worst first
+        (i, *per[handoff])
+        for i, (handoff, ok) in enumerate(zip(handoffs["handoff_id"], eligible, strict=True))
+        if ok and handoff in per and per[handoff][0] >= config.compression.min_hours
+    ]
+    found.sort(key=lambda one: (-one[1], handoffs["handoff_id"].iat[one[0]]))
     keep = ["row", "handoff_id", "workflow", "from_role", "to_role", "split_reason",
-            "decision_note", "avg_hours", "months_with_data"]  # fmt: skip
-    return table[keep].reset_index(drop=True)
+            "decision_note"]  # fmt: skip
+    table = handoffs.take([i for i, _, _ in found])[keep]
+    table["avg_hours"] = np.array([average for _, average, _ in found], dtype=np.float64)
+    table["months_with_data"] = np.array([size for _, _, size in found], dtype=np.int64)
+    return table.reset_index(drop=True)
 
 
 @dataclass(frozen=True)
