@@ -172,7 +172,9 @@ class TeamShare:
 
 def team_share(ds: Dataset) -> TeamShare:
     """Share of recent flags raised by non-managers and carrying a suggested fix, and the
-    median days from flag to review. Flagged by is matched to Team.person ignoring case."""
+    median days from flag to review. Flagged by is matched to Team.person ignoring case.
+
+    A team has a few dozen flags in three months: counted in plain Python over their rows."""
     today = pd.Timestamp(ds.today)
     since = today - pd.DateOffset(months=LOOKBACK_MONTHS)
     flags = ds["flags"]
@@ -180,23 +182,30 @@ def team_share(ds: Dataset) -> TeamShare:
         (flags["flagged_at"] >= since) & (flags["flagged_at"] < today + pd.Timedelta(days=1))
     ]
     team = ds["team"]
-    names = team["person"].astype(str).str.strip().str.casefold()
-    managers = pd.Series(team["is_manager"].fillna(False).astype(bool).to_numpy(), index=names)
-    managers = managers[~managers.index.duplicated()]
-    by = window["flagged_by"].astype("object").where(window["flagged_by"].notna())
-    folded = by.str.strip().str.casefold()
-    known = folded.map(managers)
-    is_manager = known.eq(True)
+    managers: dict[str | None, bool] = {}  # case-folded person -> a manager (the first row's)
+    for person, manager in zip(team["person"], team["is_manager"].fillna(False), strict=True):
+        managers.setdefault(_folded(person), bool(manager))
+    by_non_managers = not_in_team = anonymous = 0
+    for by in window["flagged_by"]:
+        known = managers.get(_folded(by))
+        by_non_managers += known is not True
+        not_in_team += known is None and not pd.isna(by)
+        anonymous += pd.isna(by)
     days = (window["reviewed_on"] - window["flagged_at"].dt.normalize()).dt.days.dropna()
     return TeamShare(
         since=since.date(),
         until=today.date(),
         flags=len(window),
-        by_non_managers=int((~is_manager).sum()),
-        not_in_team=int((by.notna() & known.isna()).sum()),
-        anonymous=int(by.isna().sum()),
+        by_non_managers=by_non_managers,
+        not_in_team=not_in_team,
+        anonymous=anonymous,
         with_fix=int(window["suggested_fix"].notna().sum()),
         reviewed=len(days),
         median_days_to_review=float(days.median()) if len(days) else None,
         rows=tuple(int(r) for r in window["row"]),
     )
+
+
+def _folded(name: Any) -> str | None:
+    """A name compared ignoring case and surrounding blanks; None for a blank."""
+    return None if pd.isna(name) else str(name).strip().casefold()
