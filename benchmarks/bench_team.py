@@ -9,6 +9,10 @@
 
     PYTHONPATH=scripts:. python benchmarks/bench_team.py
     PYTHONPATH=scripts:. python benchmarks/bench_team.py --handoffs 60 --repeat 50
+    PYTHONPATH=scripts:. python benchmarks/bench_team.py --before /tmp/old/scripts  # side by side
+
+`--before` names the `scripts` folder of another checkout (`git archive REV | tar -x -C
+/tmp/old`): its `handoffs validate` is started in turn with this one's and the floor's.
 """
 
 from __future__ import annotations
@@ -74,21 +78,30 @@ def in_process(path: Path, repeat: int) -> tuple[list[float], list[float], int]:
     return times[1:], cpu[1:], len(sheet.dataset["health"])
 
 
-def as_command(path: Path, folder: Path, starts: int) -> tuple[list[float], list[float]]:
-    """Wall seconds of `handoffs validate` and of the floor, alternated, `starts` each."""
+def as_command(
+    path: Path, folder: Path, starts: int, before: Path | None = None
+) -> tuple[list[float], list[float], list[float]]:
+    """Wall seconds of `handoffs validate`, of the floor and (with `before`, the `scripts`
+    folder of another checkout) of that checkout's `handoffs validate`, alternated, `starts`
+    each."""
     config = folder / "team.toml"
     config.write_text(f'[sheet]\npath = "{path.name}"\n')
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     ours = [sys.executable, "-m", "handoffs", "--today", TODAY.isoformat(), "--config",
             str(config), "validate"]  # fmt: skip
     floor = [sys.executable, "-c", _FLOOR, str(path)]
-    validate_s, floor_s = [], []
+    validate_s: list[float] = []
+    floor_s: list[float] = []
+    before_s: list[float] = []
+    runs = [(ours, validate_s, env), (floor, floor_s, env)]
+    if before is not None:
+        runs.append((ours, before_s, {**env, "PYTHONPATH": str(before.resolve())}))
     for _ in range(starts):
-        for command, times in ((ours, validate_s), (floor, floor_s)):
+        for command, times, environment in runs:
             start = time.perf_counter()
-            subprocess.run(command, env=env, capture_output=True, check=True)
+            subprocess.run(command, env=environment, capture_output=True, check=True)
             times.append(time.perf_counter() - start)
-    return validate_s, floor_s
+    return validate_s, floor_s, before_s
 
 
 def main() -> None:
@@ -96,6 +109,7 @@ def main() -> None:
     parser.add_argument("--handoffs", type=int, default=40)
     parser.add_argument("--repeat", type=int, default=20, help="in-process runs (median shown)")
     parser.add_argument("--starts", type=int, default=10, help="fresh processes per command")
+    parser.add_argument("--before", type=Path, help="another checkout's scripts folder")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -107,11 +121,15 @@ def main() -> None:
               f"(fastest {min(times) * 1000:.1f} ms, slowest {max(times) * 1000:.1f} ms); "
               f"CPU median {statistics.median(cpu) * 1000:.1f} ms")  # fmt: skip
         if args.starts:
-            ours, floor = as_command(path, folder, args.starts)
+            ours, floor, before = as_command(path, folder, args.starts, args.before)
             ours_m, floor_m = statistics.median(ours), statistics.median(floor)
             print(f"`handoffs validate`: median {ours_m:.2f} s of {args.starts} fresh starts; "
                   f"`import pandas` + calamine read of every tab: {floor_m:.2f} s; "
                   f"ratio {ours_m / floor_m:.2f}x")  # fmt: skip
+            if before:
+                before_m = statistics.median(before)
+                print(f"`handoffs validate` of {args.before}: median {before_m:.2f} s; "
+                      f"ratio {before_m / floor_m:.2f}x")  # fmt: skip
     print(f"\n{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the end.")
 
 

@@ -62,6 +62,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for path, reason in SLOW.items():
             if item.path == path or path in item.path.parents:
                 item.add_marker(pytest.mark.slow(reason=reason))
+    if getattr(config.option, "loadgroup", False):  # set on an xdist worker under loadgroup
+        _honour_xdist_groups(items)
+
+
+def _honour_xdist_groups(items: list[pytest.Item]) -> None:
+    """Tests marked `xdist_group` run on one worker, so an expensive module fixture they share
+    (LibreOffice converting workbooks) is built once. pytest-xdist groups by a `@group` suffix
+    it adds to each node id, but under pytest 9 its assignment to `item._nodeid` no longer
+    changes the id (kept in `item._id`), so every test was scheduled on its own: the suffix is
+    added here when it is missing."""
+    for item in items:
+        groups = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                         for m in item.iter_markers("xdist_group")})  # fmt: skip
+        suffix = f"@{'_'.join(groups)}"
+        if groups and not item.nodeid.endswith(suffix) and hasattr(item, "_id"):
+            item._id = type(item._id).parse(item.nodeid + suffix)
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:

@@ -233,3 +233,23 @@ def test_a_workbook_run_loads_no_google_or_notice_library(
         check=True,
     )
     assert "LOADED []" in out.stdout
+
+
+def test_validate_on_a_workbook_loads_no_writer(demo_workbook: Path) -> None:
+    """`validate` only reads: openpyxl, which renders the generated tabs when a command writes
+    and takes a tenth of a second to import, stays out of its start."""
+    code = (
+        "import sys; from handoffs.cli import main\n"
+        "sys.argv = ['handoffs', '--today', '2026-11-25', 'validate']\n"
+        "try: main()\nexcept SystemExit: pass\n"
+        "print('LOADED', [m for m in ('openpyxl', 'handoffs.backends.xlsx_write') "
+        "if m in sys.modules])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=demo_workbook.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "LOADED []" in out.stdout

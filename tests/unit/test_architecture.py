@@ -40,12 +40,17 @@ LAZY_BOUNDARY = {
     "handoffs.cli.habit_commands": ("handoffs.app.", "handoffs.checks.notes"),
     "handoffs.cli.org_commands": ("handoffs.app.",),
     "handoffs.backends": ("handoffs.backends.",),
+    "handoffs.backends.xlsx": ("handoffs.backends.xlsx_write",),
 }
 # The only libraries of other projects imported inside a function: (module, library) -> why.
 LAZY_LIBRARIES = {
     ("handoffs.backends.channels", "apprise"): (
         "refresh and validate load the module (through app.notify) and send nothing; "
         "Apprise takes 0.2 s to import"
+    ),
+    ("handoffs.backends.xlsx_reader", "openpyxl"): (
+        "validate reads with calamine; openpyxl only for formula text calamine cannot give, "
+        "and it takes 0.1 s to import"
     ),
 }
 

@@ -27,8 +27,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
-from openpyxl.utils.exceptions import InvalidFileException
-
 from handoffs.backends.xlsx_package import Package
 from handoffs.config import special_file
 from handoffs.model.errors import BackendError
@@ -36,12 +34,12 @@ from handoffs.model.errors import BackendError
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: .xls, or an encrypted .xlsx
 _ENCRYPTED_STREAM = "EncryptionInfo".encode("utf-16-le")
 _NOTHING_WRITTEN = "Nothing was written."
-# What openpyxl raises on a damaged part: truncated XML, a missing part, an index out of range …
+# What reading a damaged part raises: truncated XML, a missing part, an index out of range …
+# (openpyxl's InvalidFileException is turned into the same message where openpyxl is loaded)
 DAMAGED = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
     zlib.error,
-    InvalidFileException,
     ParseError,
     KeyError,
     IndexError,

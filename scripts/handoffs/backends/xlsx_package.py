@@ -19,7 +19,6 @@ import struct
 import zipfile
 from collections.abc import Iterable
 from xml.etree.ElementTree import fromstring
-from xml.sax.saxutils import escape, quoteattr
 
 WORKBOOK = "xl/workbook.xml"
 WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
@@ -31,6 +30,23 @@ _DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?/?>")
 _ATTRIBUTE = re.compile(rb'([\w:]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 _LOCAL_HEADER = 30  # bytes of a zip local file header before its name and extra field
+
+
+def escape(text: str) -> str:
+    """&, < and > as XML entities (what xml.sax.saxutils.escape does; that module imports
+    urllib.request, 20 ms that a read, which loads this module, need not pay)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def quoteattr(text: str) -> str:
+    """`text` as a quoted XML attribute value, as xml.sax.saxutils.quoteattr quotes it."""
+    text = escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    quoted = text.replace('"', "&quot;")
+    return f'"{quoted}"'
 
 
 def _local(tag: str) -> str:

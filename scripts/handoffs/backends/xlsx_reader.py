@@ -23,7 +23,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree import ElementTree
 
-from openpyxl import load_workbook
 from python_calamine import CalamineError, CalamineWorkbook
 
 from handoffs.backends.xlsx_file import damaged
@@ -214,7 +213,7 @@ def _formula_texts(path: Path, title: str, places: list[tuple[int, int]]) -> dic
     translated to each cell)."""
     wanted = set(places)
     last_row = max(r for r, _ in places) + 1
-    workbook = load_workbook(path, read_only=True, data_only=False)
+    workbook = _load_workbook(path, read_only=True, data_only=False)
     try:
         texts = {}
         for r, row in enumerate(workbook[title].iter_rows(max_row=last_row)):
@@ -240,6 +239,18 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
+def _load_workbook(path: Path, **options: bool) -> Any:
+    """openpyxl's workbook, imported here: a read needs it only for what calamine cannot give,
+    and importing it costs `validate` 0.1 s. A file it refuses is a damaged workbook (exit 3)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        return load_workbook(path, **options)
+    except InvalidFileException as exc:
+        raise damaged(path, exc) from exc
+
+
 # -- the reference reader ----------------------------------------------------------------------
 
 
@@ -251,7 +262,7 @@ def read_with_openpyxl(path: Path, titles: Sequence[str]) -> dict[str, RawTab]:
         with zipfile.ZipFile(path) as archive:
             parts = _sheet_parts(archive)
             guarded_parts(path, archive, parts)  # openpyxl reads every tab
-        workbook = load_workbook(path, data_only=False)
+        workbook = _load_workbook(path, data_only=False)
         tabs: dict[str, RawTab] = {}
         formulas: dict[str, list[tuple[int, int]]] = {}
         for wanted in titles:
@@ -268,7 +279,7 @@ def read_with_openpyxl(path: Path, titles: Sequence[str]) -> dict[str, RawTab]:
             merged = tuple(str(m) for m in sheet.merged_cells.ranges)
             tabs[wanted] = RawTab(title, rows, merged)
         if any(formulas.values()):
-            cached = load_workbook(path, data_only=True, read_only=True)
+            cached = _load_workbook(path, data_only=True, read_only=True)
             for wanted, places in formulas.items():
                 values = [
                     list(row) for row in cached[tabs[wanted].title].iter_rows(values_only=True)

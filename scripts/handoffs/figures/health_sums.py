@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Sequence
+from math import isnan, nan
 from typing import Any
 
 import numpy as np
@@ -80,6 +81,46 @@ class HealthSums:
         return pd.DataFrame(
             np.where(filled, hours, np.nan), index=pd.Index(ids, name="handoff_id"), columns=columns
         )
+
+
+def rework_and_hours(
+    ids: list[str], rework: list[Any], hours: list[float]
+) -> dict[str, tuple[int, float]]:
+    """Rework requests and hours lost summed per handoff id of a few rows (a window of
+    months), blanks skipped, in plain Python; the hours with the compensated summation pandas'
+    group-by sum uses, so ties between handoffs fall as they always have."""
+    sums: dict[str, list[Any]] = {}
+    for handoff, requests, lost in zip(ids, rework, hours, strict=True):
+        total = sums.setdefault(handoff, [0.0, 0.0, 0])  # hours, compensation, requests
+        if not pd.isna(requests):
+            total[2] += int(requests)
+        if not isnan(lost):
+            _add(total, lost)
+    return {handoff: (total[2], total[0]) for handoff, total in sums.items()}
+
+
+def mean_and_size(ids: list[str], hours: list[float]) -> dict[str, tuple[float, int]]:
+    """Per handoff id of a few rows: the mean of its hours (blanks skipped; NaN when all are
+    blank) and how many rows it has, with pandas' compensated summation, in plain Python."""
+    sums: dict[str, list[Any]] = {}
+    for handoff, lost in zip(ids, hours, strict=True):
+        total = sums.setdefault(handoff, [0.0, 0.0, 0, 0])  # sum, compensation, counted, rows
+        total[3] += 1
+        if not isnan(lost):
+            total[2] += 1
+            _add(total, lost)
+    return {h: (t[0] / t[2] if t[2] else nan, t[3]) for h, t in sums.items()}
+
+
+def _add(total: list[Any], value: float) -> None:
+    """Kahan summation as pandas' group-by sum and mean do it: total[0] the sum, total[1] the
+    compensation."""
+    y = value - total[1]
+    t = total[0] + y
+    total[1] = t - total[0] - y
+    if isnan(total[1]):
+        total[1] = 0.0
+    total[0] = t
 
 
 _PREPARED: dict[int, tuple[weakref.ref[pd.DataFrame], HealthSums]] = {}

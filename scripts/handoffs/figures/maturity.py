@@ -16,6 +16,7 @@ import pandas as pd
 
 from handoffs.checks.notes import NoteCheck, summarise
 from handoffs.config import Config
+from handoffs.figures.health_sums import rework_and_hours
 from handoffs.figures.review_loop import TeamShare, measured_improvement, period_ranking
 from handoffs.figures.stale import missing_elements
 from handoffs.model.dataset import Dataset
@@ -25,6 +26,7 @@ from handoffs.model.words import agrees, counted, rows_of
 
 LEVELS = ("Developing", "Proficient", "Mastered")
 NEW_MEMBER_MONTHS = 6
+_CONTEXT = ("Context that travels", "What gets lost")
 _SHOWN = 5  # items named in an evidence sentence before "and N more"
 
 
@@ -135,9 +137,13 @@ def _workflow_map(active: pd.DataFrame) -> Criterion:
     title = "Workflow map with what travels and what gets lost"
     if active.empty:
         return _no_map("Developing", "workflow_map", title)
-    travels, lost = active["context_travels"].isna(), active["context_lost"].isna()
-    gaps = active[travels | lost]
-    if gaps.empty:
+    blanks = zip(active["context_travels"].isna(), active["context_lost"].isna(), strict=True)
+    items = [
+        f"{handoff} ({' and '.join(n for n, b in zip(_CONTEXT, gaps, strict=True) if b)}, row {row})"
+        for handoff, gaps, row in zip(active["handoff_id"], blanks, active["row"], strict=True)
+        if any(gaps)
+    ]
+    if not items:
         evidence = (
             f"{_all(len(active), 'active handoff')} {agrees(len(active), 'has')} Context that "
             f"travels and What gets lost ({rows_of('Handoffs', active['row'])})"
@@ -145,14 +151,8 @@ def _workflow_map(active: pd.DataFrame) -> Criterion:
         return Criterion(
             "Developing", "workflow_map", title, True, evidence, {"Handoffs": _rows(active)}
         )
-    what = (
-        travels[gaps.index].map({True: "Context that travels", False: ""})
-        + (travels & lost)[gaps.index].map({True: " and ", False: ""})
-        + lost[gaps.index].map({True: "What gets lost", False: ""})
-    )
-    items = (gaps["handoff_id"] + " (" + what + ", row " + gaps["row"].astype(str) + ")").tolist()
-    who = _of(len(gaps), len(active), "active handoff")
-    evidence = f"{who} {agrees(len(gaps), 'misses')} context: {listing(items)}"
+    who = _of(len(items), len(active), "active handoff")
+    evidence = f"{who} {agrees(len(items), 'misses')} context: {listing(items)}"
     return Criterion("Developing", "workflow_map", title, False, evidence)
 
 
@@ -169,28 +169,27 @@ def _contract_for_most_rework(
     if window.empty:
         evidence = f"no Health rows for active handoffs in {_span(months)}, so the handoff with the most rework is unknown"
         return Criterion("Developing", "contract_most_rework", title, False, evidence)
-    totals = window.groupby("handoff_id")[["rework_requests", "hours"]].sum().reset_index()
-    top = totals.sort_values(
-        ["rework_requests", "hours", "handoff_id"], ascending=[False, False, True], kind="stable"
-    ).iloc[0]
-    handoff = str(top["handoff_id"])
+    ids = window["handoff_id"].tolist()
+    totals = rework_and_hours(ids, window["rework_requests"].tolist(), window["hours"].tolist())
+    handoff = min(totals, key=lambda h: (-totals[h][0], -totals[h][1], h))
     lead = (
-        f"{handoff} has the most rework ({counted(int(top['rework_requests']), 'request')} in "
+        f"{handoff} has the most rework ({counted(totals[handoff][0], 'request')} in "
         f"{_span(months)})"
     )
     contracts = ds["contracts"]
-    own = contracts[contracts["handoff_id"] == handoff]
-    in_force = own[own["status"].isin(IN_FORCE)]
-    health_rows = _rows(window[window["handoff_id"] == handoff])
-    if not in_force.empty:
-        found = in_force.iloc[0]
-        evidence = f"{lead} and its contract is {found['status']} (Contracts row {found['row']})"
-        rows = {"Health": health_rows, "Contracts": (int(found["row"]),)}
-        return Criterion("Developing", "contract_most_rework", title, True, evidence, rows)
-    drafts = own[own["status"] == DRAFT]
+    columns = (contracts[name].tolist() for name in ("handoff_id", "status", "row"))
+    own = [(status, row) for h, status, row in zip(*columns, strict=True) if h == handoff]
+    health_rows = tuple(int(r) for h, r in zip(ids, window["row"], strict=True) if h == handoff)
+    in_force = [(status, row) for status, row in own if status in IN_FORCE]
+    if in_force:
+        status, row = in_force[0]
+        evidence = f"{lead} and its contract is {status} (Contracts row {row})"
+        found = {"Health": health_rows, "Contracts": (int(row),)}
+        return Criterion("Developing", "contract_most_rework", title, True, evidence, found)
+    drafts = [row for status, row in own if status == DRAFT]
     fix = (
-        f"its contract is a draft (Contracts row {drafts['row'].iloc[0]}): start the two-week trial"
-        if not drafts.empty
+        f"its contract is a draft (Contracts row {drafts[0]}): start the two-week trial"
+        if drafts
         else "but no contract: write one in the Contracts tab and trial it for two weeks"
     )
     return Criterion("Developing", "contract_most_rework", title, False, f"{lead}; {fix}")
@@ -227,29 +226,39 @@ def _contracts_complete(ds: Dataset, active: pd.DataFrame, config: Config) -> Cr
         return _no_map("Proficient", "contracts_complete", title)
     contracts = ds["contracts"]
     in_force = contracts[contracts["status"].isin(IN_FORCE)]
-    table = active[["handoff_id"]].merge(
-        in_force, on="handoff_id", how="left", suffixes=("_handoff", "")
-    )
     since = pd.Timestamp(ds.today) - pd.Timedelta(days=config.review.every_days)
-    missing = missing_elements(table)
-    reason = pd.Series("", index=table.index, dtype="object")
-    reviewed = table["last_reviewed"]
-    late = "last reviewed " + reviewed.dt.strftime("%Y-%m-%d").fillna("")
-    late = late + f", more than {counted(config.review.every_days, 'day')} ago"
-    reason = reason.where(reviewed >= since, late.where(reviewed.notna(), "never reviewed"))
-    reason = reason.where(missing.eq(""), "missing " + missing)
-    reason = reason.where(table["status"].notna(), "no trial or active contract")
-    bad = reason.ne("")
-    if not bad.any():
+    missing = missing_elements(in_force).tolist()
+    reviewed = in_force["last_reviewed"].tolist()
+    found: dict[str, list[int | None]] = {}  # handoff id -> its contracts in force, in order
+    for position, handoff in enumerate(in_force["handoff_id"].tolist()):
+        found.setdefault(handoff, []).append(position)
+    late = f", more than {counted(config.review.every_days, 'day')} ago"
+    table: list[tuple[str, int | None, str]] = []  # each active handoff x its contracts
+    for handoff in active["handoff_id"].tolist():
+        for i in found.get(handoff, [None]):
+            if i is None:
+                reason = "no trial or active contract"
+            elif missing[i]:
+                reason = f"missing {missing[i]}"
+            elif pd.isna(reviewed[i]):
+                reason = "never reviewed"
+            else:
+                reason = (
+                    "" if reviewed[i] >= since else f"last reviewed {reviewed[i]:%Y-%m-%d}{late}"
+                )
+            table.append((handoff, i, reason))
+    bad = [f"{handoff}: {reason}" for handoff, _, reason in table if reason]
+    if not bad:
+        rows = tuple(int(in_force["row"].iat[i]) for _, i, _ in table if i is not None)
         evidence = (
             f"{_all(len(table), 'active handoff')} {agrees(len(table), 'has')} a complete contract "
-            f"reviewed since {since:%Y-%m-%d} ({rows_of('Contracts', table['row'].astype(int))})"
+            f"reviewed since {since:%Y-%m-%d} ({rows_of('Contracts', rows)})"
         )
-        rows = {"Contracts": tuple(int(r) for r in table["row"])}
-        return Criterion("Proficient", "contracts_complete", title, True, evidence, rows)
-    items = (table.loc[bad, "handoff_id"] + ": " + reason[bad]).tolist()
-    who = _of(int(bad.sum()), len(table), "active handoff")
-    evidence = f"{who} {agrees(int(bad.sum()), 'falls')} short: {listing(items)}"
+        return Criterion(
+            "Proficient", "contracts_complete", title, True, evidence, {"Contracts": rows}
+        )
+    who = _of(len(bad), len(table), "active handoff")
+    evidence = f"{who} {agrees(len(bad), 'falls')} short: {listing(bad)}"
     return Criterion("Proficient", "contracts_complete", title, False, evidence)
 
 
@@ -257,10 +266,19 @@ def _split_reasons(active: pd.DataFrame) -> Criterion:
     title = "Every handoff has a split reason other than unknown, with a decision note"
     if active.empty:
         return _no_map("Proficient", "split_reasons", title)
-    unknown = active["split_reason"].eq("unknown")
-    no_note = active["decision_note"].isna()
-    bad = unknown | no_note
-    if not bad.any():
+    items = [
+        f"{handoff}: split reason unknown, row {row}"
+        if reason == "unknown"
+        else f"{handoff}: no decision note for {reason}, row {row}"
+        for handoff, reason, blank, row in zip(
+            *(active[name] for name in ("handoff_id", "split_reason")),
+            active["decision_note"].isna(),
+            active["row"],
+            strict=True,
+        )
+        if reason == "unknown" or blank
+    ]
+    if not items:
         evidence = (
             f"{_all(len(active), 'active handoff')} {agrees(len(active), 'has')} a split reason and "
             f"a decision note ({rows_of('Handoffs', active['row'])})"
@@ -268,17 +286,7 @@ def _split_reasons(active: pd.DataFrame) -> Criterion:
         return Criterion(
             "Proficient", "split_reasons", title, True, evidence, {"Handoffs": _rows(active)}
         )
-    what = unknown.map({True: "split reason unknown", False: ""}).where(
-        unknown, "no decision note for " + active["split_reason"].astype(str)
-    )
-    items = (
-        active.loc[bad, "handoff_id"]
-        + ": "
-        + what[bad]
-        + ", row "
-        + active.loc[bad, "row"].astype(str)
-    ).tolist()
-    evidence = f"{_of(int(bad.sum()), len(active), 'active handoff')}: {listing(items)}"
+    evidence = f"{_of(len(items), len(active), 'active handoff')}: {listing(items)}"
     return Criterion("Proficient", "split_reasons", title, False, evidence)
 
 
@@ -349,25 +357,23 @@ def _onboarding(ds: Dataset) -> Criterion:
     if new.empty:
         evidence = f"nobody joined since {since:%Y-%m-%d}, so there is nobody to onboard"
         return Criterion("Mastered", "onboarding", title, True, evidence)
-    waiting = new[new["onboarded"].isna()]
-    if waiting.empty:
+    items = [
+        f"{person} (joined {joined:%Y-%m-%d}, row {row})"
+        for person, joined, blank, row in zip(
+            new["person"], new["joined"], new["onboarded"].isna(), new["row"], strict=True
+        )
+        if blank
+    ]
+    if not items:
         who = _all(len(new), "member who joined", "members who joined")
         evidence = (
             f"{who} since {since:%Y-%m-%d} {agrees(len(new), 'is')} onboarded "
             f"({rows_of('Team', new['row'])})"
         )
         return Criterion("Mastered", "onboarding", title, True, evidence, {"Team": _rows(new)})
-    items = (
-        waiting["person"]
-        + " (joined "
-        + waiting["joined"].dt.strftime("%Y-%m-%d")
-        + ", row "
-        + waiting["row"].astype(str)
-        + ")"
-    ).tolist()
-    joined = _of(len(waiting), len(new), "member who joined", "members who joined")
+    joined = _of(len(items), len(new), "member who joined", "members who joined")
     evidence = (
-        f"{joined} since {since:%Y-%m-%d} {agrees(len(waiting), 'has')} no Onboarded date: "
+        f"{joined} since {since:%Y-%m-%d} {agrees(len(items), 'has')} no Onboarded date: "
         f"{listing(items)}"
     )
     return Criterion("Mastered", "onboarding", title, False, evidence)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -60,7 +61,8 @@ def rankings(ds: Dataset, period: Period, config: Config) -> pd.DataFrame:
     """Active handoffs worst first; those without data for the period last, as no data. Each
     with its hours lost in the period before (`previous_hours`) and the `change` since."""
     handoffs = ds["handoffs"]
-    active = handoffs[handoffs["status"] == ACTIVE].set_index("handoff_id")
+    named = ["handoff_id", "workflow", "from_role", "to_role"]  # the columns the table shows
+    active = handoffs.loc[handoffs["status"] == ACTIVE, named].set_index("handoff_id")
     health = ds["health"]
     current = period_totals(health, period).reindex(active.index)
     before = period_totals(health, period.previous())["hours"].reindex(active.index)
@@ -76,8 +78,8 @@ def rankings(ds: Dataset, period: Period, config: Config) -> pd.DataFrame:
             "change": current["hours"] - before,
             "previous_hours": before,  # the period before's, summed by `TeamFigures.previous`
             "trend": trends(health, period.last_month_by(ds.today), active.index),
-            "contract_status": contract_status(ds).reindex(active.index).fillna("none"),
-            "open_flags": open_flags(ds).reindex(active.index).fillna(0).astype(int),
+            "contract_status": contract_status(ds, active.index),
+            "open_flags": open_flags(ds, active.index),
         }
     )
     table["has_data"] = table["hours"].notna()
@@ -106,13 +108,23 @@ def trends(health: pd.DataFrame, last: pd.Timestamp, ids: pd.Index) -> pd.Series
     return sparkline(hours_grid(health, ids, months_ending(last, TREND_MONTHS)))
 
 
-def contract_status(ds: Dataset) -> pd.Series:
-    """The status of each handoff's contract in use, indexed by handoff id."""
+def contract_status(ds: Dataset, ids: pd.Index) -> pd.Series:
+    """The status of each handoff's first contract in use, "none" without one, for `ids`."""
     contracts = ds["contracts"]
-    in_use = contracts[contracts["status"].isin(IN_USE)]
-    return in_use.drop_duplicates("handoff_id").set_index("handoff_id")["status"]
+    first: dict[str, str] = {}
+    for handoff, status in zip(contracts["handoff_id"], contracts["status"], strict=True):
+        if status in IN_USE:
+            first.setdefault(handoff, status)
+    statuses = [first.get(handoff, "none") for handoff in ids]
+    return pd.Series(statuses, index=ids, dtype=contracts["status"].dtype)
 
 
-def open_flags(ds: Dataset) -> pd.Series:
+def open_flags(ds: Dataset, ids: pd.Index) -> pd.Series:
+    """How many open flags (new, discussed, accepted) each handoff of `ids` has."""
     flags = ds["flags"]
-    return flags[flags["status"].isin(OPEN_FLAG)].groupby("handoff_id").size()
+    counts = Counter(
+        handoff
+        for handoff, status in zip(flags["handoff_id"], flags["status"], strict=True)
+        if status in OPEN_FLAG
+    )
+    return pd.Series([counts[h] for h in ids], index=ids, dtype=np.int64)

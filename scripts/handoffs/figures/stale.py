@@ -4,7 +4,9 @@ review overdue, trial ended, incomplete, or an active handoff without a contract
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from math import nan
 
+import numpy as np
 import pandas as pd
 
 from handoffs.config import ReviewConfig
@@ -41,13 +43,9 @@ def _row_error(rows: Sequence[int]) -> str:
     return f"Contracts rows {', '.join(map(str, rows))} have errors: see Problems"
 
 
-def _days(counts: pd.Series) -> pd.Series:
-    """'1 day', '12 days' for each count."""
-    return pd.Series(
-        [f"{int(n)} day" if n == 1 else f"{int(n)} days" for n in counts],
-        index=counts.index,
-        dtype="object",
-    )
+def _days(count: float) -> str:
+    """'1 day', '12 days'."""
+    return f"{int(count)} day" if count == 1 else f"{int(count)} days"
 
 
 def stale_reviews(
@@ -59,34 +57,40 @@ def stale_reviews(
 
     An active handoff without a contract asks for one, unless a Contracts row for it was left
     out for an error (`contract_errors`: case-folded handoff id -> rows): then that row's
-    problem is the thing to fix."""
+    problem is the thing to fix.
+
+    Each reason's contracts are found with whole-column tests; their details are written in
+    plain Python and the rows taken from the Contracts frame once (a frame per reason costs
+    more than the few dozen rows a team has)."""
     today = pd.Timestamp(ds.today)
     handoffs = ds["handoffs"].set_index("handoff_id")
     contracts = ds["contracts"]
     contracts = contracts[contracts["status"].isin(IN_USE)]
-    reviewed_days = (today - contracts["last_reviewed"]).dt.days
-    trial_days = (today - contracts["trial_start"]).dt.days
-    in_force = contracts["status"].isin(IN_FORCE)
-    missing = missing_elements(contracts)
+    reviewed_days = (today - contracts["last_reviewed"]).dt.days.to_numpy("float64", na_value=nan)
+    trial_days = (today - contracts["trial_start"]).dt.days.to_numpy("float64", na_value=nan)
+    in_force = contracts["status"].isin(IN_FORCE).to_numpy(bool)
+    never = contracts["last_reviewed"].isna().to_numpy(bool)
+    missing = missing_elements(contracts).tolist()
+    every = review.every_days
+    trial_over = (contracts["status"] == TRIAL).to_numpy(bool) & (
+        ~(contracts["last_reviewed"] >= contracts["trial_start"]).to_numpy(bool)
+    )
     reasons = [
-        (in_force & contracts["last_reviewed"].isna(), NEVER_REVIEWED,
-         lambda at: "no Last reviewed date: review it with sender and receiver"),
-        (in_force & (reviewed_days > review.every_days), REVIEW_OVERDUE,
-         lambda at: "last reviewed " + _days(reviewed_days[at]) + " ago, "
-         + _days(reviewed_days[at] - review.every_days)
-         + f" past the {review.every_days}-day cycle"),
-        ((contracts["status"] == TRIAL) & (trial_days > review.trial_days)
-         & ~(contracts["last_reviewed"] >= contracts["trial_start"]),
-         TRIAL_ENDED,
-         lambda at: "trial started " + _days(trial_days[at])
-         + " ago; adjust it to what still gets missed, then set Status to active"),
-        (missing.ne(""), INCOMPLETE, lambda at: "missing " + missing[at]),
+        (in_force & never, NEVER_REVIEWED,
+         lambda i: "no Last reviewed date: review it with sender and receiver"),
+        (in_force & (reviewed_days > every), REVIEW_OVERDUE,
+         lambda i: f"last reviewed {_days(reviewed_days[i])} ago, "
+         f"{_days(reviewed_days[i] - every)} past the {every}-day cycle"),
+        (trial_over & (trial_days > review.trial_days), TRIAL_ENDED,
+         lambda i: f"trial started {_days(trial_days[i])} ago; adjust it to what still gets "
+         "missed, then set Status to active"),
+        (np.array([m != "" for m in missing], dtype=bool), INCOMPLETE,
+         lambda i: f"missing {missing[i]}"),
     ]  # fmt: skip
-    parts = [
-        _reason_rows(contracts[mask], reason, detail(mask), order)
-        for order, (mask, reason, detail) in enumerate(reasons)
-        if mask.any()  # a reason no contract has builds nothing
-    ]
+    found = [(i, reason, detail(i), order)
+             for order, (mask, reason, detail) in enumerate(reasons)
+             for i in np.flatnonzero(mask).tolist()]  # fmt: skip
+    parts = [_reason_rows(contracts, found)] if found else []
     active = handoffs[handoffs["status"] == ACTIVE]
     uncovered = active.index[~active.index.isin(contracts["handoff_id"])]
     broken = [(contract_errors or {}).get(str(h).casefold(), ()) for h in uncovered]
@@ -109,19 +113,24 @@ def stale_reviews(
     return table.reset_index(drop=True)
 
 
-def _reason_rows(
-    contracts: pd.DataFrame, reason: str, detail: str | pd.Series, order: int
-) -> pd.DataFrame:
+def _reason_rows(contracts: pd.DataFrame, found: list[tuple[int, str, str, int]]) -> pd.DataFrame:
+    """The contracts found, one row per (position, reason, detail, order), in that order. The
+    detail is text (`str`) when every row is a never-reviewed one, as one frame per reason
+    gave it, else Python objects."""
+    taken = contracts.take([i for i, _, _, _ in found])
+    plain = all(reason == NEVER_REVIEWED for _, reason, _, _ in found)
+    details = [detail for _, _, detail, _ in found]
     return pd.DataFrame(
         {
-            "handoff_id": contracts["handoff_id"],
-            "contract_status": contracts["status"],
-            "owner": contracts["owner"],
-            "last_reviewed": contracts["last_reviewed"],
-            "reason": reason,
-            "detail": detail,
-            "order": order,
-        }
+            "handoff_id": taken["handoff_id"],
+            "contract_status": taken["status"],
+            "owner": taken["owner"],
+            "last_reviewed": taken["last_reviewed"],
+            "reason": pd.array([reason for _, reason, _, _ in found], dtype="str"),
+            "detail": pd.Series(details, index=taken.index, dtype="str" if plain else "object"),
+            "order": [order for _, _, _, order in found],
+        },
+        index=taken.index,
     )
 
 
