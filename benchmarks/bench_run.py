@@ -177,17 +177,24 @@ def baseline_worktree(ref: str, folder: Path) -> Path:
     return target
 
 
-def bench(
-    size: tuple[int, int], baseline: Path | None, ref: str, repeat: int, folder: Path
-) -> None:
-    handoffs, months = size
-    rows = handoffs * months
+def refreshed_workbook(folder: Path, handoffs: int, months: int) -> tuple[Path, Path]:
+    """The benchmark workbook and its config in `folder`, refreshed once (its generated tabs
+    written), as a team's workbook is between cron runs."""
     ours = folder / f"ours-{months}.xlsx"
     build_workbook(ours, handoffs, months)
     config = folder / f"ours-{months}.toml"
     config.write_text(f'[sheet]\nbackend = "xlsx"\npath = "{ours.name}"\n', encoding="utf-8")
     argv, env = command(SCRIPTS, config, "refresh", "--quiet")
     subprocess.run(argv, env=env, check=True, capture_output=True)
+    return ours, config
+
+
+def bench(
+    size: tuple[int, int], baseline: Path | None, ref: str, repeat: int, folder: Path
+) -> None:
+    handoffs, months = size
+    rows = handoffs * months
+    ours, config = refreshed_workbook(folder, handoffs, months)
 
     validate_s = timed(*command(SCRIPTS, config, "validate"), repeat)
     before = (ours.read_bytes(), ours.stat().st_mtime_ns)

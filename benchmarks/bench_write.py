@@ -36,7 +36,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from bench_run import SCRIPTS, baseline_worktree, build_workbook, command
+from bench_run import SCRIPTS, baseline_worktree, command, refreshed_workbook
 
 
 def measured(argv: list[str], env: dict[str, str], repeat: int, before: Path | None = None,
@@ -104,12 +104,7 @@ def copy_costs(path: Path, repeat: int) -> tuple[float, float]:
 
 def bench(handoffs: int, months: int, repeat: int, baseline: Path | None, folder: Path) -> None:
     rows = handoffs * months
-    ours = folder / f"ours-{months}.xlsx"
-    build_workbook(ours, handoffs, months)
-    config = folder / f"ours-{months}.toml"
-    config.write_text(f'[sheet]\nbackend = "xlsx"\npath = "{ours.name}"\n', encoding="utf-8")
-    argv, env = command(SCRIPTS, config, "refresh", "--quiet")
-    subprocess.run(argv, env=env, check=True, capture_output=True)
+    ours, config = refreshed_workbook(folder, handoffs, months)
     refreshed = folder / f"refreshed-{months}.xlsx"
     shutil.copyfile(ours, refreshed)
     changed = folder / f"changed-{months}.xlsx"

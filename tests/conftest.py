@@ -188,9 +188,14 @@ def _comparable(value: Any) -> Any:
 
 def comparable_rows(rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
     """Rows with comparable cells, trailing blank cells and rows dropped."""
+    return trimmed_rows(rows, _comparable)
+
+
+def trimmed_rows(rows: Sequence[Sequence[Any]], cell: Callable[[Any], Any]) -> list[list[Any]]:
+    """Each value through `cell`, then trailing blank (None) cells and rows dropped."""
     out = []
     for row in rows:
-        cells = [_comparable(value) for value in row]
+        cells = [cell(value) for value in row]
         while cells and cells[-1] is None:
             cells.pop()
         out.append(cells)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -219,37 +220,28 @@ def test_a_workbook_run_loads_no_google_or_notice_library(
 ) -> None:
     """A team on a local workbook pays for neither the Google Sheets client nor Apprise, which
     only `--notify` and a `gsheets` config need."""
-    code = (
-        "import sys; from handoffs.cli import main\n"
-        f"sys.argv = ['handoffs', '--today', '2026-11-25', {command!r}]\n"
-        "try: main()\nexcept SystemExit: pass\n"
-        "print('LOADED', [m for m in ('gspread', 'google.auth', 'apprise') if m in sys.modules])"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=demo_workbook.parent,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "LOADED []" in out.stdout
+    assert modules_loaded(demo_workbook.parent, command, "gspread", "google.auth", "apprise") == []
 
 
 def test_validate_on_a_workbook_loads_no_writer(demo_workbook: Path) -> None:
     """`validate` only reads: openpyxl, which renders the generated tabs when a command writes
     and takes a tenth of a second to import, stays out of its start."""
+    loaded = modules_loaded(
+        demo_workbook.parent, "validate", "openpyxl", "handoffs.backends.xlsx_write"
+    )
+    assert loaded == []
+
+
+def modules_loaded(folder: Path, command: str, *modules: str) -> list[str]:
+    """Which of `modules` a fresh process has imported after running `handoffs COMMAND` in
+    `folder`."""
     code = (
         "import sys; from handoffs.cli import main\n"
-        "sys.argv = ['handoffs', '--today', '2026-11-25', 'validate']\n"
+        f"sys.argv = ['handoffs', '--today', '2026-11-25', {command!r}]\n"
         "try: main()\nexcept SystemExit: pass\n"
-        "print('LOADED', [m for m in ('openpyxl', 'handoffs.backends.xlsx_write') "
-        "if m in sys.modules])"
+        f"print(repr([m for m in {modules!r} if m in sys.modules]))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=demo_workbook.parent,
-        capture_output=True,
-        text=True,
-        check=True,
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=folder, capture_output=True, text=True, check=True
     )
-    assert "LOADED []" in out.stdout
+    return ast.literal_eval(run.stdout.strip().splitlines()[-1])

@@ -31,7 +31,7 @@ from handoffs.model.spreadsheet import Link, TabContent
 from handoffs.tabs.review_prep_tab import review_prep_tab
 from handoffs.tabs.team_tabs import SUMMARY_WIDTHS
 from tests import ROOT
-from tests.conftest import TODAY
+from tests.conftest import TODAY, trimmed_rows
 from tests.support.libreoffice import (
     PDF_ONE_PAGE_PER_TAB,
     PDF_PAGED,
@@ -162,15 +162,7 @@ def shown(value: Any) -> Any:
 
 
 def trimmed(rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
-    out = []
-    for row in rows:
-        cells = [shown(v) for v in row]
-        while cells and cells[-1] is None:
-            cells.pop()
-        out.append(cells)
-    while out and not out[-1]:
-        out.pop()
-    return out
+    return trimmed_rows(rows, shown)
 
 
 @pytest.mark.xdist_group("libreoffice-refreshed")

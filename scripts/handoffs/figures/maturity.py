@@ -144,12 +144,9 @@ def _workflow_map(active: pd.DataFrame) -> Criterion:
         if any(gaps)
     ]
     if not items:
-        evidence = (
-            f"{_all(len(active), 'active handoff')} {agrees(len(active), 'has')} Context that "
-            f"travels and What gets lost ({rows_of('Handoffs', active['row'])})"
-        )
-        return Criterion(
-            "Developing", "workflow_map", title, True, evidence, {"Handoffs": _rows(active)}
+        what = "Context that travels and What gets lost"
+        return _every_active(
+            "Developing", "workflow_map", title, len(active), what, "Handoffs", active
         )
     who = _of(len(items), len(active), "active handoff")
     evidence = f"{who} {agrees(len(items), 'misses')} context: {listing(items)}"
@@ -279,12 +276,9 @@ def _split_reasons(active: pd.DataFrame) -> Criterion:
         if reason == "unknown" or blank
     ]
     if not items:
-        evidence = (
-            f"{_all(len(active), 'active handoff')} {agrees(len(active), 'has')} a split reason and "
-            f"a decision note ({rows_of('Handoffs', active['row'])})"
-        )
-        return Criterion(
-            "Proficient", "split_reasons", title, True, evidence, {"Handoffs": _rows(active)}
+        what = "a split reason and a decision note"
+        return _every_active(
+            "Proficient", "split_reasons", title, len(active), what, "Handoffs", active
         )
     evidence = f"{_of(len(items), len(active), 'active handoff')}: {listing(items)}"
     return Criterion("Proficient", "split_reasons", title, False, evidence)
@@ -299,12 +293,9 @@ def _health_rows(
     present = set(zip(window["handoff_id"].tolist(), window["month"].tolist(), strict=True))
     gaps = [(h, m) for h in active["handoff_id"].tolist() for m in months if (h, m) not in present]
     if not gaps:
-        evidence = (
-            f"{_all(len(active), 'active handoff')} {agrees(len(active), 'has')} a row for each "
-            f"month of {_span(months)} ({rows_of('Health', window['row'])})"
-        )
-        return Criterion(
-            "Proficient", "health_rows", title, True, evidence, {"Health": _rows(window)}
+        what = f"a row for each month of {_span(months)}"
+        return _every_active(
+            "Proficient", "health_rows", title, len(active), what, "Health", window
         )
     items = [f"{handoff} {month:%Y-%m}" for handoff, month in gaps]
     evidence = f"{counted(len(gaps), 'Health row')} missing for {_span(months)}: {listing(items)}"
@@ -394,3 +385,14 @@ def _team_driven(share: TeamShare) -> Criterion:
     )
     rows = {"Flags": share.rows} if met else {}
     return Criterion("Mastered", "team_driven", title, met, evidence, rows)
+
+
+def _every_active(
+    level: str, key: str, title: str, active: int, what: str, tab: str, rows: pd.DataFrame
+) -> Criterion:
+    """A criterion met by every active handoff: its evidence names the rows that show it."""
+    evidence = (
+        f"{_all(active, 'active handoff')} {agrees(active, 'has')} {what} "
+        f"({rows_of(tab, rows['row'])})"
+    )
+    return Criterion(level, key, title, True, evidence, {tab: _rows(rows)})
