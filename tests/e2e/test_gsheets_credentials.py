@@ -74,7 +74,8 @@ def token_server() -> Iterator[tuple[str, list[dict[str, Any]]]]:
     grants: list[dict[str, Any]] = []
     handler = type("Handler", (TokenServer,), {"grants": grants})
     server = HTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # a short poll: shutdown() waits up to one poll interval (0.5 s by default), per test
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/token", grants
     server.shutdown()
