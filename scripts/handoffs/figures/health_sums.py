@@ -1,8 +1,8 @@
 """A team's Health rows prepared once for every figure that sums them: each row's handoff as a
 code, its month, and the figures summed (hours lost, rework, format minutes, delays) as float
-arrays. Sums over a period, month counts and the hours grid are then a few array passes
+arrays. Each run of months is then summed once, per handoff, in a few array passes
 (`np.bincount`), not a pandas group-by per figure: the rankings, the period before, the review
-loop and role compression all read the same prepared rows.
+loop and role compression all read the same prepared rows and the same sums.
 
 The preparation is kept with the Health frame it was made from (looked up by identity, dropped
 with the frame), so each team's Health is prepared once however many figures read it."""
@@ -10,7 +10,8 @@ with the frame), so each team's Health is prepared once however many figures rea
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from math import isnan, nan
 from typing import Any
 
@@ -18,6 +19,38 @@ import numpy as np
 import pandas as pd
 
 SUMMED = ("hours", "rework_requests", "format_minutes", "delay_days")
+
+
+@dataclass(frozen=True)
+class MonthSums:
+    """Per handoff id of Health, over a run of months: how many rows it has there (`rows`) and
+    each summed figure (`sums`, rework requests as whole numbers), both indexed by `codes`."""
+
+    codes: Mapping[Any, int]  # handoff id -> its place in the arrays
+    rows: np.ndarray
+    sums: Mapping[str, np.ndarray]
+
+    def place(self, handoff: Any) -> int | None:
+        """Where `handoff`'s sums are, None when it has no row in the months."""
+        code = self.codes.get(handoff)
+        return code if code is not None and self.rows[code] > 0 else None
+
+    def seen(self) -> list[tuple[Any, int]]:
+        """(handoff id, place) of each handoff with a row in the months, in id order."""
+        return [(h, code) for h, code in self.codes.items() if self.rows[code] > 0]
+
+    def column(self, name: str, handoffs: Sequence[Any]) -> np.ndarray:
+        """`name` summed for each of `handoffs`, NaN for one without a row in the months (as a
+        pandas reindex gives it: the sums' own dtype when every one has a row)."""
+        places = [self.place(h) for h in handoffs]
+        values = self.sums[name]
+        if all(p is not None for p in places):
+            return values[np.array(places, dtype=np.intp)]
+        out = np.full(len(handoffs), np.nan)
+        for i, p in enumerate(places):
+            if p is not None:
+                out[i] = values[p]
+        return out
 
 
 class HealthSums:
@@ -33,54 +66,56 @@ class HealthSums:
             for name in SUMMED
             if name in health
         }
+        self._code_of = dict(zip(self.ids.tolist(), range(len(self.ids)), strict=True))
+        self._sums: dict[tuple[pd.Timestamp, pd.Timestamp], MonthSums] = {}
 
     def _inside(self, first: pd.Timestamp, last: pd.Timestamp) -> np.ndarray:
         """Which rows are from month `first` to month `last`, both included (no blank id)."""
         first64, last64 = np.datetime64(first, "ns"), np.datetime64(last, "ns")
         return (self.months >= first64) & (self.months <= last64) & (self.codes >= 0)
 
-    def _counts(self, inside: np.ndarray) -> np.ndarray:
-        return np.bincount(self.codes[inside], minlength=len(self.ids))
-
-    def totals(self, first: pd.Timestamp, last: pd.Timestamp) -> pd.DataFrame:
-        """Per handoff with any row in the months: each summed figure, indexed by handoff_id
-        (rework requests as whole numbers)."""
-        inside = self._inside(first, last)
-        counts = self._counts(inside)
-        seen = counts > 0
-        sums: dict[str, Any] = {}
-        for name, values in self.columns.items():
-            summed = np.bincount(
-                self.codes[inside], weights=np.nan_to_num(values[inside]), minlength=len(self.ids)
-            )[seen]
-            sums[name] = (
-                pd.array(np.rint(summed).astype(np.int64), dtype="Int64")
-                if name == "rework_requests"
-                else summed
-            )
-        return pd.DataFrame(sums, index=self.ids[seen])
-
-    def month_counts(self, first: pd.Timestamp, last: pd.Timestamp) -> pd.Series:
-        """How many rows (months) each handoff has from `first` to `last`; only those with
-        any."""
-        counts = self._counts(self._inside(first, last))
-        seen = counts > 0
-        return pd.Series(counts[seen], index=self.ids[seen])
+    def between(self, first: pd.Timestamp, last: pd.Timestamp) -> MonthSums:
+        """The sums from month `first` to month `last`, both included: summed once, then kept."""
+        key = (first, last)
+        if key not in self._sums:
+            inside = self._inside(first, last)
+            codes = self.codes[inside]
+            sums: dict[str, np.ndarray] = {}
+            for name, values in self.columns.items():
+                # bincount of no rows is int64: kept, as the frames built from it always had it
+                summed = np.bincount(
+                    codes, weights=np.nan_to_num(values[inside]), minlength=len(self.ids)
+                )
+                sums[name] = (
+                    np.rint(summed).astype(np.int64) if name == "rework_requests" else summed
+                )
+            rows = np.bincount(codes, minlength=len(self.ids))
+            self._sums[key] = MonthSums(self._code_of, rows, sums)
+        return self._sums[key]
 
     def grid(self, ids: pd.Index, months: Sequence[pd.Timestamp]) -> pd.DataFrame:
         """Hours lost per handoff of `ids` (rows) and month (columns); NaN without a row."""
         columns = pd.DatetimeIndex(months, name="month").as_unit("ns")
+        return pd.DataFrame(
+            self.hours_grid(ids.get_indexer(self.ids), len(ids), columns),
+            index=pd.Index(ids, name="handoff_id"),
+            columns=columns,
+        )
+
+    def hours_grid(
+        self, row_of_code: np.ndarray, height: int, months: pd.DatetimeIndex
+    ) -> np.ndarray:
+        """Hours lost per grid row (`height` of them) and month, NaN without a Health row:
+        `row_of_code[c]` is the grid row of the handoff with code `c` (-1 for none)."""
         inside = self._inside(months[0], months[-1])
-        row_of = ids.get_indexer(self.ids)[self.codes[inside]]
-        col_of = columns.get_indexer(self.months[inside])
+        row_of = row_of_code[self.codes[inside]]
+        col_of = months.get_indexer(self.months[inside])
         known = (row_of >= 0) & (col_of >= 0)
-        hours = np.zeros((len(ids), len(columns)))
-        filled = np.zeros((len(ids), len(columns)), dtype=bool)
+        hours = np.zeros((height, len(months)))
+        filled = np.zeros((height, len(months)), dtype=bool)
         np.add.at(hours, (row_of[known], col_of[known]), self.columns["hours"][inside][known])
         filled[row_of[known], col_of[known]] = True
-        return pd.DataFrame(
-            np.where(filled, hours, np.nan), index=pd.Index(ids, name="handoff_id"), columns=columns
-        )
+        return np.where(filled, hours, np.nan)
 
 
 def rework_and_hours(

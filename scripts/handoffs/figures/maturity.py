@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeAlias
 
 import pandas as pd
 
 from handoffs.checks.notes import NoteCheck, summarise
 from handoffs.config import Config
+from handoffs.figures.columns import Columns, blank, columns
 from handoffs.figures.health_sums import rework_and_hours
-from handoffs.figures.review_loop import TeamShare, measured_improvement, period_ranking
-from handoffs.figures.stale import missing_elements
+from handoffs.figures.review_loop import TeamShare, quarter_actions, worst_handoffs
+from handoffs.figures.stale import missing_of
 from handoffs.model.dataset import Dataset
 from handoffs.model.periods import Period, months_between, recent_months
 from handoffs.model.vocabulary import ACTIVE, DRAFT, DROPPED_ACTION, IN_FORCE, UNMEASURED
@@ -27,6 +29,9 @@ from handoffs.model.words import agrees, counted, rows_of
 LEVELS = ("Developing", "Proficient", "Mastered")
 NEW_MEMBER_MONTHS = 6
 _CONTEXT = ("Context that travels", "What gets lost")
+_ACTIVE = ("handoff_id", "row", "context_travels", "context_lost", "split_reason", "decision_note")
+_ACTION = ("handoff_id", "status", "row", "owner", "deadline")  # a Reviews row's, in order
+Month: TypeAlias = pd.Timestamp  # the first day of a month
 _SHOWN = 5  # items named in an evidence sentence before "and N more"
 
 
@@ -81,10 +86,6 @@ def listing(items: Sequence[str], limit: int = _SHOWN) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def _rows(frame: pd.DataFrame) -> tuple[int, ...]:
-    return tuple(frame["row"].astype(int).tolist())
-
-
 def _all(count: int, noun: str, many: str | None = None) -> str:
     """'all 3 active handoffs', 'the one active handoff'."""
     return f"the one {noun}" if count == 1 else f"all {counted(count, noun, many)}"
@@ -95,7 +96,7 @@ def _of(part: int, whole: int, noun: str, many: str | None = None) -> str:
     return f"the one {noun}" if whole == 1 else f"{part} of {counted(whole, noun, many)}"
 
 
-def _span(months: list[pd.Timestamp]) -> str:
+def _span(months: list[Month]) -> str:
     return f"{months[0]:%Y-%m} … {months[-1]:%Y-%m}"
 
 
@@ -108,18 +109,23 @@ def assess(
 ) -> Maturity:
     """Every criterion of every level. `notes` are the checked notes of `[templates]
     notes_folder` (None when no folder is configured)."""
-    active = ds["handoffs"][ds["handoffs"]["status"] == ACTIVE]
-    months = recent_months(ds.today)
-    recent = _recent_health(ds, active, months)
+    handoffs = ds["handoffs"]
+    is_active = [status == ACTIVE for status in handoffs["status"].tolist()]
+    active = columns(handoffs, _ACTIVE, is_active)
+    months, ids = recent_months(ds.today), set(active["handoff_id"])
+    # Health rows of the active handoffs in the last three months, with their hours lost
+    recent = months_between(ds["health"], months[0], months[-1])
+    of_active = [handoff in ids for handoff in recent["handoff_id"].tolist()]
+    recent = columns(recent, ("handoff_id", "month", "row", "rework_requests", "hours"), of_active)
     return Maturity(
         (
             _workflow_map(active),
             _contract_for_most_rework(ds, recent, months),
             _template_in_use(notes, notes_folder),
-            _contracts_complete(ds, active, config),
+            _contracts_complete(ds, active["handoff_id"], config),
             _split_reasons(active),
-            _health_rows(active, recent, months),
-            _review_loop(ds, config),
+            _health_rows(active["handoff_id"], recent, months),
+            _review_loop(ds),
             _onboarding(ds),
             _team_driven(share),
         )
@@ -133,11 +139,12 @@ def _no_map(level: str, key: str, title: str) -> Criterion:
     )  # fmt: skip
 
 
-def _workflow_map(active: pd.DataFrame) -> Criterion:
+def _workflow_map(active: Columns) -> Criterion:
     title = "Workflow map with what travels and what gets lost"
-    if active.empty:
+    count = len(active["handoff_id"])
+    if not count:
         return _no_map("Developing", "workflow_map", title)
-    blanks = zip(active["context_travels"].isna(), active["context_lost"].isna(), strict=True)
+    blanks = zip(blank(active["context_travels"]), blank(active["context_lost"]), strict=True)
     items = [
         f"{handoff} ({' and '.join(n for n, b in zip(_CONTEXT, gaps, strict=True) if b)}, row {row})"
         for handoff, gaps, row in zip(active["handoff_id"], blanks, active["row"], strict=True)
@@ -146,28 +153,20 @@ def _workflow_map(active: pd.DataFrame) -> Criterion:
     if not items:
         what = "Context that travels and What gets lost"
         return _every_active(
-            "Developing", "workflow_map", title, len(active), what, "Handoffs", active
+            "Developing", "workflow_map", title, count, what, "Handoffs", active["row"]
         )
-    who = _of(len(items), len(active), "active handoff")
+    who = _of(len(items), count, "active handoff")
     evidence = f"{who} {agrees(len(items), 'misses')} context: {listing(items)}"
     return Criterion("Developing", "workflow_map", title, False, evidence)
 
 
-def _recent_health(ds: Dataset, active: pd.DataFrame, months: list[pd.Timestamp]) -> pd.DataFrame:
-    """Health rows of the active handoffs in the last three months, with their hours lost."""
-    recent = months_between(ds["health"], months[0], months[-1])
-    return recent[recent["handoff_id"].isin(active["handoff_id"])]
-
-
-def _contract_for_most_rework(
-    ds: Dataset, window: pd.DataFrame, months: list[pd.Timestamp]
-) -> Criterion:
+def _contract_for_most_rework(ds: Dataset, window: Columns, months: list[Month]) -> Criterion:
     title = "A contract (trial or active) for the handoff with the most rework"
-    if window.empty:
+    if not window["handoff_id"]:
         evidence = f"no Health rows for active handoffs in {_span(months)}, so the handoff with the most rework is unknown"
         return Criterion("Developing", "contract_most_rework", title, False, evidence)
-    ids = window["handoff_id"].tolist()
-    totals = rework_and_hours(ids, window["rework_requests"].tolist(), window["hours"].tolist())
+    ids = window["handoff_id"]
+    totals = rework_and_hours(ids, window["rework_requests"], window["hours"])
     handoff = min(totals, key=lambda h: (-totals[h][0], -totals[h][1], h))
     lead = (
         f"{handoff} has the most rework ({counted(totals[handoff][0], 'request')} in "
@@ -217,21 +216,23 @@ def _template_in_use(notes: Sequence[NoteCheck] | None, folder: str | None) -> C
     return Criterion("Developing", "template_in_use", title, False, evidence)
 
 
-def _contracts_complete(ds: Dataset, active: pd.DataFrame, config: Config) -> Criterion:
+def _contracts_complete(ds: Dataset, active: list[Any], config: Config) -> Criterion:
     title = "Every active handoff has a complete contract, reviewed within the quarter"
-    if active.empty:
+    if not active:
         return _no_map("Proficient", "contracts_complete", title)
     contracts = ds["contracts"]
-    in_force = contracts[contracts["status"].isin(IN_FORCE)]
     since = pd.Timestamp(ds.today) - pd.Timedelta(days=config.review.every_days)
-    missing = missing_elements(in_force).tolist()
-    reviewed = in_force["last_reviewed"].tolist()
+    missing = missing_of(contracts)
+    reviewed, row = contracts["last_reviewed"].tolist(), contracts["row"].tolist()
     found: dict[str, list[int | None]] = {}  # handoff id -> its contracts in force, in order
-    for position, handoff in enumerate(in_force["handoff_id"].tolist()):
-        found.setdefault(handoff, []).append(position)
+    for position, (handoff, status) in enumerate(
+        zip(contracts["handoff_id"].tolist(), contracts["status"].tolist(), strict=True)
+    ):
+        if status in IN_FORCE:
+            found.setdefault(handoff, []).append(position)
     late = f", more than {counted(config.review.every_days, 'day')} ago"
     table: list[tuple[str, int | None, str]] = []  # each active handoff x its contracts
-    for handoff in active["handoff_id"].tolist():
+    for handoff in active:
         for i in found.get(handoff, [None]):
             if i is None:
                 reason = "no trial or active contract"
@@ -246,7 +247,7 @@ def _contracts_complete(ds: Dataset, active: pd.DataFrame, config: Config) -> Cr
             table.append((handoff, i, reason))
     bad = [f"{handoff}: {reason}" for handoff, _, reason in table if reason]
     if not bad:
-        rows = tuple(int(in_force["row"].iat[i]) for _, i, _ in table if i is not None)
+        rows = tuple(int(row[i]) for _, i, _ in table if i is not None)
         evidence = (
             f"{_all(len(table), 'active handoff')} {agrees(len(table), 'has')} a complete contract "
             f"reviewed since {since:%Y-%m-%d} ({rows_of('Contracts', rows)})"
@@ -259,9 +260,10 @@ def _contracts_complete(ds: Dataset, active: pd.DataFrame, config: Config) -> Cr
     return Criterion("Proficient", "contracts_complete", title, False, evidence)
 
 
-def _split_reasons(active: pd.DataFrame) -> Criterion:
+def _split_reasons(active: Columns) -> Criterion:
     title = "Every handoff has a split reason other than unknown, with a decision note"
-    if active.empty:
+    count = len(active["handoff_id"])
+    if not count:
         return _no_map("Proficient", "split_reasons", title)
     items = [
         f"{handoff}: split reason unknown, row {row}"
@@ -269,7 +271,7 @@ def _split_reasons(active: pd.DataFrame) -> Criterion:
         else f"{handoff}: no decision note for {reason}, row {row}"
         for handoff, reason, blank, row in zip(
             *(active[name] for name in ("handoff_id", "split_reason")),
-            active["decision_note"].isna(),
+            blank(active["decision_note"]),
             active["row"],
             strict=True,
         )
@@ -278,57 +280,56 @@ def _split_reasons(active: pd.DataFrame) -> Criterion:
     if not items:
         what = "a split reason and a decision note"
         return _every_active(
-            "Proficient", "split_reasons", title, len(active), what, "Handoffs", active
+            "Proficient", "split_reasons", title, count, what, "Handoffs", active["row"]
         )
-    evidence = f"{_of(len(items), len(active), 'active handoff')}: {listing(items)}"
+    evidence = f"{_of(len(items), count, 'active handoff')}: {listing(items)}"
     return Criterion("Proficient", "split_reasons", title, False, evidence)
 
 
-def _health_rows(
-    active: pd.DataFrame, window: pd.DataFrame, months: list[pd.Timestamp]
-) -> Criterion:
+def _health_rows(active: list[Any], window: Columns, months: list[Month]) -> Criterion:
     title = "Health rows for every active handoff in each of the last three months"
-    if active.empty:
+    if not active:
         return _no_map("Proficient", "health_rows", title)
-    present = set(zip(window["handoff_id"].tolist(), window["month"].tolist(), strict=True))
-    gaps = [(h, m) for h in active["handoff_id"].tolist() for m in months if (h, m) not in present]
+    present = set(zip(window["handoff_id"], window["month"], strict=True))
+    gaps = [(h, m) for h in active for m in months if (h, m) not in present]
     if not gaps:
         what = f"a row for each month of {_span(months)}"
         return _every_active(
-            "Proficient", "health_rows", title, len(active), what, "Health", window
+            "Proficient", "health_rows", title, len(active), what, "Health", window["row"]
         )
     items = [f"{handoff} {month:%Y-%m}" for handoff, month in gaps]
     evidence = f"{counted(len(gaps), 'Health row')} missing for {_span(months)}: {listing(items)}"
     return Criterion("Proficient", "health_rows", title, False, evidence)
 
 
-def _review_loop(ds: Dataset, config: Config) -> Criterion:
+def _review_loop(ds: Dataset) -> Criterion:
     title = "Last quarter's review acted on its two worst handoffs and measured the improvement"
     reviewed = Period.quarter_of(ds.today).previous().previous()
-    worst = period_ranking(ds, reviewed, config).head(2)
-    if worst.empty:
+    worst = worst_handoffs(ds, reviewed, 2)
+    if not worst:
         evidence = f"no Health data for {reviewed}, so its two worst handoffs are unknown"
         return Criterion("Mastered", "review_loop", title, False, evidence)
-    actions = measured_improvement(ds, reviewed, config)
-    actions = actions[actions["status"] != DROPPED_ACTION]
+    positions, measured = quarter_actions(ds, reviewed)
+    handoff_of, status, row, owner, deadline = columns(ds["reviews"], _ACTION).values()
+    kept = [(i, m) for i, m in zip(positions, measured, strict=True) if status[i] != DROPPED_ACTION]
     found, short = [], []
     rows: list[int] = []
-    for handoff in worst["handoff_id"]:
-        own = actions[actions["handoff_id"] == handoff]
-        if own.empty:
+    for handoff in worst:
+        own = [(i, m) for i, m in kept if handoff_of[i] == handoff]
+        if not own:
             short.append(f"{handoff} has no action for {reviewed} in the Reviews tab")
             continue
-        first = own.iloc[0]
-        rows += [int(r) for r in own["row"]]
-        if first["result"] in UNMEASURED:
-            short.append(f"{handoff}: improvement {first['result']} (Reviews row {first['row']})")
+        first, improvement = own[0]
+        rows += [int(row[i]) for i, _ in own]
+        if improvement.result in UNMEASURED:
+            short.append(f"{handoff}: improvement {improvement.result} (Reviews row {row[first]})")
             continue
         found.append(
-            f"{handoff} (Reviews row {first['row']}, owner {first['owner']}, deadline "
-            f"{first['deadline']:%Y-%m-%d}: {first['avg_before']:.1f} → "
-            f"{first['avg_after']:.1f} h a month)"
+            f"{handoff} (Reviews row {row[first]}, owner {owner[first]}, deadline "
+            f"{deadline[first]:%Y-%m-%d}: {improvement.avg_before:.1f} → "
+            f"{improvement.avg_after:.1f} h a month)"
         )
-    names = " and ".join(worst["handoff_id"])
+    names = " and ".join(worst)
     if short:
         evidence = f"the two worst handoffs of {reviewed} were {names}; " + "; ".join(short)
         return Criterion("Mastered", "review_loop", title, False, evidence)
@@ -344,25 +345,27 @@ def _onboarding(ds: Dataset) -> Criterion:
     today = pd.Timestamp(ds.today)
     since = today - pd.DateOffset(months=NEW_MEMBER_MONTHS)
     team = ds["team"]
-    new = team[(team["joined"] > since) & (team["joined"] <= today)]
-    if new.empty:
+    joined_lately = [since < joined <= today for joined in team["joined"].tolist()]
+    new = columns(team, ("person", "joined", "onboarded", "row"), joined_lately)
+    if not new["row"]:
         evidence = f"nobody joined since {since:%Y-%m-%d}, so there is nobody to onboard"
         return Criterion("Mastered", "onboarding", title, True, evidence)
     items = [
         f"{person} (joined {joined:%Y-%m-%d}, row {row})"
         for person, joined, blank, row in zip(
-            new["person"], new["joined"], new["onboarded"].isna(), new["row"], strict=True
+            new["person"], new["joined"], blank(new["onboarded"]), new["row"], strict=True
         )
         if blank
     ]
     if not items:
-        who = _all(len(new), "member who joined", "members who joined")
+        who = _all(len(new["row"]), "member who joined", "members who joined")
         evidence = (
-            f"{who} since {since:%Y-%m-%d} {agrees(len(new), 'is')} onboarded "
+            f"{who} since {since:%Y-%m-%d} {agrees(len(new['row']), 'is')} onboarded "
             f"({rows_of('Team', new['row'])})"
         )
-        return Criterion("Mastered", "onboarding", title, True, evidence, {"Team": _rows(new)})
-    joined = _of(len(items), len(new), "member who joined", "members who joined")
+        rows = {"Team": tuple(int(row) for row in new["row"])}
+        return Criterion("Mastered", "onboarding", title, True, evidence, rows)
+    joined = _of(len(items), len(new["row"]), "member who joined", "members who joined")
     evidence = (
         f"{joined} since {since:%Y-%m-%d} {agrees(len(items), 'has')} no Onboarded date: "
         f"{listing(items)}"
@@ -388,11 +391,10 @@ def _team_driven(share: TeamShare) -> Criterion:
 
 
 def _every_active(
-    level: str, key: str, title: str, active: int, what: str, tab: str, rows: pd.DataFrame
+    level: str, key: str, title: str, active: int, what: str, tab: str, rows: list[Any]
 ) -> Criterion:
     """A criterion met by every active handoff: its evidence names the rows that show it."""
     evidence = (
-        f"{_all(active, 'active handoff')} {agrees(active, 'has')} {what} "
-        f"({rows_of(tab, rows['row'])})"
+        f"{_all(active, 'active handoff')} {agrees(active, 'has')} {what} ({rows_of(tab, rows)})"
     )
-    return Criterion(level, key, title, True, evidence, {tab: _rows(rows)})
+    return Criterion(level, key, title, True, evidence, {tab: tuple(int(row) for row in rows)})

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from handoffs.config import Config, ScoringConfig
-from handoffs.figures.health_sums import health_sums
+from handoffs.figures.health_sums import SUMMED, MonthSums, health_sums
 from handoffs.model.dataset import Dataset
 from handoffs.model.periods import TREND_MONTHS, Period, months_ending
 from handoffs.model.vocabulary import (
@@ -39,53 +41,98 @@ def with_hours(ds: Dataset, scoring: ScoringConfig) -> Dataset:
     return dataclasses.replace(ds, frames=frames)
 
 
-def period_totals(health: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Per handoff with any Health row in the period: summed figures, indexed by handoff_id
-    (from the Health rows prepared once, `figures.health_sums`)."""
-    return health_sums(health).totals(period.start, period.last_month)
+def period_totals(health: pd.DataFrame, period: Period) -> MonthSums:
+    """Per handoff with any Health row in the period: its rows and summed figures (from the
+    Health rows prepared once, `figures.health_sums`; each period summed once)."""
+    return health_sums(health).between(period.start, period.last_month)
 
 
-def sparkline(values: pd.DataFrame) -> pd.Series:
-    """One text sparkline per row, scaled from 0 to the row's own maximum; '·' = no data."""
-    grid = values.to_numpy("float64", na_value=np.nan)
+def spark_rows(grid: np.ndarray) -> list[str]:
+    """One text sparkline per row of `grid`, scaled from 0 to the row's own maximum; '·' = no
+    data."""
     top = np.fmax.reduce(grid, axis=1) if grid.size else np.full(len(grid), np.nan)
     top[top == 0] = np.nan
     levels = np.rint(grid / top[:, None] * (len(SPARK) - 1))
     levels = np.where(np.isnan(levels), 0, levels).astype(int)
     chars = np.array(list(SPARK))[levels]
     chars[np.isnan(grid)] = NO_DATA_MARK
-    return pd.Series(["".join(row) for row in chars], index=values.index, dtype="object")
+    return ["".join(row) for row in chars]
+
+
+def sparkline(values: pd.DataFrame) -> pd.Series:
+    """One text sparkline per row, scaled from 0 to the row's own maximum; '·' = no data."""
+    rows = spark_rows(values.to_numpy("float64", na_value=np.nan))
+    return pd.Series(rows, index=values.index, dtype="object")
+
+
+def rank_key(handoff: Any, hours: float, rework: int, delays: float) -> tuple[Any, ...]:
+    """Ranking order (docs/figures.md#rankings) of a handoff with data, in plain Python: hours
+    lost, then rework requests, then delay days (all worst first), then handoff id. The same
+    order as `rank_order`, for the few handoffs of one team."""
+    return (-hours, -rework, -delays, handoff)
+
+
+def id_order(handoff: Any) -> tuple[bool, str]:
+    """Handoff ids in text order, a blank one last (as pandas sorts them)."""
+    return (True, "") if pd.isna(handoff) else (False, handoff)
 
 
 def rankings(ds: Dataset, period: Period, config: Config) -> pd.DataFrame:
     """Active handoffs worst first; those without data for the period last, as no data. Each
-    with its hours lost in the period before (`previous_hours`) and the `change` since."""
+    with its hours lost in the period before (`previous_hours`) and the `change` since.
+
+    A team has a few dozen active handoffs: they are ordered in plain Python from the period
+    sums (`period_totals`), and the table is built once, in that order."""
     handoffs = ds["handoffs"]
-    named = ["handoff_id", "workflow", "from_role", "to_role"]  # the columns the table shows
-    active = handoffs.loc[handoffs["status"] == ACTIVE, named].set_index("handoff_id")
+    active = [i for i, status in enumerate(handoffs["status"].tolist()) if status == ACTIVE]
+    every_id = handoffs["handoff_id"].tolist()
+    ids = [every_id[i] for i in active]
     health = ds["health"]
-    current = period_totals(health, period).reindex(active.index)
-    before = period_totals(health, period.previous())["hours"].reindex(active.index)
+    current = period_totals(health, period)
+    places = [current.place(h) for h in ids]
+    hours, rework, delays = (current.sums[n].tolist() for n in SORTED_BY)
+    with_data = sorted(
+        (rank_key(h, hours[p], rework[p], delays[p]), n)
+        for n, (h, p) in enumerate(zip(ids, places, strict=True))
+        if p is not None
+    )
+    no_data = sorted(
+        (id_order(h), n) for n, (h, p) in enumerate(zip(ids, places, strict=True)) if p is None
+    )
+    order = [n for _, n in with_data] + [n for _, n in no_data]
+    ids = [ids[n] for n in order]
+    taken = np.array([active[n] for n in order], dtype=np.intp)
+    sums = {name: current.column(name, ids) for name in SUMMED}
+    before = period_totals(health, period.previous()).column("hours", ids)
+    has_data = np.arange(len(ids)) < len(with_data)
     table = pd.DataFrame(
         {
-            "workflow": active["workflow"],
-            "from_role": active["from_role"],
-            "to_role": active["to_role"],
-            "hours": current["hours"],
-            "rework_requests": current["rework_requests"],
-            "format_minutes": current["format_minutes"],
-            "delay_days": current["delay_days"],
-            "change": current["hours"] - before,
+            **{name: handoffs[name].array.take(taken) for name in SHOWN},
+            "hours": sums["hours"],
+            "rework_requests": _blank_without_data(sums["rework_requests"], has_data),
+            "format_minutes": sums["format_minutes"],
+            "delay_days": sums["delay_days"],
+            "change": sums["hours"] - before,
             "previous_hours": before,  # the period before's, summed by `TeamFigures.previous`
-            "trend": trends(health, period.last_month_by(ds.today), active.index),
-            "contract_status": contract_status(ds, active.index),
-            "open_flags": open_flags(ds, active.index),
+            "trend": pd.Series(trends(health, period.last_month_by(ds.today), ids), dtype="object"),
+            "contract_status": contract_status(ds, ids),
+            "open_flags": np.array(open_flags(ds, ids), dtype=np.int64),
+            "has_data": has_data,
+            "rank": _blank_without_data(np.arange(1, len(ids) + 1), has_data),
         }
     )
-    table["has_data"] = table["hours"].notna()
-    table = rank_order(table.rename_axis("handoff_id").reset_index())
-    table["rank"] = pd.Series(np.arange(1, len(table) + 1)).where(table["has_data"]).astype("Int64")
     return table
+
+
+def _blank_without_data(values: np.ndarray, has_data: np.ndarray) -> pd.arrays.IntegerArray:
+    """Whole numbers (`Int64`), blank where the handoff has no data."""
+    whole = np.where(has_data, np.nan_to_num(values), 0).astype(np.int64)
+    return pd.arrays.IntegerArray(whole, ~has_data)
+
+
+# the summed figures of the ranking order, worst first, and the columns the table shows
+SORTED_BY = ("hours", "rework_requests", "delay_days")
+SHOWN = ("handoff_id", "workflow", "from_role", "to_role")
 
 
 def rank_order(table: pd.DataFrame) -> pd.DataFrame:
@@ -103,12 +150,16 @@ def hours_grid(health: pd.DataFrame, ids: pd.Index, months: list[pd.Timestamp]) 
     return health_sums(health).grid(ids, months)
 
 
-def trends(health: pd.DataFrame, last: pd.Timestamp, ids: pd.Index) -> pd.Series:
-    """Six-month sparkline ending with month `last`, per handoff id."""
-    return sparkline(hours_grid(health, ids, months_ending(last, TREND_MONTHS)))
+def trends(health: pd.DataFrame, last: pd.Timestamp, ids: Sequence[Any]) -> list[str]:
+    """Six-month sparkline ending with month `last`, for each of `ids` (distinct)."""
+    sums = health_sums(health)
+    row_of = {h: n for n, h in enumerate(ids)}
+    row_of_code = np.array([row_of.get(h, -1) for h in sums.ids.tolist()], dtype=np.intp)
+    months = pd.DatetimeIndex(months_ending(last, TREND_MONTHS), name="month").as_unit("ns")
+    return spark_rows(sums.hours_grid(row_of_code, len(ids), months))
 
 
-def contract_status(ds: Dataset, ids: pd.Index) -> pd.Series:
+def contract_status(ds: Dataset, ids: Sequence[Any]) -> pd.Series:
     """The status of each handoff's first contract in use, "none" without one, for `ids`."""
     contracts = ds["contracts"]
     first: dict[str, str] = {}
@@ -116,10 +167,10 @@ def contract_status(ds: Dataset, ids: pd.Index) -> pd.Series:
         if status in IN_USE:
             first.setdefault(handoff, status)
     statuses = [first.get(handoff, "none") for handoff in ids]
-    return pd.Series(statuses, index=ids, dtype=contracts["status"].dtype)
+    return pd.Series(statuses, dtype=contracts["status"].dtype)
 
 
-def open_flags(ds: Dataset, ids: pd.Index) -> pd.Series:
+def open_flags(ds: Dataset, ids: Sequence[Any]) -> list[int]:
     """How many open flags (new, discussed, accepted) each handoff of `ids` has."""
     flags = ds["flags"]
     counts = Counter(
@@ -127,4 +178,4 @@ def open_flags(ds: Dataset, ids: pd.Index) -> pd.Series:
         for handoff, status in zip(flags["handoff_id"], flags["status"], strict=True)
         if status in OPEN_FLAG
     )
-    return pd.Series([counts[h] for h in ids], index=ids, dtype=np.int64)
+    return [counts[h] for h in ids]

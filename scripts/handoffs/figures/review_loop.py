@@ -6,14 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from math import isnan, nan
-from typing import Any
+from statistics import median
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from handoffs.config import Config
-from handoffs.figures.health_sums import health_sums, mean_and_size
-from handoffs.figures.rankings import period_totals, rank_order
+from handoffs.figures.columns import columns
+from handoffs.figures.health_sums import MonthSums, mean_and_size
+from handoffs.figures.rankings import SORTED_BY, period_totals, rank_key
 from handoffs.model.dataset import Dataset
 from handoffs.model.periods import LOOKBACK_MONTHS, Period, months_between, months_ending
 from handoffs.model.vocabulary import (
@@ -27,44 +29,56 @@ from handoffs.model.vocabulary import (
 MIN_MONTHS_COMPARED = 2  # months with Health data each quarter needs for a measured change
 
 
-def period_ranking(ds: Dataset, period: Period, config: Config) -> pd.DataFrame:
-    """Every handoff with Health data in the period, whatever its status now, worst first
-    (for looking back: a handoff consolidated since still counts for its old quarter)."""
-    totals = period_totals(ds["health"], period).reset_index()
-    totals["has_data"] = True
-    return rank_order(totals)
+def worst_handoffs(ds: Dataset, period: Period, count: int) -> list[str]:
+    """The `count` handoffs worst first among those with Health data in the period, whatever
+    their status now (for looking back: a handoff consolidated since still counts for its old
+    quarter)."""
+    totals = period_totals(ds["health"], period)
+    hours, rework, delays = (totals.sums[name].tolist() for name in SORTED_BY)
+    ranked = sorted(totals.seen(), key=lambda one: rank_key(
+        one[0], hours[one[1]], rework[one[1]], delays[one[1]]
+    ))  # fmt: skip
+    return [handoff for handoff, _ in ranked[:count]]
 
 
-def month_counts(health: pd.DataFrame, period: Period) -> pd.Series:
-    """How many months of the period have a Health row, per handoff id."""
-    return health_sums(health).month_counts(period.start, period.last_month)
+class Measured(NamedTuple):
+    """One Reviews action's handoff before and after (docs/figures.md#measured-improvement)."""
+
+    hours_before: float
+    months_before: int
+    hours_after: float
+    months_after: int
+    avg_before: float
+    avg_after: float
+    change: float
+    change_pct: float
+    result: str
 
 
-def measured_improvement(ds: Dataset, quarter: Period, config: Config) -> pd.DataFrame:
-    """Each Reviews action recorded for `quarter`, with its handoff's hours lost in that quarter
-    (before) and in the next (after), and the change of the average a month (each quarter's
-    hours over its months with Health data) as hours and as a percentage.
+def quarter_actions(ds: Dataset, quarter: Period) -> tuple[list[int], list[Measured]]:
+    """The Reviews actions recorded for `quarter` (their positions in the Reviews frame), each
+    with its handoff's hours lost in that quarter (before) and in the next (after), and the
+    change of the average a month (each quarter's hours over its months with Health data) as
+    hours and as a percentage.
 
     The next quarter must have ended: until then the result is "not yet measurable". "no data"
     when either quarter has no Health row for the handoff, "not comparable" when either has
-    fewer than `MIN_MONTHS_COMPARED` (a month or two of different lengths says little)."""
+    fewer than `MIN_MONTHS_COMPARED` (a month or two of different lengths says little).
+
+    A few actions a quarter: each one's figures in plain Python, from the quarters' sums."""
     reviews = ds["reviews"]
-    actions = reviews[reviews["quarter"].str.upper() == quarter.label]
+    chosen = (reviews["quarter"].str.upper() == quarter.label).to_numpy(bool)
+    positions = np.flatnonzero(chosen).tolist()
+    every_id = reviews["handoff_id"].tolist()
     after_q = quarter.next()
     measurable = pd.Timestamp(ds.today) >= after_q.end
-    health = ds["health"]
-    # A few actions a quarter: each one's figures in plain Python, from the sums by handoff.
-    ids = actions["handoff_id"].tolist()
-    hours_before = _looked_up(ids, period_totals(health, quarter)["hours"], nan)
-    months_before = _looked_up(ids, month_counts(health, quarter), 0)
-    hours_after = _looked_up(ids, period_totals(health, after_q)["hours"], nan)
-    months_after = _looked_up(ids, month_counts(health, after_q), 0)
-    if not measurable:
-        hours_after, months_after = [nan] * len(ids), [0] * len(ids)
-    columns: dict[str, list[Any]] = {name: [] for name in _MEASURED}
-    for before, m_before, after, m_after in zip(
-        hours_before, months_before, hours_after, months_after, strict=True
-    ):
+    before_sums = period_totals(ds["health"], quarter)
+    after_sums = period_totals(ds["health"], after_q)
+    measured = []
+    for position in positions:
+        handoff = every_id[position]
+        before, m_before = _hours_and_months(before_sums, handoff)
+        after, m_after = _hours_and_months(after_sums, handoff) if measurable else (nan, 0)
         avg_before = before / m_before if m_before > 0 else nan
         avg_after = after / m_after if m_after > 0 else nan
         few = min(m_before, m_after) < MIN_MONTHS_COMPARED
@@ -78,37 +92,41 @@ def measured_improvement(ds: Dataset, quarter: Period, config: Config) -> pd.Dat
             else "worse" if change > 0
             else "unchanged"
         )  # fmt: skip
-        for name, value in zip(
-            _MEASURED,
-            (before, m_before, after, m_after, avg_before, avg_after, change, pct, result),
-            strict=True,
-        ):
-            columns[name].append(value)
+        measured.append(
+            Measured(before, m_before, after, m_after, avg_before, avg_after, change, pct, result)
+        )
+    return positions, measured
+
+
+def _hours_and_months(sums: MonthSums, handoff: Any) -> tuple[float, int]:
+    """The handoff's hours lost and months with a Health row in the sums; NaN and 0 without."""
+    place = sums.place(handoff)
+    if place is None:
+        return nan, 0
+    return float(sums.sums["hours"][place]), int(sums.rows[place])
+
+
+def measured_improvement(ds: Dataset, quarter: Period, config: Config) -> pd.DataFrame:
+    """Each Reviews action recorded for `quarter`, with its measured improvement
+    (`quarter_actions`) in the columns of `Measured` and the quarter it is measured on."""
+    positions, measured = quarter_actions(ds, quarter)
+    actions = ds["reviews"].take(positions)
+    columns = list(zip(*measured, strict=True)) or [()] * len(Measured._fields)
     added: dict[str, Any] = {
         name: np.array(values, dtype=np.int64 if name.startswith("months") else np.float64)
-        for name, values in columns.items()
+        for name, values in zip(Measured._fields, columns, strict=True)
         if name != "result"
     }
-    added["result"] = pd.Series(columns["result"], index=actions.index, dtype="object")
+    added["result"] = pd.Series(columns[-1], index=actions.index, dtype="object")
     actions = pd.DataFrame(  # one frame built, not a column inserted at a time
         {
             **{name: actions[name] for name in actions.columns},
             **added,
-            "measured_on": after_q.label,
+            "measured_on": quarter.next().label,
         },
         index=actions.index,
     )
     return actions.reset_index(drop=True)
-
-
-_MEASURED = ("hours_before", "months_before", "hours_after", "months_after", "avg_before",
-             "avg_after", "change", "change_pct", "result")  # fmt: skip
-
-
-def _looked_up(ids: list[Any], values: pd.Series, missing: Any) -> list[Any]:
-    """Each id's value in `values` (indexed by handoff id), `missing` where it has none."""
-    found = dict(zip(values.index.tolist(), values.tolist(), strict=True))
-    return [found.get(h, missing) for h in ids]
 
 
 def compression_months(period: Period, today: dt.date) -> list[pd.Timestamp]:
@@ -126,19 +144,25 @@ def compression_candidates(ds: Dataset, period: Period, config: Config) -> pd.Da
     months = compression_months(period, ds.today)
     window = months_between(ds["health"], months[0], months[-1])
     per = mean_and_size(window["handoff_id"].tolist(), window["hours"].tolist())
-    eligible = (handoffs["status"] == ACTIVE) & (handoffs["split_reason"] != SPECIALIZATION)
-    found = [  # (position, average, months with data) of each candidate, worst first
-        (i, *per[handoff])
-        for i, (handoff, ok) in enumerate(zip(handoffs["handoff_id"], eligible, strict=True))
-        if ok and handoff in per and per[handoff][0] >= config.compression.min_hours
-    ]
-    found.sort(key=lambda one: (-one[1], handoffs["handoff_id"].iat[one[0]]))
+    handoff = columns(handoffs, ("handoff_id", "status", "split_reason"))
+    found = sorted(  # (-average, handoff id, position, months with data), worst first
+        (-per[handoff][0], handoff, i, per[handoff][1])
+        for i, (handoff, status, reason) in enumerate(zip(*handoff.values(), strict=True))
+        if status == ACTIVE
+        and reason != SPECIALIZATION
+        and handoff in per
+        and per[handoff][0] >= config.compression.min_hours
+    )
+    taken = np.array([i for _, _, i, _ in found], dtype=np.intp)
     keep = ["row", "handoff_id", "workflow", "from_role", "to_role", "split_reason",
             "decision_note"]  # fmt: skip
-    table = handoffs.take([i for i, _, _ in found])[keep]
-    table["avg_hours"] = np.array([average for _, average, _ in found], dtype=np.float64)
-    table["months_with_data"] = np.array([size for _, _, size in found], dtype=np.int64)
-    return table.reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            **{name: handoffs[name].array.take(taken) for name in keep},
+            "avg_hours": np.array([-average for average, _, _, _ in found], dtype=np.float64),
+            "months_with_data": np.array([size for _, _, _, size in found], dtype=np.int64),
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -177,31 +201,38 @@ def team_share(ds: Dataset) -> TeamShare:
     A team has a few dozen flags in three months: counted in plain Python over their rows."""
     today = pd.Timestamp(ds.today)
     since = today - pd.DateOffset(months=LOOKBACK_MONTHS)
+    tomorrow = today + pd.Timedelta(days=1)
     flags = ds["flags"]
-    window = flags[
-        (flags["flagged_at"] >= since) & (flags["flagged_at"] < today + pd.Timedelta(days=1))
-    ]
+    at = flags["flagged_at"].tolist()
+    recent = [since <= when < tomorrow for when in at]  # NaT is never within
+    window = columns(
+        flags, ("flagged_at", "flagged_by", "reviewed_on", "suggested_fix", "row"), recent
+    )
     team = ds["team"]
     managers: dict[str | None, bool] = {}  # case-folded person -> a manager (the first row's)
-    for person, manager in zip(team["person"], team["is_manager"].fillna(False), strict=True):
-        managers.setdefault(_folded(person), bool(manager))
+    for person, manager in zip(team["person"].tolist(), team["is_manager"].tolist(), strict=True):
+        managers.setdefault(_folded(person), False if pd.isna(manager) else bool(manager))
     by_non_managers = not_in_team = anonymous = 0
     for by in window["flagged_by"]:
         known = managers.get(_folded(by))
         by_non_managers += known is not True
         not_in_team += known is None and not pd.isna(by)
         anonymous += pd.isna(by)
-    days = (window["reviewed_on"] - window["flagged_at"].dt.normalize()).dt.days.dropna()
+    days = [
+        (reviewed - flagged.normalize()).days
+        for flagged, reviewed in zip(window["flagged_at"], window["reviewed_on"], strict=True)
+        if not pd.isna(reviewed)
+    ]
     return TeamShare(
         since=since.date(),
         until=today.date(),
-        flags=len(window),
+        flags=len(window["row"]),
         by_non_managers=by_non_managers,
         not_in_team=not_in_team,
         anonymous=anonymous,
-        with_fix=int(window["suggested_fix"].notna().sum()),
+        with_fix=sum(not pd.isna(fix) for fix in window["suggested_fix"]),
         reviewed=len(days),
-        median_days_to_review=float(days.median()) if len(days) else None,
+        median_days_to_review=float(median(days)) if days else None,
         rows=tuple(int(r) for r in window["row"]),
     )
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from math import nan
+from typing import Any, NamedTuple
 
-import numpy as np
 import pandas as pd
 
 from handoffs.config import ReviewConfig
+from handoffs.figures.columns import Columns, columns
+from handoffs.figures.rankings import id_order
 from handoffs.model.dataset import Dataset
 from handoffs.model.vocabulary import (
     ACTIVE,
@@ -28,9 +30,13 @@ from handoffs.model.vocabulary import (
 
 def missing_elements(contracts: pd.DataFrame) -> pd.Series:
     """'Format, Contact if unclear' for each contract row, '' when all five are filled."""
+    return pd.Series(missing_of(contracts), index=contracts.index, dtype="object")
+
+
+def missing_of(contracts: pd.DataFrame) -> list[str]:
+    """`missing_elements` as a list, one per contract row."""
     blank = [(title, contracts[name].isna().to_numpy()) for name, title in ELEMENTS.items()]
-    missing = [", ".join(title for title, mask in blank if mask[i]) for i in range(len(contracts))]
-    return pd.Series(missing, index=contracts.index, dtype="object")
+    return [", ".join(title for title, mask in blank if mask[i]) for i in range(len(contracts))]
 
 
 WRITE_ONE = "write a contract with the five elements and trial it for two weeks"
@@ -48,6 +54,16 @@ def _days(count: float) -> str:
     return f"{int(count)} day" if count == 1 else f"{int(count)} days"
 
 
+class _Row(NamedTuple):
+    """A Stale Reviews row before it is a frame's."""
+
+    handoff: Any
+    order: int  # the reason's place in a handoff's rows
+    contract: int | None  # position in the Contracts frame; None for a handoff without one
+    reason: str
+    detail: str
+
+
 def stale_reviews(
     ds: Dataset,
     review: ReviewConfig,
@@ -59,78 +75,86 @@ def stale_reviews(
     out for an error (`contract_errors`: case-folded handoff id -> rows): then that row's
     problem is the thing to fix.
 
-    Each reason's contracts are found with whole-column tests; their details are written in
-    plain Python and the rows taken from the Contracts frame once (a frame per reason costs
-    more than the few dozen rows a team has)."""
+    A team has a few dozen contracts: the reasons are found and written in plain Python over
+    their cells, and the table is built once, in its order (by handoff, then reason)."""
     today = pd.Timestamp(ds.today)
-    handoffs = ds["handoffs"].set_index("handoff_id")
+    every, trial_days = review.every_days, review.trial_days
     contracts = ds["contracts"]
-    contracts = contracts[contracts["status"].isin(IN_USE)]
-    reviewed_days = (today - contracts["last_reviewed"]).dt.days.to_numpy("float64", na_value=nan)
-    trial_days = (today - contracts["trial_start"]).dt.days.to_numpy("float64", na_value=nan)
-    in_force = contracts["status"].isin(IN_FORCE).to_numpy(bool)
-    never = contracts["last_reviewed"].isna().to_numpy(bool)
-    missing = missing_elements(contracts).tolist()
-    every = review.every_days
-    trial_over = (contracts["status"] == TRIAL).to_numpy(bool) & (
-        ~(contracts["last_reviewed"] >= contracts["trial_start"]).to_numpy(bool)
-    )
-    reasons = [
-        (in_force & never, NEVER_REVIEWED,
-         lambda i: "no Last reviewed date: review it with sender and receiver"),
-        (in_force & (reviewed_days > every), REVIEW_OVERDUE,
-         lambda i: f"last reviewed {_days(reviewed_days[i])} ago, "
-         f"{_days(reviewed_days[i] - every)} past the {every}-day cycle"),
-        (trial_over & (trial_days > review.trial_days), TRIAL_ENDED,
-         lambda i: f"trial started {_days(trial_days[i])} ago; adjust it to what still gets "
-         "missed, then set Status to active"),
-        (np.array([m != "" for m in missing], dtype=bool), INCOMPLETE,
-         lambda i: f"missing {missing[i]}"),
+    contract = columns(contracts, _CELLS)
+    handoff_of, status = contract["handoff_id"], contract["status"]
+    reviewed, started = contract["last_reviewed"], contract["trial_start"]
+    missing = missing_of(contracts)
+    found: list[_Row] = []
+    for i, state in enumerate(status):
+        if state not in IN_USE:
+            continue
+        handoff, never = handoff_of[i], pd.isna(reviewed[i])
+        if state in IN_FORCE and never:
+            detail = "no Last reviewed date: review it with sender and receiver"
+            found.append(_Row(handoff, 0, i, NEVER_REVIEWED, detail))
+        days = nan if never else (today - reviewed[i]).days
+        if state in IN_FORCE and days > every:
+            detail = (
+                f"last reviewed {_days(days)} ago, {_days(days - every)} past the {every}-day cycle"
+            )
+            found.append(_Row(handoff, 1, i, REVIEW_OVERDUE, detail))
+        trial = nan if pd.isna(started[i]) else (today - started[i]).days
+        reviewed_since = not never and not pd.isna(started[i]) and reviewed[i] >= started[i]
+        if state == TRIAL and not reviewed_since and trial > trial_days:
+            detail = (
+                f"trial started {_days(trial)} ago; adjust it to what still gets missed, then "
+                "set Status to active"
+            )
+            found.append(_Row(handoff, 2, i, TRIAL_ENDED, detail))
+        if missing[i]:
+            found.append(_Row(handoff, 3, i, INCOMPLETE, f"missing {missing[i]}"))
+    covered = {handoff_of[i] for i, state in enumerate(status) if state in IN_USE}
+    handoffs = ds["handoffs"]
+    ids = handoffs["handoff_id"].tolist()
+    uncovered = [
+        h for h, state in zip(ids, handoffs["status"].tolist(), strict=True)
+        if state == ACTIVE and h not in covered
     ]  # fmt: skip
-    found = [(i, reason, detail(i), order)
-             for order, (mask, reason, detail) in enumerate(reasons)
-             for i in np.flatnonzero(mask).tolist()]  # fmt: skip
-    parts = [_reason_rows(contracts, found)] if found else []
-    active = handoffs[handoffs["status"] == ACTIVE]
-    uncovered = active.index[~active.index.isin(contracts["handoff_id"])]
-    broken = [(contract_errors or {}).get(str(h).casefold(), ()) for h in uncovered]
-    none = pd.DataFrame(
-        {
-            "handoff_id": uncovered,
-            "contract_status": "none",
-            "owner": None,
-            "last_reviewed": pd.NaT,
-            "reason": [CONTRACT_ROW_ERROR if rows else NO_CONTRACT for rows in broken],
-            "detail": [_row_error(rows) if rows else WRITE_ONE for rows in broken],
-            "order": len(reasons),
-        }
-    )
-    if not none.empty or not parts:
-        parts.append(none)
-    table = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    table["workflow"] = table["handoff_id"].map(handoffs["workflow"])
-    table = table.sort_values(["handoff_id", "order"], kind="stable").drop(columns="order")
-    return table.reset_index(drop=True)
+    none = []
+    for handoff in uncovered:
+        rows = (contract_errors or {}).get(str(handoff).casefold(), ())
+        if rows:
+            none.append(_Row(handoff, 4, None, CONTRACT_ROW_ERROR, _row_error(rows)))
+        else:
+            none.append(_Row(handoff, 4, None, NO_CONTRACT, WRITE_ONE))
+    table = sorted([*found, *none], key=lambda row: (*id_order(row.handoff), row.order))
+    workflow = dict(zip(ids, handoffs["workflow"].tolist(), strict=True))
+    return _frame(table, contract, workflow, plain=all(row.order == 0 for row in found))
 
 
-def _reason_rows(contracts: pd.DataFrame, found: list[tuple[int, str, str, int]]) -> pd.DataFrame:
-    """The contracts found, one row per (position, reason, detail, order), in that order. The
-    detail is text (`str`) when every row is a never-reviewed one, as one frame per reason
-    gave it, else Python objects."""
-    taken = contracts.take([i for i, _, _, _ in found])
-    plain = all(reason == NEVER_REVIEWED for _, reason, _, _ in found)
-    details = [detail for _, _, detail, _ in found]
+_CELLS = ("handoff_id", "status", "owner", "last_reviewed", "trial_start")
+
+
+def _frame(
+    rows: list[_Row], contract: Columns, workflow: dict[Any, Any], *, plain: bool
+) -> pd.DataFrame:
+    """The Stale Reviews frame of `rows`, with the column types that a frame per reason and
+    their concatenation gave: Owner is text only when every row is a contract's, Detail only
+    when every contract row is a never-reviewed one (`plain`); with no row at all, Reason and
+    Detail are float."""
+    at = [row.contract for row in rows]
+
+    def contracts(name: str, blank: Any) -> list[Any]:
+        return [blank if i is None else contract[name][i] for i in at]
+
+    text = "str" if rows else "float64"
     return pd.DataFrame(
         {
-            "handoff_id": taken["handoff_id"],
-            "contract_status": taken["status"],
-            "owner": taken["owner"],
-            "last_reviewed": taken["last_reviewed"],
-            "reason": pd.array([reason for _, reason, _, _ in found], dtype="str"),
-            "detail": pd.Series(details, index=taken.index, dtype="str" if plain else "object"),
-            "order": [order for _, _, _, order in found],
-        },
-        index=taken.index,
+            "handoff_id": pd.Series([row.handoff for row in rows], dtype="str"),
+            "contract_status": pd.Series(contracts("status", "none"), dtype="str"),
+            "owner": pd.Series(
+                contracts("owner", None), dtype="str" if rows and None not in at else object
+            ),
+            "last_reviewed": pd.Series(contracts("last_reviewed", pd.NaT), dtype="datetime64[ns]"),
+            "reason": pd.Series([row.reason for row in rows], dtype=text),
+            "detail": pd.Series([row.detail for row in rows], dtype=text if plain else object),
+            "workflow": pd.Series([workflow.get(row.handoff, nan) for row in rows], dtype="str"),
+        }
     )
 
 
