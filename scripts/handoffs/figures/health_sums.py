@@ -95,27 +95,36 @@ class HealthSums:
 
     def grid(self, ids: pd.Index, months: Sequence[pd.Timestamp]) -> pd.DataFrame:
         """Hours lost per handoff of `ids` (rows) and month (columns); NaN without a row."""
-        columns = pd.DatetimeIndex(months, name="month").as_unit("ns")
         return pd.DataFrame(
-            self.hours_grid(ids.get_indexer(self.ids), len(ids), columns),
+            self.hours_grid(ids.get_indexer(self.ids), len(ids), months),
             index=pd.Index(ids, name="handoff_id"),
-            columns=columns,
+            columns=pd.DatetimeIndex(months, name="month").as_unit("ns"),
         )
 
     def hours_grid(
-        self, row_of_code: np.ndarray, height: int, months: pd.DatetimeIndex
+        self, row_of_code: np.ndarray, height: int, months: Sequence[pd.Timestamp]
     ) -> np.ndarray:
-        """Hours lost per grid row (`height` of them) and month, NaN without a Health row:
-        `row_of_code[c]` is the grid row of the handoff with code `c` (-1 for none)."""
+        """Hours lost per grid row (`height` of them) and month of `months` (oldest first),
+        NaN without a Health row: `row_of_code[c]` is the grid row of the handoff with code `c`
+        (-1 for none)."""
         inside = self._inside(months[0], months[-1])
         row_of = row_of_code[self.codes[inside]]
-        col_of = months.get_indexer(self.months[inside])
+        col_of = _places(np.array([np.datetime64(m, "ns") for m in months]), self.months[inside])
         known = (row_of >= 0) & (col_of >= 0)
         hours = np.zeros((height, len(months)))
         filled = np.zeros((height, len(months)), dtype=bool)
         np.add.at(hours, (row_of[known], col_of[known]), self.columns["hours"][inside][known])
         filled[row_of[known], col_of[known]] = True
         return np.where(filled, hours, np.nan)
+
+
+def _places(wanted: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Where each of `values` is in `wanted` (distinct), -1 where it is not there (as
+    `Index.get_indexer` says, without building an index)."""
+    order = np.argsort(wanted, kind="stable")
+    ranked = wanted[order]
+    at = np.searchsorted(ranked, values).clip(max=len(ranked) - 1)
+    return np.where(ranked[at] == values, order[at], -1)
 
 
 def rework_and_hours(

@@ -155,8 +155,7 @@ def trends(health: pd.DataFrame, last: pd.Timestamp, ids: Sequence[Any]) -> list
     sums = health_sums(health)
     row_of = {h: n for n, h in enumerate(ids)}
     row_of_code = np.array([row_of.get(h, -1) for h in sums.ids.tolist()], dtype=np.intp)
-    months = pd.DatetimeIndex(months_ending(last, TREND_MONTHS), name="month").as_unit("ns")
-    return spark_rows(sums.hours_grid(row_of_code, len(ids), months))
+    return spark_rows(sums.hours_grid(row_of_code, len(ids), months_ending(last, TREND_MONTHS)))
 
 
 def contract_status(ds: Dataset, ids: Sequence[Any]) -> pd.Series:

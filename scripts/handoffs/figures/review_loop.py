@@ -66,10 +66,10 @@ def quarter_actions(ds: Dataset, quarter: Period) -> tuple[list[int], list[Measu
     fewer than `MIN_MONTHS_COMPARED` (a month or two of different lengths says little).
 
     A few actions a quarter: each one's figures in plain Python, from the quarters' sums."""
-    reviews = ds["reviews"]
-    chosen = (reviews["quarter"].str.upper() == quarter.label).to_numpy(bool)
-    positions = np.flatnonzero(chosen).tolist()
-    every_id = reviews["handoff_id"].tolist()
+    reviews = columns(ds["reviews"], ("quarter", "handoff_id"))
+    label = quarter.label  # a Quarter cell is YYYY-Qn or YYYY-qn (sheet_schema/reviews.json)
+    positions = [i for i, q in enumerate(reviews["quarter"]) if str(q).upper() == label]
+    every_id = reviews["handoff_id"]
     after_q = quarter.next()
     measurable = pd.Timestamp(ds.today) >= after_q.end
     before_sums = period_totals(ds["health"], quarter)

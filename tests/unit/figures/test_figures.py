@@ -164,6 +164,41 @@ def test_a_trial_reviewed_since_it_started_or_still_running_is_not_ended() -> No
     assert reasons(ds) == []
 
 
+def test_stale_reviews_keep_the_column_types_they_have_always_had() -> None:
+    """Owner is text when every row is a contract's (else Python objects: a handoff without a
+    contract has no owner), Detail when every row is a never-reviewed one; with nothing to
+    review, the table has its columns and no rows."""
+    never = dataset(handoffs=[handoff("A")], contracts=[contract("A", last_reviewed=None)])
+    mixed = dataset(handoffs=[handoff("A"), handoff("B")], contracts=[contract("A", format=None)])
+    clean = dataset(handoffs=[handoff("A")], contracts=[contract("A")])
+
+    def types(ds: object) -> list[str]:
+        table = stale_reviews(ds, ReviewConfig())  # type: ignore[arg-type]
+        return [str(table[name].dtype) for name in ("owner", "last_reviewed", "reason", "detail")]
+
+    assert types(never) == ["str", "datetime64[ns]", "str", "str"]
+    assert types(mixed) == ["object", "datetime64[ns]", "str", "object"]
+    assert types(clean) == ["object", "datetime64[ns]", "float64", "float64"]
+    assert stale_reviews(mixed, ReviewConfig())["owner"].tolist() == ["Ana", None]
+    assert stale_reviews(clean, ReviewConfig()).empty
+
+
+def test_rankings_with_no_active_handoff_keep_their_columns() -> None:
+    ds = dataset(
+        handoffs=[handoff("OLD", status="retired")], health=[health("2026-10", "OLD", 3.0)]
+    )
+    table = rankings(ds, Period.parse("2026-10"), Config())
+    assert table.empty
+    assert table.columns.tolist() == [
+        "handoff_id", "workflow", "from_role", "to_role", "hours", "rework_requests",
+        "format_minutes", "delay_days", "change", "previous_hours", "trend", "contract_status",
+        "open_flags", "has_data", "rank",
+    ]  # fmt: skip
+    assert [str(table[name].dtype) for name in ("rework_requests", "rank", "hours")] == [
+        "Int64", "Int64", "float64",
+    ]  # fmt: skip
+
+
 def test_review_cycle_and_trial_length_are_configurable() -> None:
     days = lambda n: TODAY - dt.timedelta(days=n)  # noqa: E731
     ds = dataset(

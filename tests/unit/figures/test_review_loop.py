@@ -11,7 +11,12 @@ import pytest
 from handoffs.config import CompressionConfig, Config
 from handoffs.documents import agenda
 from handoffs.documents.review_prep import build, default_agenda_period, requested_period
-from handoffs.figures.review_loop import compression_candidates, measured_improvement, team_share
+from handoffs.figures.review_loop import (
+    compression_candidates,
+    measured_improvement,
+    team_share,
+    worst_handoffs,
+)
 from handoffs.figures.team import team_figures
 from handoffs.model.document import to_markdown
 from handoffs.model.errors import UsageError
@@ -142,6 +147,21 @@ def test_ties_among_the_worst_are_broken_by_rework_then_delays_then_id_and_named
     monthly = build(team_figures(dataset(**team), Period.parse("2026-09"), CONFIG))
     assert [w["handoff_id"] for w in monthly["worst_handoffs"]] == ["D-04", "B-02", "A-01"]
     assert monthly["worst_handoffs"][2]["tied_with"] == ["B-02", "C-03"]
+
+
+def test_the_worst_handoffs_of_a_past_quarter_count_those_retired_since() -> None:
+    ds = dataset(
+        handoffs=[handoff("B"), handoff("OLD", status="retired"), handoff("A")],
+        health=[
+            *quarter_health("2026-Q2", "B", 4),
+            *quarter_health("2026-Q2", "OLD", 9),
+            *quarter_health("2026-Q2", "A", 4),
+            health("2026-07", "B", 50),  # Q3: not counted for Q2
+        ],
+    )
+    assert worst_handoffs(ds, Q2, 2) == ["OLD", "A"]  # A and B tie on every figure: by id
+    assert worst_handoffs(ds, Q2, 5) == ["OLD", "A", "B"]
+    assert worst_handoffs(ds, Q4, 2) == []
 
 
 def test_default_quarter_is_the_latest_ended_quarter_with_data() -> None:
