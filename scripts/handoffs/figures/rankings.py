@@ -105,7 +105,7 @@ def rankings(ds: Dataset, period: Period, config: Config) -> pd.DataFrame:
     sums = {name: current.column(name, ids) for name in SUMMED}
     before = period_totals(health, period.previous()).column("hours", ids)
     has_data = np.arange(len(ids)) < len(with_data)
-    table = pd.DataFrame(
+    return pd.DataFrame(
         {
             **{name: handoffs[name].array.take(taken) for name in SHOWN},
             "hours": sums["hours"],
@@ -121,7 +121,6 @@ def rankings(ds: Dataset, period: Period, config: Config) -> pd.DataFrame:
             "rank": _blank_without_data(np.arange(1, len(ids) + 1), has_data),
         }
     )
-    return table
 
 
 def _blank_without_data(values: np.ndarray, has_data: np.ndarray) -> pd.arrays.IntegerArray:

@@ -35,10 +35,12 @@ def worst_handoffs(ds: Dataset, period: Period, count: int) -> list[str]:
     quarter)."""
     totals = period_totals(ds["health"], period)
     hours, rework, delays = (totals.sums[name].tolist() for name in SORTED_BY)
-    ranked = sorted(totals.seen(), key=lambda one: rank_key(
-        one[0], hours[one[1]], rework[one[1]], delays[one[1]]
-    ))  # fmt: skip
-    return [handoff for handoff, _ in ranked[:count]]
+
+    def key(seen: tuple[Any, int]) -> tuple[Any, ...]:
+        handoff, place = seen
+        return rank_key(handoff, hours[place], rework[place], delays[place])
+
+    return [handoff for handoff, _ in sorted(totals.seen(), key=key)[:count]]
 
 
 class Measured(NamedTuple):

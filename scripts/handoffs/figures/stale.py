@@ -35,7 +35,7 @@ def missing_elements(contracts: pd.DataFrame) -> pd.Series:
 
 def missing_of(contracts: pd.DataFrame) -> list[str]:
     """`missing_elements` as a list, one per contract row."""
-    blank = [(title, contracts[name].isna().to_numpy()) for name, title in ELEMENTS.items()]
+    blank = [(title, contracts[name].array.isna()) for name, title in ELEMENTS.items()]
     return [", ".join(title for title, mask in blank if mask[i]) for i in range(len(contracts))]
 
 
