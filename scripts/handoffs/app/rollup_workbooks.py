@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from typing import Any
 
 from handoffs.backends.team_workbooks import WorkerDied, read_workbook, run_alone, workbook_pool
@@ -51,11 +52,13 @@ def read_workbooks(
 def roll_workbook(source: TeamSource, titles: Sequence[str], *args: Any) -> TeamResult:
     """Read one team workbook, check it and compute its figures, in a worker process (a
     top-level function, so the pool can send it); `args` are those of `rollup.roll_team` after
-    the failure. Whatever goes wrong on the way (a reader's panic, MemoryError) concerns this
+    the failure. Only what the Org tabs read comes back (`TeamResult.rolled`), not its figures:
+    `settle` reads the workbook again if the organisation's period turns out another. Whatever goes wrong on the way (a reader's panic, MemoryError) concerns this
     team only: it is unreachable, and says why."""
     try:
         read = read_workbook(source.where, titles)
-        return roll_team(source, read.tabs, read.failure, *args)
+        rolled = roll_team(source, read.tabs, read.failure, *args)
+        return replace(rolled, figures=None)  # what the Org tabs read travels back, no more
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as error:  # a Rust panic (pyo3) is a BaseException

@@ -272,11 +272,11 @@ def cell_rows(frame: pd.DataFrame) -> list[list[CellValue]]:
     floats rounded to one decimal, timestamps as dates (or date-times when they have a time),
     anything missing as None. Plain lists after one conversion per column: the frames are
     small (a team's rows), where building another frame would cost more than the values."""
-    columns = [_cell_column(column) for _, column in frame.items()]
+    columns = [cell_column(column) for _, column in frame.items()]
     return [list(row) for row in zip(*columns, strict=True)] if columns else [[]] * len(frame)
 
 
-def _cell_column(column: pd.Series) -> list[CellValue]:
+def cell_column(column: pd.Series) -> list[CellValue]:
     """One column's values as cells (see `cell_rows`)."""
     if pd.api.types.is_datetime64_any_dtype(column):
         present = column.dropna()

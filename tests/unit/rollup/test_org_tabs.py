@@ -1,0 +1,81 @@
+"""The Org tabs from what each team's worker sends back (rollup/team_results.py `rolled_up`,
+rollup/org_tabs.py): the same rows and the same order as the team's own figures give."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pandas as pd
+
+from handoffs.config import Config
+from handoffs.figures.rankings import rank_order
+from handoffs.figures.records import cell_rows
+from handoffs.figures.stale import STALE_COLUMNS
+from handoffs.figures.team import team_figures
+from handoffs.model.periods import Period
+from handoffs.rollup.org_tabs import rank_ordered
+from handoffs.rollup.team_results import WorstHandoff, rolled_up
+from tests.support.builders import contract, dataset, handoff, health
+
+OCTOBER = Period.parse("2026-10")
+
+
+def test_worst_handoffs_of_every_team_come_in_rank_order_ties_and_missing_values_included() -> None:
+    rng = random.Random(7)
+    choices = [0.0, 1.5, 2.0, 2.0, math.nan]
+    table = pd.DataFrame(
+        {
+            "team": [f"T{i % 5}" for i in range(60)],
+            "handoff_id": [rng.choice("ABCD") + str(rng.randrange(3)) for _ in range(60)],
+            "hours": [rng.choice(choices[:-1]) for _ in range(60)],
+            "rework_requests": [rng.choice(choices) for _ in range(60)],
+            "delay_days": [rng.choice(choices) for _ in range(60)],
+        }
+    ).sort_values("team", kind="stable", ignore_index=True)
+    table["has_data"] = True
+    table["handoff_id"] = table["handoff_id"].astype("string[pyarrow]")
+    handoffs = [
+        (f"{row.team}#{row.Index}", WorstHandoff([], row.hours, row.rework_requests, row.delay_days, row.handoff_id))
+        for row in table.itertuples()
+    ]  # fmt: skip
+
+    ordered = rank_ordered(handoffs)
+
+    expected = rank_order(table.assign(key=[key for key, _ in handoffs]))["key"].tolist()
+    assert [key for key, _ in ordered] == expected
+
+
+def test_a_teams_rows_are_those_of_its_own_figures() -> None:
+    ds = dataset(
+        handoffs=[handoff("A"), handoff("B", frm="Editor"), handoff("C"), handoff("D")],
+        health=[
+            health("2026-09", "A", 2.0),
+            health("2026-10", "A", 6.04),
+            health("2026-10", "B", 3.15),
+            health("2026-10", "C", 6.04),
+        ],
+        contracts=[contract("A"), contract("B", status="trial")],
+    )
+    figures = team_figures(ds, OCTOBER, Config())
+
+    rolled = rolled_up(figures, top=2)
+
+    table = figures.with_data.head(2)
+    shown = pd.DataFrame(
+        {
+            "handoff_id": table["handoff_id"],
+            "route": table["from_role"] + " → " + table["to_role"],
+            **{name: table[name] for name in ("hours", "change", "trend", "contract_status")},
+        }
+    )
+    assert [w.cells for w in rolled.worst] == cell_rows(shown)
+    assert [w.handoff_id for w in rolled.worst] == ["A", "C"]
+    assert rolled.stale == cell_rows(figures.stale[list(STALE_COLUMNS)])
+    assert rolled.stale  # D has no contract, B's trial is running
+    assert (rolled.period, rolled.latest, rolled.hours, rolled.active) == (
+        OCTOBER,
+        OCTOBER,
+        figures.hours,
+        4,
+    )
