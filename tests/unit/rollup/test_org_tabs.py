@@ -15,10 +15,12 @@ from handoffs.figures.stale import STALE_COLUMNS
 from handoffs.figures.team import team_figures
 from handoffs.model.periods import Period
 from handoffs.rollup.org_tabs import rank_ordered
-from handoffs.rollup.team_results import WorstHandoff, rolled_up
+from handoffs.rollup.team_results import TeamResult, WorstHandoff, rolled_up, settle
+from handoffs.rollup.teams_tab import GOOGLE, TeamSource
 from tests.support.builders import contract, dataset, handoff, health
 
 OCTOBER = Period.parse("2026-10")
+SEPTEMBER = Period.parse("2026-09")
 
 
 def test_worst_handoffs_of_every_team_come_in_rank_order_ties_and_missing_values_included() -> None:
@@ -79,3 +81,22 @@ def test_a_teams_rows_are_those_of_its_own_figures() -> None:
         figures.hours,
         4,
     )
+
+
+def test_settle_redoes_a_team_at_hand_for_the_period_and_names_a_workbook_to_read_again() -> None:
+    ds = dataset(
+        handoffs=[handoff("A"), handoff("B")],
+        health=[health("2026-09", "A", 2.0), health("2026-10", "B", 3.0)],
+    )
+    figures = team_figures(ds, SEPTEMBER, Config())
+    source = TeamSource(2, "Here", None, GOOGLE, "key")
+    at_hand = TeamResult(source, rolled_up(figures, top=5), figures=figures)
+    sent_back = TeamResult(source, rolled_up(figures, top=5))  # a worker's: figures stay there
+    on_time = TeamResult(source, rolled_up(team_figures(ds, OCTOBER, Config()), top=5))
+
+    again = settle([at_hand, sent_back, on_time], OCTOBER)
+
+    assert again == [1]
+    assert at_hand.rolled == rolled_up(team_figures(ds, OCTOBER, Config()), top=5)
+    assert at_hand.rolled is not None and at_hand.rolled.hours == 3.0
+    assert sent_back.rolled is not None and sent_back.rolled.period == SEPTEMBER
