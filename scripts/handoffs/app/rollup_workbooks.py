@@ -53,8 +53,9 @@ def roll_workbook(source: TeamSource, titles: Sequence[str], *args: Any) -> Team
     """Read one team workbook, check it and compute its figures, in a worker process (a
     top-level function, so the pool can send it); `args` are those of `rollup.roll_team` after
     the failure. Only what the Org tabs read comes back (`TeamResult.rolled`), not its figures:
-    `settle` reads the workbook again if the organisation's period turns out another. Whatever goes wrong on the way (a reader's panic, MemoryError) concerns this
-    team only: it is unreachable, and says why."""
+    `settle` reads the workbook again if the organisation's period turns out another. Whatever
+    goes wrong on the way (a reader's panic, MemoryError) concerns this team only: it is
+    unreachable, and says why."""
     try:
         read = read_workbook(source.where, titles)
         rolled = roll_team(source, read.tabs, read.failure, *args)
