@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from handoffs.checks.notes import NoteCheck
 from handoffs.config import Config
@@ -92,8 +92,9 @@ def rolled_up(figures: TeamFigures, top: int) -> TeamRollup:
 @dataclass
 class TeamResult:
     """A team rolled up: what the Org tabs read of its figures, or why it could not be read.
-    `figures` is kept only where the team was read in this process (a Google Sheet): `settle`
-    redoes those for another period; a workbook's worker sends back `rolled` alone."""
+    `figures` is kept where the team was read in this process (a Google Sheet), and sent back by
+    a workbook's worker only when `settle` is likely to redo it for another period (`sent_back`).
+    """
 
     source: TeamSource
     rolled: TeamRollup | None = None
@@ -167,6 +168,19 @@ def roll_team(
         contract_errors=sheet.contract_errors,
     )
     return TeamResult(source, rolled_up(figures, config.rollup.top), figures=figures)
+
+
+def sent_back(result: TeamResult, month: Period | None) -> TeamResult:
+    """What a worker process sends back of a team: what the Org tabs read, and its figures
+    (its dataset with them) only when `settle` is likely to need them: without `--month`, a
+    team whose latest month is not last month, behind or ahead of most teams. Redoing it from
+    its figures takes ~7 ms; reading and checking it again, ~40."""
+    if result.figures is None or result.rolled is None:
+        return result
+    usual = Period.month_of(result.figures.today).previous()
+    if month is None and result.rolled.latest != usual:
+        return result
+    return replace(result, figures=None)
 
 
 def settle(results: Sequence[TeamResult], period: Period | None) -> list[int]:

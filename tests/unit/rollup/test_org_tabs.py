@@ -13,10 +13,16 @@ from handoffs.figures.rankings import rank_order
 from handoffs.figures.records import cell_rows
 from handoffs.figures.stale import STALE_COLUMNS
 from handoffs.figures.team import team_figures
-from handoffs.model.periods import Period
+from handoffs.model.periods import Period, default_period
 from handoffs.rollup.org_tabs import rank_ordered
-from handoffs.rollup.team_results import TeamResult, WorstHandoff, rolled_up, settle
-from handoffs.rollup.teams_tab import GOOGLE, TeamSource
+from handoffs.rollup.team_results import (
+    TeamResult,
+    WorstHandoff,
+    rolled_up,
+    sent_back,
+    settle,
+)
+from handoffs.rollup.teams_tab import GOOGLE, WORKBOOK, TeamSource
 from tests.support.builders import contract, dataset, handoff, health
 
 OCTOBER = Period.parse("2026-10")
@@ -100,3 +106,20 @@ def test_settle_redoes_a_team_at_hand_for_the_period_and_names_a_workbook_to_rea
     assert at_hand.rolled == rolled_up(team_figures(ds, OCTOBER, Config()), top=5)
     assert at_hand.rolled is not None and at_hand.rolled.hours == 3.0
     assert sent_back.rolled is not None and sent_back.rolled.period == SEPTEMBER
+
+
+def test_a_worker_sends_a_teams_figures_back_only_when_settle_is_likely_to_redo_it() -> None:
+    """Today is in November: most teams' latest month is October; a team behind or ahead of it
+    is the one the organisation's period may differ for."""
+    source = TeamSource(2, "Team", None, WORKBOOK, "/team.xlsx")
+
+    def sent(*months: str, asked: Period | None = None) -> bool:
+        ds = dataset(handoffs=[handoff("A")], health=[health(m, "A", 1.0) for m in months])
+        figures = team_figures(ds, asked or default_period(ds), Config())
+        result = TeamResult(source, rolled_up(figures, top=5), figures=figures)
+        return sent_back(result, asked).figures is not None
+
+    assert not sent("2026-09", "2026-10")
+    assert sent("2026-09")
+    assert sent("2026-10", "2026-11")
+    assert not sent("2026-09", asked=SEPTEMBER)  # --month: the period is known already
