@@ -255,6 +255,30 @@ def test_one_team_starting_a_month_early_does_not_turn_the_others_into_no_data(
     assert "Rolled up 4 of 4 teams for 2026-11" in asked.stdout
 
 
+def test_a_team_with_last_months_data_is_rolled_up_for_the_earlier_month_most_teams_reached(
+    run, make_spreadsheet
+) -> None:
+    """Its worker sent back its figures for October only: it is read again for September."""
+    both = [*health_in("2026-09")["Health"], ["2026-10", "RPT-01", 9, 0, 0, ""]]
+    ahead = team(make_spreadsheet, "xlsx", small_team(Health=both))
+    september = [team(make_spreadsheet, "xlsx", health_in("2026-09")) for _ in range(2)]
+    rows = [["Ahead", where(ahead), "", ""]]
+    rows += [[f"Team {i}", where(t), "", ""] for i, t in enumerate(september)]
+    organisation = org(make_spreadsheet, "xlsx", rows)
+
+    result = run("rollup", config=organisation.config)
+
+    assert "Rolled up 3 of 3 teams for 2026-09" in result.stdout
+    rankings = organisation.comparable("Team Rankings")["Team Rankings"][1:]
+    assert [(r[1], r[3], r[-1]) for r in rankings] == [
+        ("Ahead", 12.7, "ok"),
+        ("Team 0", 12.7, "ok"),
+        ("Team 1", 12.7, "ok"),
+    ]
+    worst = organisation.comparable("Org Worst Handoffs")["Org Worst Handoffs"][1:]
+    assert [r[1] for r in worst[:3]] == ["Ahead", "Team 0", "Team 1"]
+
+
 def test_a_team_that_could_not_be_read_exits_5_even_with_strict_and_data_errors(
     run, make_spreadsheet, tmp_path: Path
 ) -> None:

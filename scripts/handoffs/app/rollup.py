@@ -104,13 +104,28 @@ def rollup(
         results = _read_teams(teams, config, pacer, progress, connector, args)
         chosen = org_period(results, asked)
         period = chosen.period
-        settle(results, period)
+        _settle(results, period, config, (today, config, period, notes, notes_folder))
         tabs = org_tabs(results, teams, chosen, config, now or dt.datetime.now())
         if not dry_run:
             backend.write_generated(tabs)
     return RollupOutcome(
         results, teams, period, tabs, not dry_run, backend.location, pacer.requests, strict
     )
+
+
+def _settle(
+    results: list[TeamResult], period: Period | None, config: Config, args: tuple[Any, ...]
+) -> None:
+    """Every team's figures for the organisation's `period`: those read in this process are
+    redone from their figures; the team workbooks among them (whose workers sent back only what
+    the Org tabs read) are read again, for `period` (`args`: those of rollup.roll_team)."""
+    again = {i: results[i].source for i in settle(results, period)}
+    if again:
+
+        def arrived(index: int, result: TeamResult) -> None:
+            results[index] = result
+
+        read_workbooks(again, config.rollup.concurrency, (input_titles(), *args), arrived)
 
 
 def _read_teams(

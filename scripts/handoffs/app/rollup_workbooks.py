@@ -4,13 +4,16 @@ A module of its own, light on imports: the worker processes load it, and no Goog
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from handoffs.backends.team_workbooks import WorkerDied, read_workbook, run_alone, workbook_pool
-from handoffs.rollup.team_results import TeamResult, roll_team
+from handoffs.config import Config
+from handoffs.model.periods import Period
+from handoffs.rollup.team_results import TeamResult, roll_team, sent_back
 from handoffs.rollup.teams_tab import TeamSource
 
 
@@ -48,14 +51,24 @@ def read_workbooks(
             arrived(futures[future], future.result())
 
 
-def roll_workbook(source: TeamSource, titles: Sequence[str], *args: Any) -> TeamResult:
+def roll_workbook(
+    source: TeamSource,
+    titles: Sequence[str],
+    today: dt.date,
+    config: Config,
+    month: Period | None,
+    *args: Any,
+) -> TeamResult:
     """Read one team workbook, check it and compute its figures, in a worker process (a
-    top-level function, so the pool can send it); `args` are those of `rollup.roll_team` after
-    the failure. Whatever goes wrong on the way (a reader's panic, MemoryError) concerns this
-    team only: it is unreachable, and says why."""
+    top-level function, so the pool can send it); the arguments after `titles` are those of
+    `rollup.roll_team` after the failure. What comes back is what the Org tabs read, with the
+    team's figures only when `settle` is likely to redo it (`sent_back`): `settle` reads it
+    again otherwise. Whatever goes wrong on the way (a reader's panic, MemoryError) concerns
+    this team only: it is unreachable, and says why."""
     try:
         read = read_workbook(source.where, titles)
-        return roll_team(source, read.tabs, read.failure, *args)
+        rolled = roll_team(source, read.tabs, read.failure, today, config, month, *args)
+        return sent_back(rolled, month)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as error:  # a Rust panic (pyo3) is a BaseException

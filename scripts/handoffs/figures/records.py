@@ -270,14 +270,30 @@ def maturity_record(maturity: Maturity) -> MaturityRecord:
 def cell_rows(frame: pd.DataFrame) -> list[list[CellValue]]:
     """A frame as rows of plain cell values, converted column by column (not cell by cell):
     floats rounded to one decimal, timestamps as dates (or date-times when they have a time),
-    anything missing as None."""
-    columns = {}
-    for name, column in frame.items():
-        if pd.api.types.is_datetime64_any_dtype(column):
-            has_time = (column.dropna() != column.dropna().dt.normalize()).any()
-            moments = column.dt.to_pydatetime() if has_time else column.dt.date
-            column = pd.Series(moments, index=column.index, dtype=object)
-        elif pd.api.types.is_float_dtype(column):
-            column = column.round(1)
-        columns[name] = column.astype(object).where(column.notna(), None)
-    return pd.DataFrame(columns, index=frame.index).to_numpy(dtype=object).tolist()
+    anything missing as None. Plain lists after one conversion per column: the frames are
+    small (a team's rows), where building another frame would cost more than the values."""
+    columns = [cell_column(column) for _, column in frame.items()]
+    return [list(row) for row in zip(*columns, strict=True)] if columns else [[]] * len(frame)
+
+
+def cell_column(column: pd.Series) -> list[CellValue]:
+    """One column's values as cells (see `cell_rows`)."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        present = column.dropna()
+        has_time = (present != present.dt.normalize()).any()
+        values = list(column.dt.to_pydatetime() if has_time else column.dt.date)
+    elif pd.api.types.is_float_dtype(column):
+        values = column.round(1).tolist()  # numpy's rounding, as the tabs always showed it
+    else:
+        values = column.tolist()
+    return [None if _missing(value) else value for value in values]
+
+
+def _missing(value: Any) -> bool:
+    """What pandas counts as missing in a column: None, NA, NaT, NaN."""
+    return (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and math.isnan(value))
+    )

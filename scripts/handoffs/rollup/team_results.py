@@ -6,49 +6,110 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from handoffs.checks.notes import NoteCheck
 from handoffs.config import Config
+from handoffs.figures.records import cell_column
 from handoffs.figures.sheet import check_sheet
+from handoffs.figures.stale import STALE_COLUMNS
 from handoffs.figures.team import TeamFigures, team_figures
-from handoffs.model.dataset import Dataset
 from handoffs.model.periods import Period, default_period
-from handoffs.model.spreadsheet import RawTab
+from handoffs.model.spreadsheet import CellValue, RawTab
 from handoffs.model.vocabulary import NO_DATA
 from handoffs.rollup.teams_tab import TeamSource
 
 UNREACHABLE = "unreachable"
-# What the Org tabs read of a team's figures: computed where the team is read (a worker process)
-ROLLED_UP = ("ranked", "hours", "previous", "stale", "open_flags", "share", "maturity")
+
+
+@dataclass(frozen=True)
+class WorstHandoff:
+    """One of a team's handoffs with data, as Org Worst Handoffs shows it (`cells`: id, route,
+    hours, change, trend, contract status) and as `figures.rankings.rank_order` orders it."""
+
+    cells: list[CellValue]
+    hours: float
+    rework_requests: float
+    delay_days: float
+    handoff_id: str
+
+
+@dataclass(frozen=True)
+class TeamRollup:
+    """What the Org tabs read of a team's figures, as plain values: made where the team is read
+    (a worker process), so only these travel back, never the team's dataset and frames."""
+
+    period: Period | None  # the period of these figures
+    latest: Period | None  # the team's own latest month with Health data (`default_period`)
+    errors: int  # rows with data errors
+    hours: float | None
+    change: float | None
+    active: int  # active handoffs
+    worst: list[WorstHandoff]  # its handoffs with data, worst first, at most `[rollup] top`
+    stale: list[list[CellValue]]  # its Stale Reviews rows
+    contracts_needing_attention: int
+    open_flags: int
+    maturity: str  # the label of its level
+    non_manager_pct: float | None  # of its flags, raised by non-managers
+
+
+def rolled_up(figures: TeamFigures, top: int) -> TeamRollup:
+    """A team's figures as the Org tabs show them (`rollup.org_tabs`), converted a column at a
+    time (`figures.records.cell_column`): a few rows, where building frames would cost more."""
+    with_data = figures.with_data.head(top)
+    roles = zip(cell_column(with_data["from_role"]), cell_column(with_data["to_role"]), strict=True)
+    routes = [None if a is None or b is None else f"{a} → {b}" for a, b in roles]
+    hours, change, trend, status = (
+        cell_column(with_data[name]) for name in ("hours", "change", "trend", "contract_status")
+    )
+    ids = cell_column(with_data["handoff_id"])
+    keys = zip(
+        *(with_data[name].tolist() for name in ("hours", "rework_requests", "delay_days")),
+        strict=True,
+    )
+    stale = [cell_column(figures.stale[name]) for name in STALE_COLUMNS]
+    return TeamRollup(
+        period=figures.period,
+        latest=default_period(figures.dataset),
+        errors=figures.dataset.report.errors,
+        hours=figures.hours,
+        change=figures.change,
+        active=len(figures.ranked),
+        worst=[
+            WorstHandoff(list(cells), hours_lost, rework_requests, delay_days, str(cells[0]))
+            for cells, (hours_lost, rework_requests, delay_days) in zip(
+                zip(ids, routes, hours, change, trend, status, strict=True), keys, strict=True
+            )
+        ],
+        stale=[list(row) for row in zip(*stale, strict=True)],
+        contracts_needing_attention=figures.contracts_needing_attention,
+        open_flags=figures.open_flags,
+        maturity=figures.maturity.label,
+        non_manager_pct=figures.share.non_manager_pct,
+    )
 
 
 @dataclass
 class TeamResult:
-    """A team rolled up: its figures, or why it could not be read."""
+    """A team rolled up: what the Org tabs read of its figures, or why it could not be read.
+    `figures` is kept where the team was read in this process (a Google Sheet), and sent back by
+    a workbook's worker only when `settle` is likely to redo it for another period (`sent_back`).
+    """
 
     source: TeamSource
-    figures: TeamFigures | None = None
+    rolled: TeamRollup | None = None
     failure: str | None = None
-
-    @property
-    def dataset(self) -> Dataset | None:
-        return self.figures.dataset if self.figures is not None else None
-
-    @property
-    def period(self) -> Period | None:
-        """The period its figures are for."""
-        return self.figures.period if self.figures is not None else None
+    figures: TeamFigures | None = None
 
     @property
     def status(self) -> str:
         if self.failure is not None:
             return f"{UNREACHABLE}: {self.failure}"
-        return "ok" if self.figures is not None and self.figures.hours is not None else NO_DATA
+        return "ok" if self.rolled is not None and self.rolled.hours is not None else NO_DATA
 
     @property
     def errors(self) -> int:
-        return self.figures.dataset.report.errors if self.figures is not None else 0
+        return self.rolled.errors if self.rolled is not None else 0
 
 
 @dataclass(frozen=True)
@@ -65,7 +126,7 @@ def org_period(results: Sequence[TeamResult], month: Period | None) -> OrgPeriod
     every other team into "no data", and neither does one team that lags behind."""
     if month is not None:
         return OrgPeriod(month, "as asked (--month)")
-    periods = [default_period(r.dataset) for r in results if r.dataset is not None]
+    periods = [r.rolled.latest for r in results if r.rolled is not None]
     latest = sorted((p.start for p in periods if p is not None), reverse=True)
     if not latest:
         return OrgPeriod(None, "no team has Health data")
@@ -106,12 +167,33 @@ def roll_team(
         notes_folder=notes_folder,
         contract_errors=sheet.contract_errors,
     )
-    return TeamResult(source, figures.computed(*ROLLED_UP))
+    return TeamResult(source, rolled_up(figures, config.rollup.top), figures=figures)
 
 
-def settle(results: Sequence[TeamResult], period: Period | None) -> None:
+def sent_back(result: TeamResult, month: Period | None) -> TeamResult:
+    """What a worker process sends back of a team: what the Org tabs read, and its figures
+    (its dataset with them) only when `settle` is likely to need them: without `--month`, a
+    team whose latest month is not last month, behind or ahead of most teams. Redoing it from
+    its figures takes ~7 ms; reading and checking it again, ~40."""
+    if result.figures is None or result.rolled is None:
+        return result
+    usual = Period.month_of(result.figures.today).previous()
+    if month is None and result.rolled.latest != usual:
+        return result
+    return replace(result, figures=None)
+
+
+def settle(results: Sequence[TeamResult], period: Period | None) -> list[int]:
     """The teams whose figures are for another period than the organisation's, for that one
-    (what does not depend on the period is kept)."""
-    for result in results:
-        if result.figures is not None and result.figures.period != period:
-            result.figures = result.figures.for_period(period)
+    (what does not depend on the period is kept), where their figures are at hand; returns
+    the indexes of those whose figures are not (a workbook's: read it again for `period`)."""
+    again = []
+    for index, result in enumerate(results):
+        if result.rolled is None or result.rolled.period == period:
+            continue
+        if result.figures is None:
+            again.append(index)
+            continue
+        result.figures = result.figures.for_period(period)
+        result.rolled = rolled_up(result.figures, result.figures.config.rollup.top)
+    return again
