@@ -6,7 +6,6 @@ of stopping the suite."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import struct
@@ -22,6 +21,7 @@ from openpyxl import load_workbook
 
 from tests.conftest import TODAY
 from tests.support.builders import handoff, health, workbook
+from tests.support.cli_child import each_in_one_child
 
 
 def handoffs(*args: str, cwd: Path, seconds: float = 60) -> subprocess.CompletedProcess[str]:
@@ -36,33 +36,12 @@ def handoffs(*args: str, cwd: Path, seconds: float = 60) -> subprocess.Completed
     )
 
 
-EACH_COMMAND = """
-import json, sys
-from click.testing import CliRunner
-from handoffs.cli import cli
-answers = []
-for args in json.loads(sys.argv[1]):
-    result = CliRunner().invoke(cli, args, prog_name="handoffs", catch_exceptions=False)
-    answers.append((result.exit_code, result.stderr))
-print(json.dumps(answers))
-"""
-
-
 def handoffs_each(*commands: list[str], cwd: Path, seconds: float = 60) -> list[tuple[int, str]]:
-    """(exit code, stderr) of each command, run one after another by the CLI in one child
-    process killed after `seconds`: as safe from a hang as `handoffs`, without paying a new
-    process's start-up (about 0.4 s of imports) for every command."""
-    today = ["--today", TODAY.isoformat()]
-    done = subprocess.run(
-        [sys.executable, "-c", EACH_COMMAND, json.dumps([[*today, *c] for c in commands])],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=seconds,
-        check=False,
+    """(exit code, stderr) of each command, one after another in one child process killed after
+    `seconds`: as safe from a hang as `handoffs`, with one start-up for them all."""
+    return each_in_one_child(
+        *commands, options=["--today", TODAY.isoformat()], cwd=cwd, seconds=seconds
     )
-    assert done.returncode == 0, done.stderr
-    return [(code, stderr) for code, stderr in json.loads(done.stdout)]
 
 
 @pytest.mark.parametrize("config", ['[sheet]\npath = "pipe.xlsx"\n', None], ids=["path", "default"])
