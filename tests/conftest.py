@@ -393,12 +393,13 @@ def emulator(sheets_emulator_server: Any, monkeypatch: pytest.MonkeyPatch) -> An
 def make_spreadsheet(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Callable[[str], Spreadsheet]:
-    """`make_spreadsheet("xlsx")` / `("gsheets")`: a fresh, empty Spreadsheet (see its doc)."""
+    """`make_spreadsheet("xlsx")` / `("gsheets")`: a fresh, empty Spreadsheet (see its doc);
+    `retry`: a Google Sheet's `retry_seconds`, short by default."""
     count = iter(range(1000))
 
-    def make(kind: str) -> Spreadsheet:
+    def make(kind: str, retry: float = 0.3) -> Spreadsheet:
         emulator = request.getfixturevalue("emulator") if kind == "gsheets" else None
-        return Spreadsheet(kind, tmp_path / f"{kind}-{next(count)}", emulator)
+        return Spreadsheet(kind, tmp_path / f"{kind}-{next(count)}", emulator, retry)
 
     return make
 
