@@ -90,7 +90,9 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
 @pytest.fixture(autouse=True)
 def safe_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """No config, credentials or proxies leak in; HOME and cwd are the test's own folder;
-    any connection beyond loopback fails loudly."""
+    any connection beyond loopback fails loudly, and so does looking up any other host name
+    (at once, as a resolver without the name answers: a real lookup here can wait out the
+    resolver's 5 s timeout)."""
     for name in _SCRUBBED:
         monkeypatch.delenv(name, raising=False)
     home = tmp_path / "home"
@@ -106,7 +108,27 @@ def safe_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterato
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", loopback_only)
+    real_getaddrinfo = socket.getaddrinfo
+
+    def loopback_names_only(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name is None or name in _LOOPBACK or _is_address(name):
+            return real_getaddrinfo(host, *args, **kwargs)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_names_only)
     yield
+
+
+def _is_address(name: str) -> bool:
+    """An IP address rather than a name: no lookup (`connect` decides)."""
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 @pytest.fixture
@@ -393,12 +415,13 @@ def emulator(sheets_emulator_server: Any, monkeypatch: pytest.MonkeyPatch) -> An
 def make_spreadsheet(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Callable[[str], Spreadsheet]:
-    """`make_spreadsheet("xlsx")` / `("gsheets")`: a fresh, empty Spreadsheet (see its doc)."""
+    """`make_spreadsheet("xlsx")` / `("gsheets")`: a fresh, empty Spreadsheet (see its doc);
+    `retry`: a Google Sheet's `retry_seconds`, short by default."""
     count = iter(range(1000))
 
-    def make(kind: str) -> Spreadsheet:
+    def make(kind: str, retry: float = 0.3) -> Spreadsheet:
         emulator = request.getfixturevalue("emulator") if kind == "gsheets" else None
-        return Spreadsheet(kind, tmp_path / f"{kind}-{next(count)}", emulator)
+        return Spreadsheet(kind, tmp_path / f"{kind}-{next(count)}", emulator, retry)
 
     return make
 

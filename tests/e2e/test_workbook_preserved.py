@@ -6,8 +6,6 @@ every other part of the package is the same, byte for byte, whatever it holds.""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from handoffs.backends.xlsx_styles import Styles
 from handoffs.model.schema import generated_layouts
 from tests import ROOT
 from tests.conftest import TODAY
+from tests.support.cli_child import each_in_one_child
 from tests.support.notify_servers import Webhook, webhook
 from tests.support.team_workbook import VBA_PROJECT, build_team_workbook, parts
 
@@ -152,16 +151,11 @@ def test_no_library_warning_reaches_the_terminal(team: Path) -> None:
     team.write_bytes(package.save())
     config = team.parent / "handoffs.toml"
     commands = (["init"], ["validate"], ["refresh"], ["flag", "--handoff", "RPT-02", "--what", "x"])
-    for command in commands:
-        done = subprocess.run(
-            [sys.executable, "-m", "handoffs", "--config", str(config), "--today", str(TODAY),
-             *command],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-        )  # fmt: skip
-        assert done.returncode in (0, 1), done.stderr
-        assert "Warning" not in done.stderr and "warn" not in done.stderr.lower(), done.stderr
+    options = ["--config", str(config), "--today", str(TODAY)]
+    # in a child process: Python's own warning filters, as in a terminal, not pytest's
+    for code, stderr in each_in_one_child(*commands, options=options, cwd=ROOT):
+        assert code in (0, 1), stderr
+        assert "Warning" not in stderr and "warn" not in stderr.lower(), stderr
 
 
 def test_a_flags_table_with_a_totals_row_keeps_it_last_and_never_reads_it_as_data(
