@@ -11,6 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
+from handoffs.backends.team_workbooks import WorkerDied, run_alone
 from tests.conftest import demo_tabs
 from tests.support.rollup_helpers import org, team, where
 
@@ -50,23 +53,15 @@ def _children(parent: int) -> list[int]:
     return found
 
 
-def _has_read(pid: int) -> bool:
-    """Whether the process has read anything yet (a process starts with nothing read)."""
-    try:
-        return int(Path(f"/proc/{pid}/io").read_text().split()[1]) > 0  # "rchar: <bytes>"
-    except (OSError, IndexError, ValueError):
-        return False
-
-
 @contextmanager
 def out_of_memory_killer() -> Iterator[list[int]]:
-    """Kills (SIGKILL) every worker of this process's fork server as soon as it has read its
-    work, as the kernel's out-of-memory killer ends the biggest process: the real signal to real
-    processes, nothing of handoffs replaced. Yields the pids it killed.
+    """Kills (SIGKILL) every worker of this process's fork server the moment it appears, as the
+    kernel's out-of-memory killer ends the biggest process: the real signal to real processes,
+    nothing of handoffs replaced. Yields the pids it killed.
 
-    Not before it has read: this process hands a new worker its work down a pipe, and a worker
-    killed before that hand-over makes it fail with a broken pipe (EPIPE) in this process, not
-    in the worker (about once in 400 starts on a busy machine), which `rollup` then ends on."""
+    A worker may die before or after it has been handed its work: before, the hand-over fails
+    in this process with a broken pipe (EPIPE), and that too must only make its team
+    unreachable."""
     killed: list[int] = []
     stop = threading.Event()
 
@@ -79,7 +74,7 @@ def out_of_memory_killer() -> Iterator[list[int]]:
                     continue
                 if b"forkserver" not in command:
                     continue
-                for worker in filter(_has_read, _children(server)):
+                for worker in _children(server):
                     try:
                         os.kill(worker, signal.SIGKILL)
                         killed.append(worker)
@@ -119,3 +114,16 @@ def test_a_team_whose_worker_is_killed_even_when_read_alone_is_unreachable_and_s
         ("Workbook", f"unreachable: {reason}"),
     ]
     assert f"(Workbook: {reason})" in result.stderr
+
+
+def test_a_worker_killed_before_it_is_handed_its_work_is_a_death_not_a_broken_pipe() -> None:
+    """The work is far larger than a pipe holds, so handing it over takes the worker's reads:
+    a worker killed as it appears breaks the pipe in this process (click would end the whole
+    run on that, silently, with exit 1)."""
+    work = b"x" * 64 * 2**20
+
+    with out_of_memory_killer() as killed, pytest.raises(WorkerDied) as death:
+        run_alone(len, work)
+
+    assert killed
+    assert str(death.value).startswith("the process reading it ")

@@ -25,11 +25,17 @@ def read_workbooks(
 ) -> None:
     """Team workbooks in worker processes. A worker that dies (a reader that aborts, a process
     the system killed short of memory) breaks the pool for every team it had not answered yet:
-    each is read again alone, in a fresh process, so that only the team that kills its process
-    is unreachable, saying how the process ended; every other team is rolled up."""
+    each is read again alone, in a fresh process (so is a team not yet handed out when the
+    pool broke), so that only the team that kills its process is unreachable, saying how the
+    process ended; every other team is rolled up."""
     lost: list[int] = []
     with workbook_pool(concurrency, len(workbooks), preload=[__name__]) as pool:
-        futures = {pool.submit(roll_workbook, s, *args): i for i, s in workbooks.items()}
+        futures = {}
+        for index, source in workbooks.items():
+            try:
+                futures[pool.submit(roll_workbook, source, *args)] = index
+            except (BrokenProcessPool, OSError):  # a worker died while teams were handed out
+                lost.append(index)
         for future in as_completed(futures):
             try:
                 arrived(futures[future], future.result())

@@ -80,8 +80,13 @@ def run_alone(function: Callable[..., Any], *args: Any, preload: Sequence[str] =
     context = _context(preload)
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_answer, args=(sender, function, args), daemon=True)
-    process.start()
-    sender.close()
+    try:
+        process.start()
+    except OSError as error:  # it died before it was handed its work (a broken pipe)
+        receiver.close()
+        raise WorkerDied(f"the process reading it ended as it started ({error})") from None
+    finally:
+        sender.close()
     try:
         answer = receiver.recv()
     except EOFError:  # it died before answering
