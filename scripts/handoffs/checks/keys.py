@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from handoffs.model.dataset import ROW
 from handoffs.model.lookup import did_you_mean, shown
@@ -31,11 +33,12 @@ LISTED_COPIES = 10
 
 def duplicates(
     frame: pd.DataFrame, key: Sequence[str], among: pd.Series | None = None
-) -> tuple[pd.Series, pd.Series]:
+) -> tuple[pd.Series, pd.Series] | None:
     """Rows (among `among`, default all) whose key repeats, every copy; and for each copy
-    the rows it shares its key with, as '3, 9' (the first LISTED_COPIES, then 'and 7 more')."""
+    the rows it shares its key with, as '3, 9' (the first LISTED_COPIES, then 'and 7 more').
+    None when no key repeats (found before any Series is built)."""
     if not _may_repeat(frame, key, among):
-        return pd.Series(False, index=frame.index), pd.Series("", index=frame.index)
+        return None
     values = pd.DataFrame({name: _folded(frame[name]) for name in key})
     candidates = values.notna().all(axis=1)
     if among is not None:
@@ -43,7 +46,7 @@ def duplicates(
     repeated = values[candidates].duplicated(keep=False)
     dupes = repeated.reindex(frame.index, fill_value=False).astype(bool)
     if not dupes.any():
-        return dupes, pd.Series("", index=frame.index)
+        return None
     copies = frame.loc[dupes, ROW].astype(str)
     groups = [values.loc[dupes, name] for name in key]
     row_lists = copies.groupby(groups, sort=False).transform(_row_list)
@@ -58,9 +61,9 @@ def _may_repeat(frame: pd.DataFrame, key: Sequence[str], among: pd.Series | None
     combined = np.zeros(len(frame), dtype=np.int64)
     usable = np.ones(len(frame), dtype=bool) if among is None else among.to_numpy(bool, copy=True)
     for name in key:
-        codes, uniques = pd.factorize(_folded(frame[name]))
+        codes, distinct = _folded_codes(frame[name])
         usable &= codes >= 0
-        combined = combined * (len(uniques) + 1) + codes
+        combined = combined * (distinct + 1) + codes
     kept = combined[usable]
     if len(kept) < 2:
         return False
@@ -68,6 +71,17 @@ def _may_repeat(frame: pd.DataFrame, key: Sequence[str], among: pd.Series | None
         return bool(np.bincount(kept).max() > 1)
     kept = np.sort(kept)
     return bool((kept[1:] == kept[:-1]).any())
+
+
+def _folded_codes(values: pd.Series) -> tuple[np.ndarray, int]:
+    """One code per value as `_folded` compares them (-1 for a blank), and how many distinct:
+    text lowered and encoded by pyarrow in one pass each, as pandas' `.str.lower()` lowers it."""
+    if _is_arrow_text(values):
+        encoded = pc.utf8_lower(pa.array(values.array)).dictionary_encode()
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        return codes.astype(np.int64, copy=False), len(encoded.dictionary)
+    codes, uniques = pd.factorize(_folded(values))
+    return codes, len(uniques)
 
 
 def _row_list(rows: pd.Series) -> str:
@@ -87,9 +101,10 @@ def check_unique(tab: CheckedTab, log: ProblemLog) -> None:
     unique = {tuple(schema.primary_key)} if schema.primary_key else set()
     unique |= {(spec.name,) for spec in schema.fields if spec.unique}
     for key in sorted(unique):
-        dupes, row_lists = duplicates(frame, key)
-        if not dupes.any():
+        found = duplicates(frame, key)
+        if found is None:
             continue
+        dupes, row_lists = found
         last = schema.field(key[-1])
         if len(key) == 1:
             message = (
@@ -126,7 +141,10 @@ def check_unique_unless(tab: CheckedTab, log: ProblemLog) -> None:
     rule, frame = tab.schema.unique_unless, tab.frame
     if rule is None or frame.empty:
         return
-    dupes, row_lists = duplicates(frame, rule.fields, frame[rule.field].ne(rule.equals))
+    found = duplicates(frame, rule.fields, frame[rule.field].ne(rule.equals))
+    if found is None:
+        return
+    dupes, row_lists = found
     key = tab.schema.field(rule.fields[-1])
     values = frame.loc[dupes, key.name].astype(str)
     log.add_cells(
@@ -154,12 +172,9 @@ def check_foreign_keys(tab: CheckedTab, tabs: Mapping[str, CheckedTab], log: Pro
         target = tabs[key.tab]
         if not target.readable or tab.frame.empty:
             continue
-        ids = target.frame[key.ref_field].dropna().astype(str).tolist()
-        typed_ids = tab.frame[key.field].tolist()
-        known_ids = set(ids)
-        if all(pd.isna(v) for v in set(typed_ids) - known_ids):
+        if _known_ids(target.frame[key.ref_field]).issuperset(_typed_ids(tab.frame[key.field])):
             continue  # every id is known as typed: nothing to build
-        known = pd.Series(ids, dtype=object)
+        known = pd.Series(target.frame[key.ref_field].dropna().astype(str).tolist(), dtype=object)
         values = tab.frame[key.field]
         unknown = values.notna() & ~values.isin(known)
         spelled = {value.casefold(): value for value in reversed(known.tolist())}  # the first
@@ -188,6 +203,24 @@ def check_foreign_keys(tab: CheckedTab, tabs: Mapping[str, CheckedTab], log: Pro
             + typed.map(hints).fillna("")
             + f" ({consequence}); type an id from the {key.tab} tab, or add the handoff there first.",
         )
+
+
+def _is_arrow_text(values: pd.Series) -> bool:
+    return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
+
+
+def _known_ids(ids: pd.Series) -> set[str]:
+    """The ids a column holds, as text (blanks left out); text distinct values in pyarrow."""
+    if _is_arrow_text(ids):
+        return set(pa.array(ids.array).unique().drop_null().to_pylist())
+    return set(ids.dropna().astype(str).tolist())
+
+
+def _typed_ids(values: pd.Series) -> set[object]:
+    """The distinct values of a column, blanks left out; text distinct values in pyarrow."""
+    if _is_arrow_text(values):
+        return set(pa.array(values.array).unique().drop_null().to_pylist())
+    return {value for value in values.tolist() if not pd.isna(value)}
 
 
 def _respelled(

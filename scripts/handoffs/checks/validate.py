@@ -35,7 +35,7 @@ from handoffs.checks.cells import (
 from handoffs.checks.checked import CheckedTab
 from handoffs.checks.dates import parse_date, parse_datetime, parse_yearmonth
 from handoffs.model.dataset import ROW, Dataset, empty_frame
-from handoffs.model.lookup import columns_of, did_you_mean, shown
+from handoffs.model.lookup import did_you_mean, normalise_header, shown
 from handoffs.model.problems import ERROR, WARNING, ProblemLog, Report
 from handoffs.model.schema import Field, TabSchema, input_schemas
 from handoffs.model.spreadsheet import RawTab, column_letter
@@ -112,9 +112,11 @@ def _map_header(
     """Field name -> 0-based column, found by header text (docs/spreadsheet.md#conventions).
     A field's second column is a warning; a required field's missing column an error."""
     header = ["" if cell is None else str(cell).strip() for cell in raw.header]
+    names = [normalise_header(text) if text else "" for text in header]  # each header once
     columns: dict[str, int] = {}
     for spec in schema.fields:
-        found = columns_of(header, spec)
+        wanted = _header_names(spec)
+        found = [index for index, name in enumerate(names) if name and name in wanted]
         if found:
             columns[spec.name] = found[0]
         for copy in found[1:]:
@@ -142,6 +144,12 @@ def _map_header(
             cell=f"{column_letter(len(header) + 1)}1",
         )
     return columns, header
+
+
+@functools.cache
+def _header_names(spec: Field) -> frozenset[str]:
+    """The header texts, normalised, that name `spec` (as `lookup.columns_of` matches them)."""
+    return frozenset(normalise_header(text) for text in (spec.name, spec.title, *spec.aliases))
 
 
 _PARSERS = {
@@ -205,13 +213,21 @@ def _check_tab(
     }
     present = ~functools.reduce(operator.and_, (c.blank for c in cells.values()))
     tab = _Tab(schema, columns, rows, present, log)
-    typed = {spec.name: _check_field(spec, cells[spec.name], tab, today) for spec in schema.fields}
-    frame = pd.DataFrame({ROW: rows, **typed}, copy=False)
-    if not present.all():
-        frame = frame[present]
+    values = {spec.name: _check_field(spec, cells[spec.name], tab, today) for spec in schema.fields}
+    # the rows kept, picked from each column's array before the frame is built (a frame's row
+    # selection costs more than all of them together)
+    kept = slice(None) if present.all() else np.flatnonzero(present)
+    frame = pd.DataFrame(
+        {
+            ROW: rows[kept],
+            **{spec.name: _typed(spec, values[spec.name][kept]) for spec in schema.fields},
+        },
+        index=None if isinstance(kept, slice) else pd.Index(kept),
+        copy=False,
+    )
     checked = CheckedTab(schema, True, frame, columns, header)
     checked.cells = {name: cells[name] for name in schema.key_fields}
-    _check_required_when(checked, cells, log)
+    _check_required_when(tab, cells, values)
     keys.check_unique(checked, log)
     return checked
 
@@ -255,11 +271,8 @@ class _Tab:
         )
 
 
-# the frame dtypes of the columns numpy holds as objects or floats (a dtype object, not its
-# name: pandas looks a name up anew on every use)
-_TYPED = {name: pd.api.types.pandas_dtype(dtype) for name, dtype in (
-    ("string", "str"), ("integer", "Int64"), ("boolean", "boolean"),
-)}  # fmt: skip
+# the frame dtype of text (a dtype object, not its name: pandas looks a name up on every use)
+_TEXT = pd.api.types.pandas_dtype("str")
 
 
 def _check_field(spec: Field, cells: Cells, tab: _Tab, today: dt.date) -> Any:
@@ -296,8 +309,23 @@ def _check_field(spec: Field, cells: Cells, tab: _Tab, today: dt.date) -> Any:
         late, message = _after_today(spec, values, today)
         if late.any():
             tab.report(spec, cells, late, ERROR, message)
-    if spec.type in _TYPED:
-        return pd.array(values, dtype=_TYPED[spec.type])
+    return values
+
+
+def _typed(spec: Field, values: np.ndarray) -> Any:
+    """A column of the frame from its values (`Parsed.values`): text as pyarrow strings, whole
+    numbers and booleans as masked arrays, numbers and dates as they are."""
+    if spec.type == "string":
+        return pd.array(values, dtype=_TEXT)
+    if spec.type == "integer":  # whole floats, NaN where none
+        missing = np.isnan(values)
+        return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
+    if spec.type == "boolean":  # True, False or None
+        n = len(values)
+        missing = np.fromiter((v is None for v in values), dtype=bool, count=n)
+        return pd.arrays.BooleanArray(
+            np.fromiter((v is True for v in values), dtype=bool, count=n), missing
+        )
     return values
 
 
@@ -316,21 +344,20 @@ def _after_today(spec: Field, values: np.ndarray, today: dt.date) -> tuple[np.nd
     return late, message
 
 
-def _check_required_when(tab: CheckedTab, cells: dict[str, Cells], log: ProblemLog) -> None:
+def _check_required_when(tab: _Tab, cells: dict[str, Cells], values: dict[str, np.ndarray]) -> None:
     """A field required only when another field has a given value (a trial's start date)."""
     for spec in tab.schema.fields:
         if not spec.required_when:
             continue
         other, equals = spec.required_when
-        frame = tab.frame
-        missing = frame[spec.name].isna() & cells[spec.name].blank[frame.index]
-        at = missing & frame[other].eq(equals)
-        log.add_cells(
+        at = cells[spec.name].blank & pd.isna(values[spec.name]) & (values[other] == equals)
+        at = np.flatnonzero(at & tab.present)
+        tab.log.add_at(
             tab.schema.title,
-            frame.loc[at, ROW],
+            tab.rows[at],
             tab.columns.get(spec.name, -1) + 1,
             spec.title,
-            pd.Series("", index=frame.index),
+            [""] * len(at),
             ERROR,
             f"{spec.title} is required when {tab.schema.field(other).title} is {equals}; "
             f"type {spec.type_hint}.",
