@@ -47,6 +47,7 @@ WANTED = {
 KINDS = ("blank", "text", "number", "boolean", "date", "time", "duration", "formula", "error")
 # a cell formatted as a time holds a time of day or a duration: no field type takes either
 NOT_ANY_TYPE = {"time": "A time of day", "duration": "A duration"}
+_READ = frozenset(("text", "number", "boolean", "date"))  # the kinds a field's parser reads
 
 
 @functools.cache
@@ -79,6 +80,8 @@ class Cells:
     text: np.ndarray  # trimmed text of text and error cells, None elsewhere (object)
     number: np.ndarray  # finite value of number cells, NaN elsewhere (float64)
     filled: np.ndarray  # the cells a field's parser reads: text, numbers, booleans and dates
+    found: frozenset[str] = frozenset(KINDS)  # the kinds some cell is of: a rule about no
+    # other kind can be skipped without looking at a cell
 
     def of(self, kind: str) -> np.ndarray:
         return self.kinds[kind]
@@ -88,18 +91,23 @@ class Cells:
         return self.kinds["blank"]
 
 
-def _kind_masks(values: list[Any]) -> dict[str, np.ndarray]:
-    """For each of KINDS, which cells are of it, by their Python type: one pass over the cells;
-    a column of one type (most are) needs nothing more."""
+def _kind_masks(values: list[Any]) -> tuple[dict[str, np.ndarray], set[str]]:
+    """For each of KINDS, which cells are of it, by their Python type, and the kinds found: one
+    pass over the cells; a column of one type (most are) needs nothing more. The kinds no cell
+    is of share one read-only mask of no cell."""
     types = list(map(type, values))
     distinct = set(types)
     n = len(values)
+    none = np.zeros(n, dtype=bool)
+    none.flags.writeable = False
     if len(distinct) <= 1:
         only = _kind_of(types[0]) if n else "blank"
-        return {kind: np.full(n, kind == only) for kind in KINDS}
+        return {kind: np.ones(n, dtype=bool) if kind == only else none for kind in KINDS}, {only}
     code = {t: KINDS.index(_kind_of(t)) for t in distinct}
     codes = np.fromiter((code[t] for t in types), dtype=np.int8, count=n)
-    return {kind: codes == i for i, kind in enumerate(KINDS)}
+    found = set(code.values())
+    kinds = {kind: codes == i if i in found else none for i, kind in enumerate(KINDS)}
+    return kinds, {KINDS[i] for i in found}
 
 
 def _float(value: Any) -> float:
@@ -142,34 +150,44 @@ def classify(raw: Sequence[Any] | pd.Series | np.ndarray) -> Cells:
     """Each cell's kind from its Python type. Text that is only spaces, and NaN, are blank;
     text such as '#REF!' is a spreadsheet error."""
     values = raw.tolist() if isinstance(raw, pd.Series | np.ndarray) else list(raw)
-    kinds = _kind_masks(values)
+    kinds, typed = _kind_masks(values)
     n = len(values)
     cells = object_array(values)
     text = np.full(n, None, dtype=object)
-    blank = kinds["blank"].copy()
+    blank = kinds["blank"]
     if kinds["text"].any():
         at = np.flatnonzero(kinds["text"])
         stripped = _stripped(values if len(at) == n else [values[i] for i in at])
         text[at] = stripped
         distinct = set(stripped)
         if "" in distinct:  # text of spaces only is a blank
-            blank[at[np.fromiter(map(operator.not_, stripped), dtype=bool, count=len(at))]] = True
+            empty = at[np.fromiter(map(operator.not_, stripped), dtype=bool, count=len(at))]
+            blank = blank.copy()
+            blank[empty] = True
+            text[empty] = None
+            kinds["text"] = kinds["text"].copy()
+            kinds["text"][empty] = False
         if not ERROR_VALUES.isdisjoint(distinct):
             kinds["error"] = np.zeros(n, dtype=bool)
             kinds["error"][at] = member(object_array(stripped), ERROR_VALUES)
+            kinds["text"] = kinds["text"] & ~kinds["error"]
     number = np.full(n, np.nan)
     if kinds["number"].any():
         at = np.flatnonzero(kinds["number"])
         number[at] = _floats(cells[at])
-        blank[at[np.isnan(number[at])]] = True  # NaN is a blank, not a number
+        nan = at[np.isnan(number[at])]  # NaN is a blank, not a number
+        if len(nan):
+            blank = blank.copy()
+            blank[nan] = True
+            kinds["number"] = kinds["number"].copy()
+            kinds["number"][nan] = False
         number[~np.isfinite(number)] = np.nan  # inf is a number cell, but no number
-    if blank.any():
-        text[blank] = None
-        kinds = {kind: mask & ~blank for kind, mask in kinds.items()}
     kinds["blank"] = blank
-    kinds["text"] = kinds["text"] & ~kinds["error"]
-    filled = kinds["text"] | kinds["number"] | kinds["boolean"] | kinds["date"]
-    return Cells(cells, kinds, text, number, filled)
+    found = frozenset(kind for kind in typed | {"blank", "error"} if kinds[kind].any())
+    filled = np.zeros(n, dtype=bool)
+    for kind in found & _READ:
+        filled |= kinds[kind]
+    return Cells(cells, kinds, text, number, filled, found)
 
 
 @dataclass
