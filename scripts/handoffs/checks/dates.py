@@ -73,7 +73,7 @@ def _moments(cells: Cells, spec: Field, within: np.ndarray) -> Parsed:
     here; every other form, and what is wrong with it, from `date_text.read_rest`."""
     n = len(cells.raw)
     values = np.full(n, _NAT)
-    rest = within & ~(cells.of("date") | cells.of("number") | cells.of("text"))  # booleans
+    rest = within & cells.of("boolean")  # a parser reads only filled cells: booleans are no date
     native = within & cells.of("date")
     if native.any():
         at = np.flatnonzero(native)
@@ -92,8 +92,8 @@ def _moments(cells: Cells, spec: Field, within: np.ndarray) -> Parsed:
     if text.any():
         at = np.flatnonzero(text)
         codes, distinct = pd.factorize(cells.text[at])
-        found, moments = _table([_iso(t) for t in distinct])
-        easy = found[codes]
+        read, moments = _table([_iso(t) for t in distinct])
+        easy = read[codes]
         values[at[easy]] = moments[codes[easy]]
         rest[at[~easy]] = True
     if not rest.any():

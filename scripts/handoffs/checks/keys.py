@@ -8,13 +8,14 @@ as required instead). Every copy of a duplicate is an error, so none of them is 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from handoffs.checks.cells import object_array
 from handoffs.model.dataset import ROW
 from handoffs.model.lookup import did_you_mean, shown
 from handoffs.model.problems import WARNING, ProblemLog
@@ -32,12 +33,18 @@ LISTED_COPIES = 10
 
 
 def duplicates(
-    frame: pd.DataFrame, key: Sequence[str], among: pd.Series | None = None
+    frame: pd.DataFrame,
+    key: Sequence[str],
+    among: pd.Series | None = None,
+    columns: Sequence[Any] | None = None,
 ) -> tuple[pd.Series, pd.Series] | None:
     """Rows (among `among`, default all) whose key repeats, every copy; and for each copy
     the rows it shares its key with, as '3, 9' (the first LISTED_COPIES, then 'and 7 more').
-    None when no key repeats (found before any Series is built)."""
-    if not _may_repeat(frame, key, among):
+    None when no key repeats, found before any Series is built (from `columns`, the key's
+    values for the frame's rows as arrays, when the caller holds them)."""
+    if columns is None:
+        columns = [frame[name].array for name in key]
+    if not _may_repeat(columns, None if among is None else among.to_numpy(bool)):
         return None
     values = pd.DataFrame({name: _folded(frame[name]) for name in key})
     candidates = values.notna().all(axis=1)
@@ -53,15 +60,16 @@ def duplicates(
     return dupes, row_lists.reindex(frame.index, fill_value="")
 
 
-def _may_repeat(frame: pd.DataFrame, key: Sequence[str], among: pd.Series | None) -> bool:
+def _may_repeat(columns: Sequence[Any], among: np.ndarray | None) -> bool:
     """Whether any two rows (among `among`) share a key, decided in a few array passes before
     anything is built for the message: each key column as codes, the codes combined."""
-    if len(frame) < 2:
+    n = len(columns[0])
+    if n < 2:
         return False
-    combined = np.zeros(len(frame), dtype=np.int64)
-    usable = np.ones(len(frame), dtype=bool) if among is None else among.to_numpy(bool, copy=True)
-    for name in key:
-        codes, distinct = _folded_codes(frame[name])
+    combined = np.zeros(n, dtype=np.int64)
+    usable = np.ones(n, dtype=bool) if among is None else among.copy()
+    for values in columns:
+        codes, distinct = _folded_codes(values)
         usable &= codes >= 0
         combined = combined * (distinct + 1) + codes
     kept = combined[usable]
@@ -73,15 +81,27 @@ def _may_repeat(frame: pd.DataFrame, key: Sequence[str], among: pd.Series | None
     return bool((kept[1:] == kept[:-1]).any())
 
 
-def _folded_codes(values: pd.Series) -> tuple[np.ndarray, int]:
+def _folded_codes(values: Any) -> tuple[np.ndarray, int]:
     """One code per value as `_folded` compares them (-1 for a blank), and how many distinct:
-    text lowered and encoded by pyarrow in one pass each, as pandas' `.str.lower()` lowers it."""
-    if _is_arrow_text(values):
-        encoded = pc.utf8_lower(pa.array(values.array)).dictionary_encode()
-        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-        return codes.astype(np.int64, copy=False), len(encoded.dictionary)
-    codes, uniques = pd.factorize(_folded(values))
-    return codes, len(uniques)
+    the values factorized, then their distinct texts lowered and factorized again."""
+    codes, uniques = pd.factorize(values)
+    if not (len(uniques) and isinstance(uniques[0], str)):  # no text: compared as they are
+        return codes, len(uniques)
+    folded, distinct = pd.factorize(object_array(lowered(list(uniques))))
+    return np.where(codes >= 0, folded[codes], -1), len(distinct)
+
+
+def lowered(texts: list[str]) -> list[str]:
+    """Each text lowered as pandas' `.str.lower()` lowers it (pyarrow's utf8_lower, which maps
+    İ to i where Python's str.lower gives i + a dot): ASCII text, nearly all, by str.lower,
+    which lowers it the same."""
+    other = [text for text in texts if not text.isascii()]
+    if not other:
+        return [text.lower() for text in texts]
+    low = dict(
+        zip(other, pc.utf8_lower(pa.array(other, type=pa.large_string())).to_pylist(), strict=True)
+    )
+    return [text.lower() if text.isascii() else low[text] for text in texts]
 
 
 def _row_list(rows: pd.Series) -> str:
@@ -95,13 +115,15 @@ def _folded(values: pd.Series) -> pd.Series:
     return values.str.lower() if pd.api.types.is_string_dtype(values.dtype) else values
 
 
-def check_unique(tab: CheckedTab, log: ProblemLog) -> None:
-    """The primary key and each unique field: no two rows share a value."""
+def check_unique(tab: CheckedTab, log: ProblemLog, columns: Mapping[str, Any]) -> None:
+    """The primary key and each unique field: no two rows share a value. `columns`: each key
+    field's values for the frame's rows, as parsed (numpy arrays, cheaper to read than the
+    frame)."""
     schema, frame = tab.schema, tab.frame
     unique = {tuple(schema.primary_key)} if schema.primary_key else set()
     unique |= {(spec.name,) for spec in schema.fields if spec.unique}
     for key in sorted(unique):
-        found = duplicates(frame, key)
+        found = duplicates(frame, key, columns=[columns[name] for name in key])
         if found is None:
             continue
         dupes, row_lists = found

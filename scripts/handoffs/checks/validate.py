@@ -169,6 +169,8 @@ def parse(cells: Cells, spec: Field) -> Parsed:
     day or a duration is refused in every column, saying what it is."""
     parsed = _PARSERS[spec.type](cells, spec)
     for kind, what in NOT_ANY_TYPE.items():
+        if kind not in cells.found:
+            continue
         message = f"{what}, not {WANTED[spec.type]}; type {spec.type_hint}."
         parsed.issues.append(Issue(cells.of(kind), "error", message))
     return parsed
@@ -228,7 +230,7 @@ def _check_tab(
     checked = CheckedTab(schema, True, frame, columns, header)
     checked.cells = {name: cells[name] for name in schema.key_fields}
     _check_required_when(tab, cells, values)
-    keys.check_unique(checked, log)
+    keys.check_unique(checked, log, {name: values[name][kept] for name in schema.key_fields})
     return checked
 
 
@@ -285,20 +287,20 @@ _TEXT = pd.api.types.pandas_dtype("str")
 
 def _check_field(spec: Field, cells: Cells, tab: _Tab, today: dt.date) -> Any:
     """Every rule of one field over its column; returns the typed values."""
-    if spec.required and cells.blank.any():
+    if spec.required and "blank" in cells.found:
         tab.report(
             spec, cells, cells.blank, ERROR, f"{spec.title} is required; type {spec.type_hint}."
         )
-    errors = cells.of("error")
-    if errors.any():
+    if "error" in cells.found:
+        errors = cells.of("error")
         texts = [
             f"The cell shows the spreadsheet error {text}; fix the formula or type "
             f"{spec.type_hint}."
             for text in cells.text[errors]
         ]
         tab.report(spec, cells, errors, ERROR, per_cell(errors, texts))
-    formulas = cells.of("formula")
-    if formulas.any():
+    if "formula" in cells.found:
+        formulas = cells.of("formula")
         texts = [
             f"The formula {formula} has no saved result (the file was saved by a tool that "
             "does not calculate); open and save it in Excel or LibreOffice, or type the value."
@@ -310,7 +312,7 @@ def _check_field(spec: Field, cells: Cells, tab: _Tab, today: dt.date) -> Any:
         if issue.mask.any():
             tab.report(spec, cells, issue.mask, issue.severity, issue.message)
     values = parsed.values
-    if spec.default is not None and cells.blank.any():
+    if spec.default is not None and "blank" in cells.found:
         values = values.copy()
         values[cells.blank] = spec.default
     if spec.not_after_today:
