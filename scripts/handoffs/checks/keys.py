@@ -15,7 +15,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from handoffs.checks.cells import object_array
 from handoffs.model.dataset import ROW
 from handoffs.model.lookup import did_you_mean, shown
 from handoffs.model.problems import WARNING, ProblemLog
@@ -83,12 +82,13 @@ def _may_repeat(columns: Sequence[Any], among: np.ndarray | None) -> bool:
 
 def _folded_codes(values: Any) -> tuple[np.ndarray, int]:
     """One code per value as `_folded` compares them (-1 for a blank), and how many distinct:
-    the values factorized, then their distinct texts lowered and factorized again."""
+    the values factorized, then their distinct texts lowered and numbered."""
     codes, uniques = pd.factorize(values)
     if not (len(uniques) and isinstance(uniques[0], str)):  # no text: compared as they are
         return codes, len(uniques)
-    folded, distinct = pd.factorize(object_array(lowered(list(uniques))))
-    return np.where(codes >= 0, folded[codes], -1), len(distinct)
+    distinct: dict[str, int] = {}  # each lowered text's code, in order of first appearance
+    folded = [distinct.setdefault(text, len(distinct)) for text in lowered(list(uniques))]
+    return np.where(codes >= 0, np.array(folded, dtype=np.int64)[codes], -1), len(distinct)
 
 
 def lowered(texts: list[str]) -> list[str]:
