@@ -34,7 +34,7 @@ LISTED_COPIES = 10
 def duplicates(
     frame: pd.DataFrame,
     key: Sequence[str],
-    among: pd.Series | None = None,
+    among: np.ndarray | None = None,
     columns: Sequence[Any] | None = None,
 ) -> tuple[pd.Series, pd.Series] | None:
     """Rows (among `among`, default all) whose key repeats, every copy; and for each copy
@@ -43,7 +43,7 @@ def duplicates(
     values for the frame's rows as arrays, when the caller holds them)."""
     if columns is None:
         columns = [frame[name].array for name in key]
-    if not _may_repeat(columns, None if among is None else among.to_numpy(bool)):
+    if not _may_repeat(columns, among):
         return None
     values = pd.DataFrame({name: _folded(frame[name]) for name in key})
     candidates = values.notna().all(axis=1)
@@ -163,7 +163,7 @@ def check_unique_unless(tab: CheckedTab, log: ProblemLog) -> None:
     rule, frame = tab.schema.unique_unless, tab.frame
     if rule is None or frame.empty:
         return
-    found = duplicates(frame, rule.fields, frame[rule.field].ne(rule.equals))
+    found = duplicates(frame, rule.fields, frame[rule.field].array != rule.equals)
     if found is None:
         return
     dupes, row_lists = found
