@@ -231,15 +231,14 @@ def _is_arrow_text(values: pd.Series) -> bool:
     return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
 
 
-def _known_ids(ids: pd.Series) -> set[str]:
-    """The ids a column holds, as text (blanks left out); text distinct values in pyarrow."""
-    if _is_arrow_text(ids):
-        return set(pa.array(ids.array).unique().drop_null().to_pylist())
-    return set(ids.dropna().astype(str).tolist())
+def _known_ids(ids: pd.Series) -> set[object]:
+    """The ids a column holds, as text (blanks left out)."""
+    return _typed_ids(ids) if _is_arrow_text(ids) else set(ids.dropna().astype(str).tolist())
 
 
 def _typed_ids(values: pd.Series) -> set[object]:
-    """The distinct values of a column, blanks left out; text distinct values in pyarrow."""
+    """The distinct values of a column, blanks left out (text ones found by pyarrow, without
+    a Python object for every cell)."""
     if _is_arrow_text(values):
         return set(pa.array(values.array).unique().drop_null().to_pylist())
     return {value for value in values.tolist() if not pd.isna(value)}

@@ -286,7 +286,8 @@ _TEXT = pd.api.types.pandas_dtype("str")
 
 
 def _check_field(spec: Field, cells: Cells, tab: _Tab, today: dt.date) -> Any:
-    """Every rule of one field over its column; returns the typed values."""
+    """Every rule of one field over its column; returns its values (`Parsed.values`, with the
+    field's default in blank cells), which `_typed` makes a frame column."""
     if spec.required and "blank" in cells.found:
         tab.report(
             spec, cells, cells.blank, ERROR, f"{spec.title} is required; type {spec.type_hint}."
