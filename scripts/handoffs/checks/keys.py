@@ -115,15 +115,13 @@ def _folded(values: pd.Series) -> pd.Series:
     return values.str.lower() if pd.api.types.is_string_dtype(values.dtype) else values
 
 
-def check_unique(tab: CheckedTab, log: ProblemLog, columns: Mapping[str, Any]) -> None:
-    """The primary key and each unique field: no two rows share a value. `columns`: each key
-    field's values for the frame's rows, as parsed (numpy arrays, cheaper to read than the
-    frame)."""
+def check_unique(tab: CheckedTab, log: ProblemLog) -> None:
+    """The primary key and each unique field: no two rows share a value."""
     schema, frame = tab.schema, tab.frame
     unique = {tuple(schema.primary_key)} if schema.primary_key else set()
     unique |= {(spec.name,) for spec in schema.fields if spec.unique}
     for key in sorted(unique):
-        found = duplicates(frame, key, columns=[columns[name] for name in key])
+        found = duplicates(frame, key, columns=[tab.values[name] for name in key])
         if found is None:
             continue
         dupes, row_lists = found
@@ -163,7 +161,12 @@ def check_unique_unless(tab: CheckedTab, log: ProblemLog) -> None:
     rule, frame = tab.schema.unique_unless, tab.frame
     if rule is None or frame.empty:
         return
-    found = duplicates(frame, rule.fields, frame[rule.field].array != rule.equals)
+    found = duplicates(
+        frame,
+        rule.fields,
+        tab.values[rule.field] != rule.equals,  # a blank status is not the excepted one
+        [tab.values[name] for name in rule.fields],
+    )
     if found is None:
         return
     dupes, row_lists = found
@@ -269,3 +272,4 @@ def _respelled(
         + " to match.",
     )
     tab.frame.loc[canonical.index, name] = canonical
+    tab.values[name][tab.frame.index.get_indexer(canonical.index)] = canonical.to_numpy(object)

@@ -228,9 +228,11 @@ def _check_tab(
     )
     frame.columns = _frame_columns(schema)
     checked = CheckedTab(schema, True, frame, columns, header)
+    compared = schema.key_fields | ({schema.unique_unless.field} if schema.unique_unless else set())
     checked.cells = {name: cells[name] for name in schema.key_fields}
+    checked.values = {name: values[name][kept].copy() for name in compared}
     _check_required_when(tab, cells, values)
-    keys.check_unique(checked, log, {name: values[name][kept] for name in schema.key_fields})
+    keys.check_unique(checked, log)
     return checked
 
 

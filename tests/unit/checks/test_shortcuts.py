@@ -5,6 +5,7 @@ keys compared as pandas lowers them (a key that repeats only then is still a cop
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pandas as pd
 from hypothesis import given, settings
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from handoffs.checks.cells import KINDS, classify
 from handoffs.checks.keys import lowered
 from handoffs.model.spreadsheet import FormulaWithoutValue
-from tests.unit.checks.test_cases import problems_of, run_case
+from tests.unit.checks.test_cases import BASE, problems_of, run_case
 
 CELL = st.one_of(
     st.none(),
@@ -61,3 +62,21 @@ def test_people_whose_names_differ_only_as_pandas_lowers_them_are_copies() -> No
         ("error", "A2", "Person İrem Kaya is used more than once "),
         ("error", "A3", "Person irem kaya is used more than once "),
     ]
+
+
+def test_a_contract_counts_under_its_respelled_id_for_the_one_contract_rule() -> None:
+    """straße matches STRASSE only ignoring case as casefold does (ß is ss), not as lowering
+    does: the one-contract rule must compare the ids as respelled, not as typed."""
+    base = json.loads(BASE.read_text(encoding="utf-8"))["tabs"]
+    handoffs, contracts = base["Handoffs"], base["Contracts"]
+    tabs = {
+        "Handoffs": [*handoffs, ["STRASSE", *handoffs[1][1:]]],
+        "Contracts": [*contracts, ["straße", *contracts[1][1:]], ["strasse", *contracts[1][1:]]],
+    }
+    rows = len(contracts) + 1, len(contracts) + 2
+
+    problems = problems_of(run_case({"tabs": tabs}))
+
+    in_use = [p[2] for p in problems if "STRASSE has more than one contract in use" in p[5]]
+    respelled = [p[2] for p in problems if "spells this Handoff ID STRASSE" in p[5]]
+    assert in_use == respelled == [f"A{row}" for row in rows]
