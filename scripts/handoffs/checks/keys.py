@@ -197,7 +197,8 @@ def check_foreign_keys(tab: CheckedTab, tabs: Mapping[str, CheckedTab], log: Pro
         target = tabs[key.tab]
         if not target.readable or tab.frame.empty:
             continue
-        if _known_ids(target.frame[key.ref_field]).issuperset(_typed_ids(tab.frame[key.field])):
+        typed_ids = {value for value in set(tab.values[key.field]) if not pd.isna(value)}
+        if _known_ids(target, key.ref_field).issuperset(typed_ids):
             continue  # every id is known as typed: nothing to build
         known = pd.Series(target.frame[key.ref_field].dropna().astype(str).tolist(), dtype=object)
         values = tab.frame[key.field]
@@ -230,21 +231,12 @@ def check_foreign_keys(tab: CheckedTab, tabs: Mapping[str, CheckedTab], log: Pro
         )
 
 
-def _is_arrow_text(values: pd.Series) -> bool:
-    return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
-
-
-def _known_ids(ids: pd.Series) -> set[object]:
-    """The ids a column holds, as text (blanks left out)."""
-    return _typed_ids(ids) if _is_arrow_text(ids) else set(ids.dropna().astype(str).tolist())
-
-
-def _typed_ids(values: pd.Series) -> set[object]:
-    """The distinct values of a column, blanks left out (text ones found by pyarrow, without
-    a Python object for every cell)."""
-    if _is_arrow_text(values):
-        return set(pa.array(values.array).unique().drop_null().to_pylist())
-    return {value for value in values.tolist() if not pd.isna(value)}
+def _known_ids(tab: CheckedTab, name: str) -> set[object]:
+    """The ids `tab` holds in field `name`, as text (blanks left out): from its parsed values
+    when it keeps them (a key field of text), else from its frame."""
+    if name in tab.values and tab.schema.field(name).type == "string":
+        return {value for value in set(tab.values[name]) if value is not None}
+    return set(tab.frame[name].dropna().astype(str).tolist())
 
 
 def _respelled(
