@@ -23,9 +23,10 @@ class CheckedTab:
     columns: dict[str, int] = field(default_factory=dict)  # field name -> 0-based column
     header: list[str] = field(default_factory=list)  # the header text as found
     cells: dict[str, Cells] = field(default_factory=dict)  # key fields' cells, as read
-    # the key fields' values for the frame's rows as parsed (numpy; text as objects, None for a
-    # blank): the rules across rows compare these, cheaper to read than the frame's columns;
-    # `keys._respelled` rewrites an id in both
+    # the values of the key fields (and of the field a unique-unless rule reads) for the
+    # frame's rows as parsed (numpy; text as objects, None for a blank): the rules across rows
+    # compare these, cheaper to read than the frame's columns; `keys._respelled` rewrites an
+    # id in both
     values: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
