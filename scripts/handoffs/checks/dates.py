@@ -31,18 +31,24 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?:[ T](\d\d):(\d\d)(?::(\d\d))?)?
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 
 
-def _iso(text: str) -> np.datetime64 | None:
+def _iso(text: str) -> dt.datetime | None:
     """`YYYY-MM-DD`, optionally with `HH:MM[:SS]`, within the years pandas holds; None for
     any other text."""
     found = _ISO_DATE.fullmatch(text)
     if found is None or not _FIRST_YEAR <= int(found[1]) <= _LAST_YEAR:
         return None
-    year, month, day, hour, minute, second = (int(part or 0) for part in found.groups())
+    year, month, day, hour, minute, second = found.groups("0")
     try:
-        moment = dt.datetime(year, month, day, hour, minute, second)
+        return dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
     except ValueError:
         return None  # 2026-02-31: `date_text` says what is wrong
-    return np.datetime64(moment, "ns")
+
+
+def _table(moments: list[dt.datetime | np.datetime64 | None]) -> tuple[np.ndarray, np.ndarray]:
+    """What each distinct text read as: whether it read as a moment (NaT included: a month
+    that is no month), and the moment (NaT for None), to index with each cell's code."""
+    found = np.fromiter((m is not None for m in moments), dtype=bool, count=len(moments))
+    return found, np.array([_NAT if m is None else m for m in moments], dtype="datetime64[ns]")
 
 
 def _natives(cells: Cells, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -67,7 +73,7 @@ def _moments(cells: Cells, spec: Field, within: np.ndarray) -> Parsed:
     here; every other form, and what is wrong with it, from `date_text.read_rest`."""
     n = len(cells.raw)
     values = np.full(n, _NAT)
-    rest = within & ~(cells.of("date") | cells.of("number") | cells.of("text"))  # booleans
+    rest = within & cells.of("boolean")  # a parser reads only filled cells: booleans are no date
     native = within & cells.of("date")
     if native.any():
         at = np.flatnonzero(native)
@@ -85,11 +91,10 @@ def _moments(cells: Cells, spec: Field, within: np.ndarray) -> Parsed:
     text = within & cells.of("text")
     if text.any():
         at = np.flatnonzero(text)
-        typed = cells.text[at]
-        read = {t: _iso(t) for t in set(typed)}
-        found = [read[t] for t in typed]
-        easy = np.fromiter((m is not None for m in found), dtype=bool, count=len(at))
-        values[at[easy]] = np.array([m for m in found if m is not None], dtype="datetime64[ns]")
+        codes, distinct = pd.factorize(cells.text[at])
+        read, moments = _table([_iso(t) for t in distinct])
+        easy = read[codes]
+        values[at[easy]] = moments[codes[easy]]
         rest[at[~easy]] = True
     if not rest.any():
         return Parsed(values, [bad_type(rest, spec)])
@@ -133,14 +138,14 @@ def parse_yearmonth(cells: Cells, spec: Field) -> Parsed:
     text = cells.filled & cells.of("text")
     if text.any():
         at = np.flatnonzero(text)
-        typed = cells.text[at]
-        read = {t: _month(t) for t in set(typed)}
+        codes, distinct = pd.factorize(cells.text[at])
+        read = {t: _month(t) for t in distinct}
         others = [t for t, month in read.items() if month is None]
         if others:
             read |= month_names(others)
-        found = np.fromiter((read[t] is not None for t in typed), dtype=bool, count=len(at))
-        as_month[at[found]] = True
-        months[at[found]] = [read[t] for t in typed[found]]
+        found, read_months = _table([read[t] for t in distinct])
+        as_month[at[found[codes]]] = True
+        months[at] = read_months[codes]
     moments = _moments(cells, spec, cells.filled & ~as_month)
     read_months = np.where(np.isnat(months), moments.values, months)
     values = read_months.astype("datetime64[M]").astype("datetime64[ns]")

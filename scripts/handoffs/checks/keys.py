@@ -8,10 +8,12 @@ as required instead). Every copy of a duplicate is an error, so none of them is 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from handoffs.model.dataset import ROW
 from handoffs.model.lookup import did_you_mean, shown
@@ -30,12 +32,19 @@ LISTED_COPIES = 10
 
 
 def duplicates(
-    frame: pd.DataFrame, key: Sequence[str], among: pd.Series | None = None
-) -> tuple[pd.Series, pd.Series]:
+    frame: pd.DataFrame,
+    key: Sequence[str],
+    among: np.ndarray | None = None,
+    columns: Sequence[Any] | None = None,
+) -> tuple[pd.Series, pd.Series] | None:
     """Rows (among `among`, default all) whose key repeats, every copy; and for each copy
-    the rows it shares its key with, as '3, 9' (the first LISTED_COPIES, then 'and 7 more')."""
-    if not _may_repeat(frame, key, among):
-        return pd.Series(False, index=frame.index), pd.Series("", index=frame.index)
+    the rows it shares its key with, as '3, 9' (the first LISTED_COPIES, then 'and 7 more').
+    None when no key repeats, found before any Series is built (from `columns`, the key's
+    values for the frame's rows as arrays, when the caller holds them)."""
+    if columns is None:
+        columns = [frame[name].array for name in key]
+    if not _may_repeat(columns, among):
+        return None
     values = pd.DataFrame({name: _folded(frame[name]) for name in key})
     candidates = values.notna().all(axis=1)
     if among is not None:
@@ -43,24 +52,25 @@ def duplicates(
     repeated = values[candidates].duplicated(keep=False)
     dupes = repeated.reindex(frame.index, fill_value=False).astype(bool)
     if not dupes.any():
-        return dupes, pd.Series("", index=frame.index)
+        return None
     copies = frame.loc[dupes, ROW].astype(str)
     groups = [values.loc[dupes, name] for name in key]
     row_lists = copies.groupby(groups, sort=False).transform(_row_list)
     return dupes, row_lists.reindex(frame.index, fill_value="")
 
 
-def _may_repeat(frame: pd.DataFrame, key: Sequence[str], among: pd.Series | None) -> bool:
+def _may_repeat(columns: Sequence[Any], among: np.ndarray | None) -> bool:
     """Whether any two rows (among `among`) share a key, decided in a few array passes before
     anything is built for the message: each key column as codes, the codes combined."""
-    if len(frame) < 2:
+    n = len(columns[0])
+    if n < 2:
         return False
-    combined = np.zeros(len(frame), dtype=np.int64)
-    usable = np.ones(len(frame), dtype=bool) if among is None else among.to_numpy(bool, copy=True)
-    for name in key:
-        codes, uniques = pd.factorize(_folded(frame[name]))
+    combined = np.zeros(n, dtype=np.int64)
+    usable = np.ones(n, dtype=bool) if among is None else among.copy()
+    for values in columns:
+        codes, distinct = _folded_codes(values)
         usable &= codes >= 0
-        combined = combined * (len(uniques) + 1) + codes
+        combined = combined * (distinct + 1) + codes
     kept = combined[usable]
     if len(kept) < 2:
         return False
@@ -68,6 +78,30 @@ def _may_repeat(frame: pd.DataFrame, key: Sequence[str], among: pd.Series | None
         return bool(np.bincount(kept).max() > 1)
     kept = np.sort(kept)
     return bool((kept[1:] == kept[:-1]).any())
+
+
+def _folded_codes(values: Any) -> tuple[np.ndarray, int]:
+    """One code per value as `_folded` compares them (-1 for a blank), and how many distinct:
+    the values factorized, then their distinct texts lowered and numbered."""
+    codes, uniques = pd.factorize(values)
+    if not (len(uniques) and isinstance(uniques[0], str)):  # no text: compared as they are
+        return codes, len(uniques)
+    distinct: dict[str, int] = {}  # each lowered text's code, in order of first appearance
+    folded = [distinct.setdefault(text, len(distinct)) for text in lowered(list(uniques))]
+    return np.where(codes >= 0, np.array(folded, dtype=np.int64)[codes], -1), len(distinct)
+
+
+def lowered(texts: list[str]) -> list[str]:
+    """Each text lowered as pandas' `.str.lower()` lowers it (pyarrow's utf8_lower, which maps
+    İ to i where Python's str.lower gives i + a dot): ASCII text, nearly all, by str.lower,
+    which lowers it the same."""
+    other = [text for text in texts if not text.isascii()]
+    if not other:
+        return [text.lower() for text in texts]
+    low = dict(
+        zip(other, pc.utf8_lower(pa.array(other, type=pa.large_string())).to_pylist(), strict=True)
+    )
+    return [text.lower() if text.isascii() else low[text] for text in texts]
 
 
 def _row_list(rows: pd.Series) -> str:
@@ -87,9 +121,10 @@ def check_unique(tab: CheckedTab, log: ProblemLog) -> None:
     unique = {tuple(schema.primary_key)} if schema.primary_key else set()
     unique |= {(spec.name,) for spec in schema.fields if spec.unique}
     for key in sorted(unique):
-        dupes, row_lists = duplicates(frame, key)
-        if not dupes.any():
+        found = duplicates(frame, key, columns=[tab.values[name] for name in key])
+        if found is None:
             continue
+        dupes, row_lists = found
         last = schema.field(key[-1])
         if len(key) == 1:
             message = (
@@ -126,7 +161,15 @@ def check_unique_unless(tab: CheckedTab, log: ProblemLog) -> None:
     rule, frame = tab.schema.unique_unless, tab.frame
     if rule is None or frame.empty:
         return
-    dupes, row_lists = duplicates(frame, rule.fields, frame[rule.field].ne(rule.equals))
+    found = duplicates(
+        frame,
+        rule.fields,
+        tab.values[rule.field] != rule.equals,  # a blank status is not the excepted one
+        [tab.values[name] for name in rule.fields],
+    )
+    if found is None:
+        return
+    dupes, row_lists = found
     key = tab.schema.field(rule.fields[-1])
     values = frame.loc[dupes, key.name].astype(str)
     log.add_cells(
@@ -154,12 +197,10 @@ def check_foreign_keys(tab: CheckedTab, tabs: Mapping[str, CheckedTab], log: Pro
         target = tabs[key.tab]
         if not target.readable or tab.frame.empty:
             continue
-        ids = target.frame[key.ref_field].dropna().astype(str).tolist()
-        typed_ids = tab.frame[key.field].tolist()
-        known_ids = set(ids)
-        if all(pd.isna(v) for v in set(typed_ids) - known_ids):
+        typed_ids = {value for value in set(tab.values[key.field]) if not pd.isna(value)}
+        if _known_ids(target, key.ref_field).issuperset(typed_ids):
             continue  # every id is known as typed: nothing to build
-        known = pd.Series(ids, dtype=object)
+        known = pd.Series(target.frame[key.ref_field].dropna().astype(str).tolist(), dtype=object)
         values = tab.frame[key.field]
         unknown = values.notna() & ~values.isin(known)
         spelled = {value.casefold(): value for value in reversed(known.tolist())}  # the first
@@ -190,6 +231,14 @@ def check_foreign_keys(tab: CheckedTab, tabs: Mapping[str, CheckedTab], log: Pro
         )
 
 
+def _known_ids(tab: CheckedTab, name: str) -> set[object]:
+    """The ids `tab` holds in field `name`, as text (blanks left out): from its parsed values
+    when it keeps them (a key field of text), else from its frame."""
+    if name in tab.values and tab.schema.field(name).type == "string":
+        return {value for value in set(tab.values[name]) if value is not None}
+    return set(tab.frame[name].dropna().astype(str).tolist())
+
+
 def _respelled(
     tab: CheckedTab, name: str, other: str, canonical: pd.Series, log: ProblemLog
 ) -> None:
@@ -215,3 +264,4 @@ def _respelled(
         + " to match.",
     )
     tab.frame.loc[canonical.index, name] = canonical
+    tab.values[name][tab.frame.index.get_indexer(canonical.index)] = canonical.to_numpy(object)

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from handoffs.checks import keys
 from handoffs.checks.cells import (
@@ -35,7 +36,7 @@ from handoffs.checks.cells import (
 from handoffs.checks.checked import CheckedTab
 from handoffs.checks.dates import parse_date, parse_datetime, parse_yearmonth
 from handoffs.model.dataset import ROW, Dataset, empty_frame
-from handoffs.model.lookup import columns_of, did_you_mean, shown
+from handoffs.model.lookup import did_you_mean, normalise_header, shown
 from handoffs.model.problems import ERROR, WARNING, ProblemLog, Report
 from handoffs.model.schema import Field, TabSchema, input_schemas
 from handoffs.model.spreadsheet import RawTab, column_letter
@@ -112,9 +113,11 @@ def _map_header(
     """Field name -> 0-based column, found by header text (docs/spreadsheet.md#conventions).
     A field's second column is a warning; a required field's missing column an error."""
     header = ["" if cell is None else str(cell).strip() for cell in raw.header]
+    names = [normalise_header(text) if text else "" for text in header]  # each header once
     columns: dict[str, int] = {}
     for spec in schema.fields:
-        found = columns_of(header, spec)
+        wanted = _header_names(spec)
+        found = [index for index, name in enumerate(names) if name and name in wanted]
         if found:
             columns[spec.name] = found[0]
         for copy in found[1:]:
@@ -144,6 +147,12 @@ def _map_header(
     return columns, header
 
 
+@functools.cache
+def _header_names(spec: Field) -> frozenset[str]:
+    """The header texts, normalised, that name `spec` (as `lookup.columns_of` matches them)."""
+    return frozenset(normalise_header(text) for text in (spec.name, spec.title, *spec.aliases))
+
+
 _PARSERS = {
     "string": parse_string,
     "integer": parse_integer,
@@ -160,6 +169,8 @@ def parse(cells: Cells, spec: Field) -> Parsed:
     day or a duration is refused in every column, saying what it is."""
     parsed = _PARSERS[spec.type](cells, spec)
     for kind, what in NOT_ANY_TYPE.items():
+        if kind not in cells.found:
+            continue
         message = f"{what}, not {WANTED[spec.type]}; type {spec.type_hint}."
         parsed.issues.append(Issue(cells.of(kind), "error", message))
     return parsed
@@ -205,15 +216,32 @@ def _check_tab(
     }
     present = ~functools.reduce(operator.and_, (c.blank for c in cells.values()))
     tab = _Tab(schema, columns, rows, present, log)
-    typed = {spec.name: _check_field(spec, cells[spec.name], tab, today) for spec in schema.fields}
-    frame = pd.DataFrame({ROW: rows, **typed}, copy=False)
-    if not present.all():
-        frame = frame[present]
+    values = {spec.name: _check_field(spec, cells[spec.name], tab, today) for spec in schema.fields}
+    # the rows kept, picked from each column's array before the frame is built (a frame's row
+    # selection costs more than all of them together)
+    kept = slice(None) if present.all() else np.flatnonzero(present)
+    typed = [rows[kept], *(_typed(spec, values[spec.name][kept]) for spec in schema.fields)]
+    frame = pd.DataFrame(
+        dict(enumerate(typed)),
+        index=None if isinstance(kept, slice) else pd.Index(kept),
+        copy=False,
+    )
+    frame.columns = _frame_columns(schema)
     checked = CheckedTab(schema, True, frame, columns, header)
+    compared = schema.key_fields | ({schema.unique_unless.field} if schema.unique_unless else set())
     checked.cells = {name: cells[name] for name in schema.key_fields}
-    _check_required_when(checked, cells, log)
+    checked.values = {name: values[name][kept].copy() for name in compared}
+    _check_required_when(tab, cells, values)
     keys.check_unique(checked, log)
     return checked
+
+
+@functools.cache
+def _frame_columns(schema: TabSchema) -> pd.Index:
+    """The column labels of a tab's frame, made once: the frame is built numbered and then
+    labelled with them, so pandas neither infers the labels' dtype nor hashes them anew for
+    each frame (a text Index builds its lookup table on first use, ~50 us a frame)."""
+    return pd.Index([ROW, *(spec.name for spec in schema.fields)])
 
 
 def _column(data: list[list[Any]], col: int | None, shortest: int, longest: int) -> list[Any]:
@@ -255,29 +283,27 @@ class _Tab:
         )
 
 
-# the frame dtypes of the columns numpy holds as objects or floats (a dtype object, not its
-# name: pandas looks a name up anew on every use)
-_TYPED = {name: pd.api.types.pandas_dtype(dtype) for name, dtype in (
-    ("string", "str"), ("integer", "Int64"), ("boolean", "boolean"),
-)}  # fmt: skip
+# the frame dtype of text (a dtype object, not its name: pandas looks a name up on every use)
+_TEXT = pd.api.types.pandas_dtype("str")
 
 
 def _check_field(spec: Field, cells: Cells, tab: _Tab, today: dt.date) -> Any:
-    """Every rule of one field over its column; returns the typed values."""
-    if spec.required and cells.blank.any():
+    """Every rule of one field over its column; returns its values (`Parsed.values`, with the
+    field's default in blank cells), which `_typed` makes a frame column."""
+    if spec.required and "blank" in cells.found:
         tab.report(
             spec, cells, cells.blank, ERROR, f"{spec.title} is required; type {spec.type_hint}."
         )
-    errors = cells.of("error")
-    if errors.any():
+    if "error" in cells.found:
+        errors = cells.of("error")
         texts = [
             f"The cell shows the spreadsheet error {text}; fix the formula or type "
             f"{spec.type_hint}."
             for text in cells.text[errors]
         ]
         tab.report(spec, cells, errors, ERROR, per_cell(errors, texts))
-    formulas = cells.of("formula")
-    if formulas.any():
+    if "formula" in cells.found:
+        formulas = cells.of("formula")
         texts = [
             f"The formula {formula} has no saved result (the file was saved by a tool that "
             "does not calculate); open and save it in Excel or LibreOffice, or type the value."
@@ -289,15 +315,32 @@ def _check_field(spec: Field, cells: Cells, tab: _Tab, today: dt.date) -> Any:
         if issue.mask.any():
             tab.report(spec, cells, issue.mask, issue.severity, issue.message)
     values = parsed.values
-    if spec.default is not None and cells.blank.any():
+    if spec.default is not None and "blank" in cells.found:
         values = values.copy()
         values[cells.blank] = spec.default
     if spec.not_after_today:
         late, message = _after_today(spec, values, today)
         if late.any():
             tab.report(spec, cells, late, ERROR, message)
-    if spec.type in _TYPED:
-        return pd.array(values, dtype=_TYPED[spec.type])
+    return values
+
+
+def _typed(spec: Field, values: np.ndarray) -> Any:
+    """A column of the frame from its values (`Parsed.values`): text as pyarrow strings, whole
+    numbers and booleans as masked arrays, numbers and dates as they are."""
+    if spec.type == "string":  # as pd.array(values, dtype="str") makes it, without its checks
+        return pd.arrays.ArrowStringArray(
+            pa.array(values, type=pa.large_string(), from_pandas=True), dtype=_TEXT
+        )
+    if spec.type == "integer":  # whole floats, NaN where none
+        missing = np.isnan(values)
+        return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
+    if spec.type == "boolean":  # True, False or None
+        n = len(values)
+        missing = np.fromiter((v is None for v in values), dtype=bool, count=n)
+        return pd.arrays.BooleanArray(
+            np.fromiter((v is True for v in values), dtype=bool, count=n), missing
+        )
     return values
 
 
@@ -316,21 +359,20 @@ def _after_today(spec: Field, values: np.ndarray, today: dt.date) -> tuple[np.nd
     return late, message
 
 
-def _check_required_when(tab: CheckedTab, cells: dict[str, Cells], log: ProblemLog) -> None:
+def _check_required_when(tab: _Tab, cells: dict[str, Cells], values: dict[str, np.ndarray]) -> None:
     """A field required only when another field has a given value (a trial's start date)."""
     for spec in tab.schema.fields:
         if not spec.required_when:
             continue
         other, equals = spec.required_when
-        frame = tab.frame
-        missing = frame[spec.name].isna() & cells[spec.name].blank[frame.index]
-        at = missing & frame[other].eq(equals)
-        log.add_cells(
+        at = cells[spec.name].blank & pd.isna(values[spec.name]) & (values[other] == equals)
+        at = np.flatnonzero(at & tab.present)
+        tab.log.add_at(
             tab.schema.title,
-            frame.loc[at, ROW],
+            tab.rows[at],
             tab.columns.get(spec.name, -1) + 1,
             spec.title,
-            pd.Series("", index=frame.index),
+            [""] * len(at),
             ERROR,
             f"{spec.title} is required when {tab.schema.field(other).title} is {equals}; "
             f"type {spec.type_hint}.",
