@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
 import os
 import statistics
@@ -86,6 +87,13 @@ def as_command(
     each."""
     config = folder / "team.toml"
     config.write_text(f'[sheet]\npath = "{path.name}"\n')
+    import handoffs
+
+    # as `pip install` leaves a package (and pandas beside it): its bytecode compiled once, so
+    # that no start compiles our modules again (PYTHONDONTWRITEBYTECODE would make each one)
+    for package in (Path(handoffs.__file__).parent, before and before / "handoffs"):
+        if package:
+            compileall.compile_dir(package, quiet=1)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     ours = [sys.executable, "-m", "handoffs", "--today", TODAY.isoformat(), "--config",
             str(config), "validate"]  # fmt: skip

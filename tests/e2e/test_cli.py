@@ -6,7 +6,9 @@ import ast
 import re
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from filelock import FileLock
@@ -14,6 +16,7 @@ from openpyxl import load_workbook
 
 from tests import ROOT
 from tests.conftest import write_workbook
+from tests.support.rollup_helpers import org, team, where
 
 
 def test_demo_builds_a_workbook_and_names_the_worst_handoff(run, tmp_path: Path) -> None:
@@ -232,12 +235,28 @@ def test_validate_on_a_workbook_loads_no_writer(demo_workbook: Path) -> None:
     assert loaded == []
 
 
-def modules_loaded(folder: Path, command: str, *modules: str) -> list[str]:
-    """Which of `modules` a fresh process has imported after running `handoffs COMMAND` in
-    `folder`."""
+def test_a_rollup_of_team_workbooks_loads_no_google_library(make_spreadsheet: Any) -> None:
+    """Only a team on Google needs the Google Sheets client; a roll-up of workbooks starts
+    without it."""
+    teams = [team(make_spreadsheet, "xlsx") for _ in range(2)]
+    rows = [[f"Team {i}", where(t), "", ""] for i, t in enumerate(teams)]
+    organisation = org(make_spreadsheet, "xlsx", rows)
+    options = ["--config", str(organisation.config)]
+    loaded = modules_loaded(
+        organisation.path.parent, "rollup", "gspread", "google.auth", options=options
+    )
+    assert loaded == []
+
+
+def modules_loaded(
+    folder: Path, command: str, *modules: str, options: Sequence[str] = ()
+) -> list[str]:
+    """Which of `modules` a fresh process has imported after running `handoffs [OPTIONS]
+    COMMAND` in `folder`."""
+    argv = ["handoffs", "--today", "2026-11-25", *options, command]
     code = (
         "import sys; from handoffs.cli import main\n"
-        f"sys.argv = ['handoffs', '--today', '2026-11-25', {command!r}]\n"
+        f"sys.argv = {argv!r}\n"
         "try: main()\nexcept SystemExit: pass\n"
         f"print(repr([m for m in {modules!r} if m in sys.modules]))"
     )

@@ -33,12 +33,13 @@ MAX_FLOORS = 8
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 # The only imports of the package made inside functions, module -> what it loads there: a
-# command loads the use case it runs (and `check` the note rules, which load the schemas), and
+# command loads the use case it runs (and `check` the note rules, which load the schemas;
+# `rollup` first starts its workers' fork server, so that their imports overlap its own), and
 # `open_backend` the backend a config names, so `handoffs --help` and `flag` start light.
 LAZY_BOUNDARY = {
     "handoffs.cli.team_commands": ("handoffs.app.",),
     "handoffs.cli.habit_commands": ("handoffs.app.", "handoffs.checks.notes"),
-    "handoffs.cli.org_commands": ("handoffs.app.",),
+    "handoffs.cli.org_commands": ("handoffs.app.", "handoffs.backends.worker_server"),
     "handoffs.backends": ("handoffs.backends.",),
     "handoffs.backends.xlsx": ("handoffs.backends.xlsx_write",),
 }

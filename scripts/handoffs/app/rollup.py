@@ -7,16 +7,13 @@ import datetime as dt
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from handoffs.app.load import active_teams, input_titles, read_notes, read_teams_tab
 from handoffs.app.rollup_workbooks import read_workbooks
-from handoffs.backends import open_backend
-from handoffs.backends.google_http import Connection, connect
+from handoffs.backends import open_backend, open_team_reader
 from handoffs.backends.lock import run_lock
 from handoffs.backends.pacer import Pacer
-from handoffs.backends.team_sheets import GoogleTeamReader
 from handoffs.checks.validate import validate
 from handoffs.config import Config
 from handoffs.model.errors import PartialFailure, UsageError
@@ -26,6 +23,9 @@ from handoffs.model.spreadsheet import TabContent
 from handoffs.rollup.org_tabs import org_tabs
 from handoffs.rollup.team_results import TeamResult, org_period, roll_team, settle
 from handoffs.rollup.teams_tab import GOOGLE, Teams
+
+if TYPE_CHECKING:
+    from handoffs.backends.google_http import Connection
 
 # (teams done, teams in all, seconds left when the quota sets the pace, else None)
 RollupProgress = Callable[[int, int, float | None], None]
@@ -153,11 +153,7 @@ def _read_teams(
 
     google = [i for i, s in enumerate(sources) if s.kind == GOOGLE]
     if google:
-        reader = GoogleTeamReader(
-            connector or partial(connect, config.sheet, read_only=True),
-            pacer,
-            config.sheet.credentials,
-        )
+        reader = open_team_reader(config, pacer, connector)
 
         def read_google(index: int) -> TeamResult:
             read = reader.read(sources[index].where, titles)

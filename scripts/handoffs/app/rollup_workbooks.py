@@ -29,7 +29,7 @@ def read_workbooks(
     pool broke), so that only the team that kills its process is unreachable, saying how the
     process ended; every other team is rolled up."""
     lost: list[int] = []
-    with workbook_pool(concurrency, len(workbooks), preload=[__name__]) as pool:
+    with workbook_pool(concurrency, len(workbooks)) as pool:
         futures = {}
         for index, source in workbooks.items():
             try:
@@ -44,9 +44,7 @@ def read_workbooks(
 
     def alone(index: int) -> TeamResult:
         try:
-            result: TeamResult = run_alone(
-                roll_workbook, workbooks[index], *args, preload=[__name__]
-            )
+            result: TeamResult = run_alone(roll_workbook, workbooks[index], *args)
         except WorkerDied as death:
             return TeamResult(workbooks[index], failure=f"could not be read ({death})")
         return result

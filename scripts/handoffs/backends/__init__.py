@@ -8,12 +8,16 @@ only when `open_backend` picks it, so a command pays for the store it uses.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from handoffs.model.errors import HandoffsError, UsageError
 
 if TYPE_CHECKING:
+    from handoffs.backends.google_http import Connection
+    from handoffs.backends.pacer import Pacer
+    from handoffs.backends.team_sheets import GoogleTeamReader
     from handoffs.config import Config
     from handoffs.model.spreadsheet import Backend
 
@@ -32,6 +36,18 @@ def open_backend(config: Config, *, read_only: bool = False) -> Backend:
 
         return GoogleSheetsBackend.from_config(config.sheet, read_only=read_only)
     raise UsageError(f"Unknown backend {config.sheet.backend!r}; use xlsx or gsheets.")
+
+
+def open_team_reader(
+    config: Config, pacer: Pacer, connector: Callable[[], Connection] | None = None
+) -> GoogleTeamReader:
+    """The reader of a roll-up's team sheets on Google, read-only and paced (default: the
+    `[sheet]` credentials); the Google libraries are loaded only when a team is on Google."""
+    from handoffs.backends.google_http import connect
+    from handoffs.backends.team_sheets import GoogleTeamReader
+
+    connect_read_only = connector or partial(connect, config.sheet, read_only=True)
+    return GoogleTeamReader(connect_read_only, pacer, config.sheet.credentials)
 
 
 def foreign_tab(title: str) -> HandoffsError:

@@ -11,7 +11,6 @@ what its figures are belong to the roll-up, not here.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Sequence
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from handoffs.backends.worker_server import worker_context
 from handoffs.backends.xlsx import XlsxBackend
 from handoffs.model.errors import HandoffsError
 from handoffs.model.spreadsheet import RawTab
@@ -54,30 +54,22 @@ def read_workbook(path: str, titles: Sequence[str]) -> TeamTabs:
     return TeamTabs(tabs)
 
 
-def workbook_pool(workers: int, count: int, preload: Sequence[str] = ()) -> Executor:
+def workbook_pool(workers: int, count: int) -> Executor:
     """Worker processes, even for one workbook: a team's workbook is input nobody checked, and a
     reader that aborts (or the kernel killing a process short of memory) must end that worker,
-    never the roll-up. `preload`: the modules every worker needs, imported once by the fork
-    server."""
+    never the roll-up. Each worker is forked from the fork server (`worker_server`)."""
     size = max(1, min(workers, os.cpu_count() or 1, count))
-    return ProcessPoolExecutor(max_workers=size, mp_context=_context(preload))
-
-
-def _context(preload: Sequence[str]) -> Any:
-    # forkserver: a fork of this (possibly threaded) process could deadlock in the child
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__, *preload])
-    return context
+    return ProcessPoolExecutor(max_workers=size, mp_context=worker_context())
 
 
 class WorkerDied(Exception):
     """The process reading a team ended before it answered; the message says how."""
 
 
-def run_alone(function: Callable[..., Any], *args: Any, preload: Sequence[str] = ()) -> Any:
+def run_alone(function: Callable[..., Any], *args: Any) -> Any:
     """`function(*args)` in a fresh process of its own (after a pool broke: which of its teams
     killed its worker?); `WorkerDied` when that process ends without an answer."""
-    context = _context(preload)
+    context = worker_context()
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_answer, args=(sender, function, args), daemon=True)
     try:

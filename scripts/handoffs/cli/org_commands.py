@@ -1,6 +1,6 @@
 """The command of an organisation's spreadsheet (docs/rollup.md): `rollup`. It imports the use
-case inside the command, so `handoffs --help` starts without pandas or gspread; the org's `init`
-is the team command's, on an organisation config."""
+case inside the command, so `handoffs --help` starts without pandas or gspread, and starts the
+workers' fork server first; the org's `init` is the team command's, on an organisation config."""
 
 from __future__ import annotations
 
@@ -43,6 +43,9 @@ def rollup(
       handoffs --config org.toml rollup
       handoffs --config org.toml rollup --month 2026-10 --dry-run
     """
+    from handoffs.backends.worker_server import start_worker_server
+
+    start_worker_server()  # the workers' imports then overlap the use case's, on another core
     from handoffs.app.rollup import rollup as run_rollup
 
     outcome = run_rollup(

@@ -65,11 +65,17 @@ def sparkline(values: pd.DataFrame) -> pd.Series:
     return pd.Series(rows, index=values.index, dtype="object")
 
 
-def rank_key(handoff: Any, hours: float, rework: int, delays: float) -> tuple[Any, ...]:
-    """Ranking order (docs/figures.md#rankings) of a handoff with data, in plain Python: hours
-    lost, then rework requests, then delay days (all worst first), then handoff id. The same
-    order as `rank_order`, for the few handoffs of one team."""
-    return (-hours, -rework, -delays, handoff)
+def rank_key(handoff: Any, hours: Any, rework: Any, delays: Any) -> tuple[Any, ...]:
+    """The ranking order (docs/figures.md#rankings) of a handoff with data, the one rule every
+    ranking sorts by (a team's, the review loop's, the organisation's worst handoffs): hours
+    lost, then rework requests, then delay days (each most first, a missing one last), then
+    handoff id."""
+    return (*_most_first(hours), *_most_first(rework), *_most_first(delays), handoff)
+
+
+def _most_first(value: Any) -> tuple[bool, float]:
+    missing = value is None or value is pd.NA or value != value  # NaN is not itself
+    return missing, 0.0 if missing else -value
 
 
 def id_order(handoff: Any) -> tuple[bool, str]:
@@ -132,16 +138,6 @@ def _blank_without_data(values: np.ndarray, has_data: np.ndarray) -> pd.arrays.I
 # the summed figures of the ranking order, worst first, and the columns the table shows
 SORTED_BY = ("hours", "rework_requests", "delay_days")
 SHOWN = ("handoff_id", "workflow", "from_role", "to_role")
-
-
-def rank_order(table: pd.DataFrame) -> pd.DataFrame:
-    """Ranking order (docs/figures.md#rankings): hours lost, then rework requests, then delay
-    days, then handoff id; rows without data (`has_data` False) last."""
-    return table.sort_values(
-        ["has_data", "hours", "rework_requests", "delay_days", "handoff_id"],
-        ascending=[False, False, False, False, True],
-        kind="stable",
-    ).reset_index(drop=True)
 
 
 def hours_grid(health: pd.DataFrame, ids: pd.Index, months: list[pd.Timestamp]) -> pd.DataFrame:

@@ -12,11 +12,10 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import pandas as pd
-
 from handoffs import __version__
 from handoffs.config import Config
 from handoffs.figures.maturity import LEVELS
+from handoffs.figures.rankings import rank_key
 from handoffs.model.schema import org_layouts
 from handoffs.model.spreadsheet import CellValue, Link, TabContent
 from handoffs.model.vocabulary import NO_DATA
@@ -98,22 +97,12 @@ def worst_handoffs_tab(results: Sequence[TeamResult], top: int) -> TabContent:
 def rank_ordered(
     handoffs: Iterable[tuple[CellValue, WorstHandoff]],
 ) -> list[tuple[CellValue, WorstHandoff]]:
-    """`figures.rankings.rank_order` over every team's handoffs with data, in plain Python:
-    hours lost, rework requests, delay days (each most first, missing last), then handoff id;
-    a stable sort, so equal handoffs keep the teams' order."""
-
-    def most_first(value: float) -> tuple[bool, float]:
-        missing = value is None or value is pd.NA or value != value  # NaN is not itself
-        return missing, 0.0 if missing else -value
+    """Every team's handoffs with data in ranking order (`figures.rankings.rank_key`); a stable
+    sort, so equal handoffs keep the teams' order."""
 
     def key(item: tuple[CellValue, WorstHandoff]) -> tuple[Any, ...]:
         worst = item[1]
-        return (
-            *most_first(worst.hours),
-            *most_first(worst.rework_requests),
-            *most_first(worst.delay_days),
-            worst.handoff_id,
-        )
+        return rank_key(worst.handoff_id, worst.hours, worst.rework_requests, worst.delay_days)
 
     return sorted(handoffs, key=key)
 

@@ -25,7 +25,7 @@ UNREACHABLE = "unreachable"
 @dataclass(frozen=True)
 class WorstHandoff:
     """One of a team's handoffs with data, as Org Worst Handoffs shows it (`cells`: id, route,
-    hours, change, trend, contract status) and as `figures.rankings.rank_order` orders it."""
+    hours, change, trend, contract status) and as `figures.rankings.rank_key` orders it."""
 
     cells: list[CellValue]
     hours: float
