@@ -5,7 +5,8 @@
 * **as a command**: `handoffs validate` on that workbook in a fresh process, against
   `python -c "import pandas"` plus reading the same workbook with python-calamine in that
   process (the floor: starting Python, importing pandas, reading the file), median of
-  `--starts` runs each, alternated so that other load on the machine falls on both sides.
+  `--starts` runs each, alternated so that other load on the machine falls on both sides; each
+  package timed is compiled first, as `pip install` leaves it (pandas is).
 
     PYTHONPATH=scripts:. python benchmarks/bench_team.py
     PYTHONPATH=scripts:. python benchmarks/bench_team.py --handoffs 60 --repeat 50
