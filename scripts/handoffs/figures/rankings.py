@@ -59,12 +59,6 @@ def spark_rows(grid: np.ndarray) -> list[str]:
     return ["".join(row) for row in chars]
 
 
-def sparkline(values: pd.DataFrame) -> pd.Series:
-    """One text sparkline per row, scaled from 0 to the row's own maximum; '·' = no data."""
-    rows = spark_rows(values.to_numpy("float64", na_value=np.nan))
-    return pd.Series(rows, index=values.index, dtype="object")
-
-
 def rank_key(handoff: Any, hours: Any, rework: Any, delays: Any) -> tuple[Any, ...]:
     """The ranking order (docs/figures.md#rankings) of a handoff with data, the one rule every
     ranking sorts by (a team's, the review loop's, the organisation's worst handoffs): hours

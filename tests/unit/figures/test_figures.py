@@ -6,12 +6,13 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
 
 from handoffs.checks.validate import validate
 from handoffs.config import Config, ReviewConfig, ScoringConfig
-from handoffs.figures.rankings import hours_lost, rankings, sparkline, with_hours
+from handoffs.figures.rankings import hours_lost, rankings, spark_rows, with_hours
 from handoffs.figures.stale import stale_reviews
 from handoffs.model.periods import Period, default_period, months_between
 from handoffs.model.spreadsheet import RawTab
@@ -95,8 +96,8 @@ def test_change_against_the_previous_month_and_six_month_trend() -> None:
 
 
 def test_sparkline_scales_each_row_from_zero_to_its_own_maximum() -> None:
-    grid = pd.DataFrame([[0.0, 0.0, 0.0], [5.0, 5.0, None], [1.0, 2.0, 8.0]])
-    assert sparkline(grid).tolist() == ["▁▁▁", "██·", "▂▃█"]
+    grid = np.array([[0.0, 0.0, 0.0], [5.0, 5.0, np.nan], [1.0, 2.0, 8.0]])
+    assert spark_rows(grid) == ["▁▁▁", "██·", "▂▃█"]
 
 
 def test_contract_status_and_open_flags_appear_in_the_rankings() -> None:
