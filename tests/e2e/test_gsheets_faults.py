@@ -67,14 +67,21 @@ def test_one_rate_limit_answer_is_retried_and_the_run_completes(
 
 
 @INDEXES
-@pytest.mark.parametrize("kind", ["503", "drop"])
+@pytest.mark.parametrize("kind", ["503", "drop", "portal"])
 def test_a_persistent_failure_exits_3_and_changes_nothing(run, demo, kind: str, index: int) -> None:
+    """ "portal": a network sign-in page or a proxy answers 200 with its own page, not JSON."""
     before = demo.snapshot()
     demo.emulator.inject(Fault(kind, after=index, times=None))
     result = run("refresh", config=demo.config, expect=3)
     assert demo.snapshot() == before
-    reason = "503 UNAVAILABLE" if kind == "503" else "the connection dropped"
+    reason = {
+        "503": "503 UNAVAILABLE",
+        "drop": "the connection dropped",
+        "portal": "an answer that is not Google's (text/html)",
+    }[kind]
     assert f"Google Sheets kept failing ({reason}) for " in result.stderr
+    if kind == "portal":
+        assert "sign in to the network" in result.stderr
     if index < 2 or kind == "503":
         assert "; gave up. Nothing was written." in result.stderr
     else:  # the write's connection broke after sending: we cannot know, so we do not claim
@@ -160,6 +167,7 @@ def test_an_init_whose_answer_was_lost_but_was_applied_is_not_sent_twice(tmp_pat
         response.status_code = 200
         sheets = [{"properties": {"sheetId": i, "title": t}} for i, t in enumerate(titles)]
         response._content = json.dumps({"sheets": sheets}).encode()
+        response.headers["Content-Type"] = "application/json; charset=UTF-8"  # as Google answers
         return response
 
     session = Script(book("Sheet1"), requests.ReadTimeout("no answer"), book("Sheet1", "Flags"))

@@ -266,3 +266,24 @@ def test_the_rollup_settings_must_allow_a_read(tmp_path: Path, key: str) -> None
     config.write_text(f"[rollup]\n{key} = 0\n")
     with pytest.raises(UsageError, match=r"\[rollup\] concurrency and reads_per_minute"):
         load_config(str(config))
+
+
+def test_a_team_answered_by_a_sign_in_page_instead_of_google_is_unreachable_not_the_run(
+    make_spreadsheet,
+) -> None:
+    """A captive portal or a proxy answers 200 with its own HTML page: it is retried like a
+    failure within the budget, then that team alone is unreachable, saying why."""
+    behind_portal = team(make_spreadsheet, "gsheets")
+    rows = [["Portal", behind_portal.key, "", ""], *google_teams(make_spreadsheet, 1)]
+    organisation = org(make_spreadsheet, "gsheets", rows)
+    organisation.emulator.inject(Fault("portal", times=None, match=behind_portal.key))
+
+    outcome = roll(organisation)
+
+    assert re.fullmatch(
+        r"unreachable: Google Sheets kept failing \(an answer that is not Google's \(text/html\)\) "
+        r"for [0-9.]+ s over \d+ attempts",
+        outcome.results[0].status,
+    )
+    assert outcome.results[1].status == "ok"
+    assert outcome.exit_code == 5

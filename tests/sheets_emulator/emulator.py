@@ -15,7 +15,7 @@ from .model import Store, snapshot
 from .server import EmulatorServer
 from .spreadsheets import create_with_values
 
-FAULT_KINDS = ("403", "disabled", "429", "500", "502", "503", "504", "drop", "slow")
+FAULT_KINDS = ("403", "disabled", "429", "500", "502", "503", "504", "portal", "drop", "slow")
 Match = str | Callable[[str, str], bool]
 
 
@@ -43,7 +43,8 @@ class Fault:
 
     `kind`: "403" (not shared with the caller), "disabled" (Google's 403 for a project whose
     Sheets API is not enabled), "429" (quota, like Google), "500", "502" (Google front-end HTML page), "503", "504",
-    "drop" (close the socket without answering) or "slow" (sleep `delay` seconds, then answer).
+    "portal" (a 200 whose body is an HTML sign-in page, as a captive portal or a proxy answers in
+    Google's place), "drop" (close the socket without answering) or "slow" (sleep `delay` seconds, then answer).
     `times=None` hits forever. `match` is a substring of "METHOD path" or a predicate
     `(method, path) -> bool`; None matches every request.
     """

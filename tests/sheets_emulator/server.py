@@ -319,6 +319,11 @@ class RequestHandler(BaseHTTPRequestHandler):
         self, fault: Fault, path: str, query: dict[str, list[str]], body: Any, method_id: str | None
     ) -> None:
         emulator = self.server.emulator
+        if fault.kind == "portal":
+            page = b"<html><head><title>Sign in to the network</title></head><body>Sign in</body></html>"
+            emulator.record(self.command, path, query, body, 200, method_id, None)
+            self._send(200, page, HTML_TYPE)
+            return
         code = 403 if fault.kind == "disabled" else int(fault.kind)
         if fault.kind == "502":
             text = "The server encountered a temporary error and could not complete your request.<p>Please try again in 30 seconds."

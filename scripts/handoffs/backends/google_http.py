@@ -120,6 +120,19 @@ def _error_status(response: requests.Response) -> str:
     return f"{response.status_code} {status}".strip()
 
 
+NOT_GOOGLE = "an answer that is not Google's"
+
+
+def _not_google(response: requests.Response) -> str | None:
+    """Why a successful answer is not the Sheets API's, or None: every answer of the API is
+    JSON, and a captive portal (a network's sign-in page) or a proxy answers 200 with its own
+    page in Google's place. Retried like a failure; it lasts until someone signs in."""
+    kind = response.headers.get("Content-Type", "")
+    if "json" in kind.lower():
+        return None
+    return f"{NOT_GOOGLE} ({kind.split(';')[0].strip() or 'no content type'})"
+
+
 def _retry_after(response: requests.Response) -> float:
     try:
         return max(0.0, float(response.headers.get("Retry-After", "0")))
@@ -196,12 +209,19 @@ class RetryingHTTPClient(gspread.HTTPClient):
                     self.spent += self._clock() - started
                     raise UncertainWrite(reason) from error
             else:
-                if response.ok:
+                stand_in = _not_google(response) if response.ok else None
+                if response.ok and stand_in is None:
                     return response
-                if response.status_code not in RETRY_STATUSES:
-                    raise gspread.exceptions.APIError(response)
-                self.on_retry_status(response.status_code)
-                reason, wait_at_least = _error_status(response), _retry_after(response)
+                if stand_in is not None:
+                    if method.upper() != "GET":
+                        self.spent += self._clock() - started
+                        raise UncertainWrite(stand_in)  # whoever answered, Google may have it
+                    reason = stand_in
+                else:
+                    if response.status_code not in RETRY_STATUSES:
+                        raise gspread.exceptions.APIError(response)
+                    self.on_retry_status(response.status_code)
+                    reason, wait_at_least = _error_status(response), _retry_after(response)
             self.spent += self._clock() - started
             self.backoff(reason, attempt, wait_at_least)
             attempt += 1

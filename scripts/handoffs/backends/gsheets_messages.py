@@ -6,7 +6,7 @@ from __future__ import annotations
 from google.auth.exceptions import GoogleAuthError
 from gspread.exceptions import APIError
 
-from handoffs.backends.google_http import GaveUp
+from handoffs.backends.google_http import NOT_GOOGLE, GaveUp
 from handoffs.model.errors import BackendError
 
 NOTHING_WRITTEN = "Nothing was written."
@@ -23,6 +23,12 @@ def gave_up(error: GaveUp, uncertain: bool) -> str:
     advice = "Try again later, or raise [sheet] retry_seconds."
     if error.reason.startswith("429"):
         advice = "The Sheets API allows 60 requests a minute per user; wait a minute and run again."
+    if error.reason.startswith(NOT_GOOGLE):
+        advice = (
+            "A network sign-in page or a proxy answered in Google's place: sign in to the "
+            "network (open any web page in a browser), or ask for the proxy to let "
+            "sheets.googleapis.com through, then run again."
+        )
     return (
         f"Google Sheets kept failing ({error.reason}) for {error.seconds:.1f} s over "
         f"{error.attempts} attempt{'' if error.attempts == 1 else 's'}; gave up. "

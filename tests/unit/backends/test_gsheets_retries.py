@@ -26,6 +26,7 @@ def answer(code: int, status: str = "", retry_after: str | None = None) -> reque
     response.status_code = code
     body = {"error": {"code": code, "message": "m", "status": status}} if code >= 400 else {}
     response._content = json.dumps(body).encode()
+    response.headers["Content-Type"] = "application/json; charset=UTF-8"  # as Google answers
     if retry_after is not None:
         response.headers["Retry-After"] = retry_after
     return response
@@ -83,6 +84,31 @@ def test_a_transient_status_is_retried_then_succeeds(code: int) -> None:
     assert http.request("get", URL).status_code == 200
     assert len(session.calls) == 3
     assert clock.sleeps == [0.5, 1.0]  # first delay, doubled (rng pinned at the maximum)
+
+
+def sign_in_page() -> requests.Response:
+    """What a captive portal or a proxy answers in Google's place: 200, with its own page."""
+    response = requests.Response()
+    response.status_code = 200
+    response._content = b"<html><title>Sign in to the network</title></html>"
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    return response
+
+
+def test_a_page_that_is_not_googles_is_retried_like_a_failure_then_named() -> None:
+    session = Script(sign_in_page(), answer(200))
+    http, _ = client(session)
+    assert http.request("get", URL).json() == {}
+
+    with pytest.raises(GaveUp, match=r"an answer that is not Google's \(text/html\)"):
+        client(Script(*[sign_in_page()] * 20), budget=2.0)[0].request("get", URL)
+
+
+def test_a_write_answered_by_a_page_that_is_not_googles_is_uncertain_never_resent() -> None:
+    session = Script(sign_in_page())
+    with pytest.raises(UncertainWrite, match="not Google's"):
+        client(session)[0].request("post", URL + ":batchUpdate")
+    assert len(session.calls) == 1
 
 
 def test_the_wait_is_full_jitter_below_an_exponential_cap() -> None:
