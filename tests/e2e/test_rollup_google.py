@@ -174,20 +174,31 @@ def test_a_spreadsheet_not_shared_with_the_account_names_the_email_to_share_it_w
     )
 
 
-def test_a_team_that_keeps_failing_after_retries_is_unreachable(make_spreadsheet) -> None:
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [
+        ("503", "503 UNAVAILABLE"),
+        # a network sign-in page or a proxy answering 200 with its own page, in Google's place
+        ("portal", "an answer that is not Google's (text/html)"),
+    ],
+)
+def test_a_team_that_keeps_failing_after_retries_is_unreachable(
+    make_spreadsheet, kind: str, reason: str
+) -> None:
     flaky = team(make_spreadsheet, "gsheets")
     rows = [["Flaky", flaky.key, "", ""], *google_teams(make_spreadsheet, 1)]
     organisation = org(make_spreadsheet, "gsheets", rows)
-    organisation.emulator.inject(Fault("503", times=None, match=flaky.key))
+    organisation.emulator.inject(Fault(kind, times=None, match=flaky.key))
 
     outcome = roll(organisation)
 
     assert re.fullmatch(
-        r"unreachable: Google Sheets kept failing \(503 UNAVAILABLE\) for [0-9.]+ s over \d+ "
-        r"attempts",
+        rf"unreachable: Google Sheets kept failing \({re.escape(reason)}\) for [0-9.]+ s over "
+        r"\d+ attempts",
         outcome.results[0].status,
     )
     assert outcome.results[1].status == "ok"
+    assert outcome.exit_code == 5
 
 
 def test_the_pacer_keeps_every_window_within_the_quota_google_enforces(make_spreadsheet) -> None:
@@ -266,24 +277,3 @@ def test_the_rollup_settings_must_allow_a_read(tmp_path: Path, key: str) -> None
     config.write_text(f"[rollup]\n{key} = 0\n")
     with pytest.raises(UsageError, match=r"\[rollup\] concurrency and reads_per_minute"):
         load_config(str(config))
-
-
-def test_a_team_answered_by_a_sign_in_page_instead_of_google_is_unreachable_not_the_run(
-    make_spreadsheet,
-) -> None:
-    """A captive portal or a proxy answers 200 with its own HTML page: it is retried like a
-    failure within the budget, then that team alone is unreachable, saying why."""
-    behind_portal = team(make_spreadsheet, "gsheets")
-    rows = [["Portal", behind_portal.key, "", ""], *google_teams(make_spreadsheet, 1)]
-    organisation = org(make_spreadsheet, "gsheets", rows)
-    organisation.emulator.inject(Fault("portal", times=None, match=behind_portal.key))
-
-    outcome = roll(organisation)
-
-    assert re.fullmatch(
-        r"unreachable: Google Sheets kept failing \(an answer that is not Google's \(text/html\)\) "
-        r"for [0-9.]+ s over \d+ attempts",
-        outcome.results[0].status,
-    )
-    assert outcome.results[1].status == "ok"
-    assert outcome.exit_code == 5
