@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.rollup_helpers import org, team, where
+from tests.support.rollup_helpers import org, team, team_statuses, where
 
 GOOGLE_KEY = "1TeamOnGoogleSheets000000000000000000000"
 
@@ -29,8 +29,7 @@ def test_a_google_team_in_a_workbook_organisation_without_credentials_is_unreach
         "the [sheet] section of the organisation's config, and share this team's sheet with "
         "that account as Viewer"
     )
-    rankings = organisation.comparable("Team Rankings")["Team Rankings"][1:]
-    assert [(r[1], r[-1]) for r in rankings] == [
+    assert team_statuses(organisation) == [
         ("Local", "ok"),
         ("Also Google", f"unreachable: {reason}"),
         ("On Google", f"unreachable: {reason}"),
@@ -52,8 +51,7 @@ def test_a_key_file_that_is_not_there_makes_the_google_teams_unreachable_not_the
 
     run("rollup", config=organisation.config, expect=5)
 
-    rankings = organisation.comparable("Team Rankings")["Team Rankings"][1:]
-    assert [(r[1], r[-1]) for r in rankings] == [
+    assert team_statuses(organisation) == [
         ("Local", "ok"),
         (
             "On Google",
@@ -93,8 +91,7 @@ def test_an_organisation_on_google_sheets_never_reads_a_file_of_the_machine_it_r
     ]
     assert "there is no workbook" not in result.stdout + checked.stdout
     assert checked.stdout.startswith("Teams: 3 errors, 0 warnings")
-    rankings = organisation.comparable("Team Rankings")["Team Rankings"][1:]
-    assert [(r[1], r[-1]) for r in rankings] == [("Google", "ok")]
+    assert team_statuses(organisation) == [("Google", "ok")]
 
 
 def test_a_workbook_organisation_reads_team_workbooks_only_inside_the_configs_folder(
@@ -126,8 +123,7 @@ def test_a_workbook_organisation_reads_team_workbooks_only_inside_the_configs_fo
         f"  error: Teams!B4 Spreadsheet [{stranger}]: {outside}",
         f"  error: Teams!B5 Spreadsheet [teams/escape.xlsx]: {outside}",
     ]
-    rankings = organisation.comparable("Team Rankings")["Team Rankings"][1:]
-    assert [(r[1], r[-1]) for r in rankings] == [("Reporting", "ok")]
+    assert team_statuses(organisation) == [("Reporting", "ok")]
 
     text = organisation.config.read_text().replace(
         "[rollup]\n", '[rollup]\nworkbook_folder = ".."\n'

@@ -58,3 +58,10 @@ def health_in(month: str) -> dict[str, Any]:
     return small_team(
         Health=[HEALTH_HEADER, [month, "RPT-01", 3, 30, 1, ""], [month, "RPT-02", 1, 10, 0, ""]]
     )
+
+
+def team_statuses(organisation: Spreadsheet) -> list[tuple[str, str]]:
+    """Each team of Team Rankings with its Status ("ok", "no data", "unreachable: …"), in the
+    tab's order."""
+    rankings = organisation.comparable("Team Rankings")["Team Rankings"][1:]
+    return [(row[1], row[-1]) for row in rankings]

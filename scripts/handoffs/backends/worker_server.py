@@ -18,13 +18,22 @@ ROLLUP_WORKER = ("handoffs.backends.team_workbooks", "handoffs.app.rollup_workbo
 
 def worker_context() -> Any:
     """The multiprocessing context of the roll-up's workers: a fork server that has imported
-    `ROLLUP_WORKER` (a fork of this possibly threaded process could deadlock in the child)."""
+    `ROLLUP_WORKER` (a fork of this possibly threaded process could deadlock in the child);
+    where there is none (Windows), fresh processes ("spawn")."""
+    if not _has_fork_server():
+        return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(ROLLUP_WORKER))
     return context
 
 
 def start_worker_server() -> None:
-    """Start the fork server now, in the background; this returns at once."""
-    worker_context()
-    forkserver.ensure_running()
+    """Start the fork server now, in the background; this returns at once (at once too where
+    there is no fork server)."""
+    if _has_fork_server():
+        worker_context()
+        forkserver.ensure_running()
+
+
+def _has_fork_server() -> bool:
+    return "forkserver" in multiprocessing.get_all_start_methods()
